@@ -1,0 +1,20 @@
+import { describeMqSessionsParams, type DescribeMqSessionsResult } from '@mqdash/contracts';
+import { toDetail } from '../registry/format.ts';
+import { ActionError, defineAction } from './types.ts';
+
+/** Seed 001: everything about the named sessions. Unknown names are skipped with a warning. */
+export const describeMqSessions = defineAction({
+  name: 'describeMqSessions',
+  params: describeMqSessionsParams,
+  run(p, ctx): DescribeMqSessionsResult {
+    const { store, registry } = ctx.core;
+    const now = registry.now();
+    const rows = store.getSessions(p.clientNames);
+    const found = new Set(rows.map((r) => r.clientName));
+    const missing = p.clientNames.filter((n: string) => !found.has(n));
+    if (missing.length && rows.length === 0)
+      throw new ActionError('unknownSession', `params.clientNames: no session named ${missing.slice(0, 5).map((n: string) => JSON.stringify(n)).join(', ')}`, { property: 'params.clientNames', value: missing.slice(0, 20) });
+    for (const n of missing) ctx.warnings.push(`no session named ${JSON.stringify(n)}`);
+    return { data: rows.map((row) => toDetail(row, registry.live.get(row.clientName), store, p, now)) };
+  },
+});

@@ -1,0 +1,22 @@
+import type { ActionDef } from './types.ts';
+import { alterMqSession } from './alter-mq-session.ts';
+import { createMqApiSession } from './create-mq-api-session.ts';
+import { createSession } from './create-session.ts';
+import { deleteMqSession } from './delete-mq-session.ts';
+import { deleteSession } from './delete-session.ts';
+import { describeMqSessions } from './describe-mq-sessions.ts';
+import { disconnectMqSession } from './disconnect-mq-session.ts';
+import { listMqSessions } from './list-mq-sessions.ts';
+import { pingSession } from './ping-session.ts';
+
+/** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
+export const actions: ReadonlyMap<string, ActionDef> = new Map(
+  ([
+    createSession, deleteSession, pingSession,
+    createMqApiSession, listMqSessions, describeMqSessions, alterMqSession, deleteMqSession, disconnectMqSession,
+  ] as ActionDef[]).map((a) => [a.name, a]),
+);
+
+export { runAction } from './run.ts';
+export { ActionError } from './types.ts';
+export type { ActionContext, BrokerCore, CallerContext } from './types.ts';

@@ -1,0 +1,82 @@
+import { ErrorCode, describeZodError, dropNulls, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
+import { z } from 'zod';
+import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
+
+const fail = (e: ActionError, requestId?: string | number): ResponseEnvelope => ({
+  errorCode: e.errorCode as ResponseEnvelope['errorCode'],
+  errorMessage: e.message,
+  ...(e.errorData ? { errorData: e.errorData } : {}),
+  ...(requestId !== undefined ? { requestId } : {}),
+});
+
+const keysOf = (schema: z.ZodType): string[] => {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+};
+
+/**
+ * Runs one JSON action request (DESIGN §4): envelope → action → authToken → params → handler,
+ * stopping at the first error. Never throws: every failure becomes a response with a non-zero
+ * errorCode, and a failed action changes nothing.
+ */
+export async function runAction(
+  actions: ReadonlyMap<string, ActionDef>, core: BrokerCore, request: unknown, caller: CallerContext,
+): Promise<ResponseEnvelope> {
+  const started = performance.now();
+  if (request === null || typeof request !== 'object' || Array.isArray(request))
+    return fail(new ActionError('malformedJson', 'the request must be a JSON object'));
+
+  const env = requestEnvelopeSchema.safeParse(request);
+  if (!env.success) {
+    const p = describeZodError(env.error, request, '');
+    return fail(new ActionError(p.code, p.message, { property: p.property, value: p.value }));
+  }
+  const { action, requestId, authToken, debug } = env.data;
+  const def = actions.get(action);
+  if (!def) return fail(new ActionError('unknownAction', `action: "${action}" is not an action this server offers`, { property: 'action', value: action }), requestId);
+
+  const ctx: ActionContext = { ...caller, core, authToken, warnings: [], debugInfo: {} };
+  const raw = dropNulls(env.data.params ?? {}, def.keepNulls);
+  let params: unknown;
+  let response: ResponseEnvelope;
+  try {
+    if (def.requiresAuth !== false) {
+      const info = core.auth.verify(authToken);
+      if (!info) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
+      ctx.user = { username: info.username, tokenHash: info.hash };
+    }
+    const parsed = def.params.safeParse(raw);
+    if (!parsed.success) {
+      const p = describeZodError(parsed.error, raw);
+      throw new ActionError(p.code, p.message, { property: p.property, ...(p.value !== undefined ? { value: p.value } : {}) });
+    }
+    params = parsed.data;
+    for (const k of unknownKeys(raw, keysOf(def.params))) ctx.warnings.push(`params.${k} is not a property of ${action}; ignored`);
+    const result = await def.run(params, ctx);
+    response = { result, errorCode: ErrorCode.success, errorMessage: '' };
+  } catch (err) {
+    if (err instanceof ActionError) response = fail(err);
+    else {
+      core.log.error({ err, action }, 'action failed');
+      response = fail(new ActionError('internal', `${action} failed on the server; nothing was changed`));
+    }
+  }
+
+  if (def.audit && ctx.user) {
+    core.audit.record({
+      actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
+      details: { source: caller.source, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}), ...(response.errorCode ? { errorMessage: response.errorMessage } : {}) },
+    });
+  }
+
+  if (requestId !== undefined) response.requestId = requestId;
+  const token = ctx.issuedToken ?? (response.errorCode === ErrorCode.invalidAuthToken ? undefined : authToken);
+  if (token && action !== 'deleteSession') response.authToken = token;
+  if (ctx.warnings.length || debug === 'max') {
+    response.debugInfo = {
+      ...(ctx.warnings.length ? { warnings: ctx.warnings } : {}),
+      ...(debug === 'max' ? { ...ctx.debugInfo, action, elapsedMilliseconds: Math.round((performance.now() - started) * 1000) / 1000 } : {}),
+    };
+  }
+  return response;
+}

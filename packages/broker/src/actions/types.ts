@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { ErrorCodeName } from '@mqdash/contracts';
+import { ErrorCode } from '@mqdash/contracts';
+import type { AuthService } from '../auth/auth.ts';
+import type { AuditLog } from '../audit.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { SessionRegistry } from '../registry/registry.ts';
+import type { Store } from '../store/types.ts';
+
+/** What every action handler can reach. */
+export interface BrokerCore {
+  store: Store;
+  registry: SessionRegistry;
+  engine: Engine;
+  auth: AuthService;
+  audit: AuditLog;
+  log: Logger;
+}
+
+/** Who is calling and through which door (recorded in the audit log). */
+export interface CallerContext {
+  source: 'api' | 'bff' | 'emqx' | 'internal';
+  remoteAddress?: string;
+}
+
+export interface ActionContext extends CallerContext {
+  core: BrokerCore;
+  authToken?: string;
+  /** Set for authenticated actions. */
+  user?: { username: string; tokenHash: string };
+  warnings: string[];
+  /** Extra facts for `debugInfo` (returned when debug is "max"). */
+  debugInfo: Record<string, unknown>;
+  /** A new authToken to return in the envelope (createSession). */
+  issuedToken?: string;
+}
+
+export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  name: string;
+  params: S;
+  /** Params whose null means something (otherwise null is treated as omitted). */
+  keepNulls?: readonly string[];
+  /** false only for createSession. */
+  requiresAuth?: boolean;
+  /** State-changing actions are written to the audit log; the target names the session. */
+  audit?: (params: z.infer<S> | undefined, raw: Record<string, unknown>) => string | null;
+  run(params: z.infer<S>, ctx: ActionContext): Promise<R> | R;
+}
+
+export const defineAction = <S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<S, R> => def;
+
+/** A failure with a code from the error table; the runner turns it into the response. */
+export class ActionError extends Error {
+  readonly errorCode: number;
+  constructor(readonly code: ErrorCodeName, message: string, readonly errorData?: Record<string, unknown>) {
+    super(message);
+    this.errorCode = ErrorCode[code];
+  }
+}

@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Store } from '../store/types.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+export interface TokenInfo {
+  username: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+export interface AuthOptions {
+  /** A token unused this long expires (FairCom's idle timeout). */
+  idleTimeoutMs: number;
+  /** A token expires this long after login whatever its use. */
+  maxLifetimeMs: number;
+}
+
+/** Tokens are stored by their SHA-256, so a heap dump does not hand them out. */
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Accounts (scrypt-hashed passwords in the store) and the authTokens of the JSON action API:
+ * random, kept in memory, expiring when idle and after a maximum lifetime. Emits `ended`
+ * (tokenHash) when a token is deleted or expires, so the MQ API sessions it created end too.
+ */
+export class AuthService extends EventEmitter {
+  private readonly tokens = new Map<string, TokenInfo>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly store: Store, private readonly opts: AuthOptions, private readonly now: () => number = Date.now) {
+    super();
+    this.sweeper = setInterval(() => this.sweep(), 10_000);
+    this.sweeper.unref();
+  }
+
+  /** Creates the account if it does not exist; returns whether it did. */
+  async ensureAccount(username: string, password: string): Promise<boolean> {
+    if (this.store.getAccount(username)) return false;
+    const now = this.now();
+    this.store.putAccount({ username, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+    return true;
+  }
+
+  hasAccount(username: string): boolean {
+    return this.store.getAccount(username) !== undefined;
+  }
+
+  /** Sets a new password and revokes the account's tokens. */
+  async setPassword(username: string, password: string): Promise<void> {
+    const account = this.store.getAccount(username);
+    const now = this.now();
+    this.store.putAccount({ username, passwordHash: await hashPassword(password), createdAt: account?.createdAt ?? now, updatedAt: now });
+    for (const [hash, info] of this.tokens) if (info.username === username) this.end(hash);
+  }
+
+  async checkPassword(username: string, password: string): Promise<boolean> {
+    const account = this.store.getAccount(username);
+    if (!account) {
+      // Spend the same time as a real check so usernames cannot be probed by timing.
+      await hashPassword(password);
+      return false;
+    }
+    return verifyPassword(password, account.passwordHash);
+  }
+
+  /** Returns a new token, or null for a wrong username or password. */
+  async login(username: string, password: string): Promise<string | null> {
+    if (!(await this.checkPassword(username, password))) return null;
+    const token = randomBytes(48).toString('base64url');
+    const now = this.now();
+    this.tokens.set(tokenHash(token), { username, createdAt: now, lastUsedAt: now });
+    return token;
+  }
+
+  /** The token's account, refreshing its idle timer; null when unknown or expired. */
+  verify(token: string | undefined): (TokenInfo & { hash: string; expiresInMs: number }) | null {
+    if (!token) return null;
+    const hash = tokenHash(token);
+    const info = this.tokens.get(hash);
+    if (!info) return null;
+    const now = this.now();
+    if (this.expired(info, now)) {
+      this.end(hash);
+      return null;
+    }
+    info.lastUsedAt = now;
+    return { ...info, hash, expiresInMs: Math.min(this.opts.idleTimeoutMs, info.createdAt + this.opts.maxLifetimeMs - now) };
+  }
+
+  logout(token: string): boolean {
+    const hash = tokenHash(token);
+    if (!this.tokens.has(hash)) return false;
+    this.end(hash);
+    return true;
+  }
+
+  private expired(info: TokenInfo, now: number): boolean {
+    return now - info.lastUsedAt > this.opts.idleTimeoutMs || now - info.createdAt > this.opts.maxLifetimeMs;
+  }
+
+  private end(hash: string): void {
+    this.tokens.delete(hash);
+    this.emit('ended', hash);
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [hash, info] of this.tokens) if (this.expired(info, now)) this.end(hash);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server as HttpServer } from 'node:http';
+import type net from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { ResponseEnvelope } from '@mqdash/contracts';
+import { actions, runAction, type BrokerCore, type CallerContext } from './actions/index.ts';
+import { AuditLog } from './audit.ts';
+import { AuthService } from './auth/auth.ts';
+import { ensureAdminAccount } from './auth/bootstrap.ts';
+import { Engine, type EngineOptions } from './engine/engine.ts';
+import { attachWebSocket, listenTcp } from './engine/listeners.ts';
+import { SessionRegistry } from './registry/registry.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/types.ts';
+
+export interface BrokerOptions {
+  /** Folder of the SQLite database (`mqdash.db`) and the initial admin password file. */
+  dataDir: string;
+  /** Overrides the database file (":memory:" for throwaway brokers). */
+  databaseFile?: string;
+  logger?: Logger;
+  /** Password of the `admin` account when it is first created. */
+  adminPassword?: string;
+  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence' | 'isAdminClient'>>;
+  auth?: { idleTimeoutMs?: number; maxLifetimeMs?: number };
+}
+
+export const defaultMqttOptions = {
+  maximumPacketSize: 1024 * 1024,
+  keepAliveLimit: 3600,
+  topicAliasMaximum: 1024,
+};
+
+/** The embedded broker: MQTT engine, session registry, store, auth and JSON actions. */
+export class Broker {
+  private readonly servers: net.Server[] = [];
+  private closed = false;
+
+  constructor(readonly core: BrokerCore) {}
+
+  get store(): Store { return this.core.store; }
+  get registry(): SessionRegistry { return this.core.registry; }
+  get engine(): Engine { return this.core.engine; }
+  get auth(): AuthService { return this.core.auth; }
+  get log(): Logger { return this.core.log; }
+
+  /** Runs one JSON action request in-process (`broker.actions.run`). */
+  readonly actions = {
+    run: (request: unknown, caller: CallerContext = { source: 'internal' }): Promise<ResponseEnvelope> =>
+      runAction(actions, this.core, request, caller),
+    names: (): string[] => [...actions.keys()],
+  };
+
+  async listenMqtt(port: number, host = '127.0.0.1'): Promise<net.Server> {
+    const server = await listenTcp(this.engine, port, host);
+    this.servers.push(server);
+    return server;
+  }
+
+  attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024): void {
+    attachWebSocket(this.engine, httpServer, pathname, maxPayload);
+  }
+
+  /** Closes listeners, disconnects clients, flushes and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.servers) s.close();
+    await this.engine.close();
+    this.registry.stop();
+    this.auth.close();
+    this.store.close();
+  }
+}
+
+export async function createBroker(o: BrokerOptions): Promise<Broker> {
+  const log = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  const store = new SqliteStore(o.databaseFile ?? path.join(o.dataDir, 'mqdash.db'));
+  try {
+    const registry = new SessionRegistry(store, log);
+    const auth = new AuthService(store, {
+      idleTimeoutMs: o.auth?.idleTimeoutMs ?? 60 * 60 * 1000,
+      maxLifetimeMs: o.auth?.maxLifetimeMs ?? 12 * 60 * 60 * 1000,
+    });
+    const audit = new AuditLog(store);
+    await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
+    registry.start();
+    const engine = await Engine.create({ registry, log, ...defaultMqttOptions, ...o.mqtt });
+    // Temporary MQ API sessions end with the authToken that created them (DESIGN §3).
+    auth.on('ended', (hash: string) => {
+      for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
+    });
+    return new Broker({ store, registry, engine, auth, audit, log });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

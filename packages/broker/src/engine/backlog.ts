@@ -1,0 +1,76 @@
+/**
+ * A thin persistence decorator that counts, per client, the messages queued for it and not yet
+ * acknowledged (DESIGN §8: "the backlog needs a thin persistence decorator"). aedes enqueues every
+ * QoS>0 message for persistent subscribers (online or not) and clears it on PUBACK/PUBCOMP, so the
+ * count is the offline queue plus the in-flight messages. A clean session has no queue: aedes keeps
+ * no record of its in-flight messages, so they are not counted (documented in README).
+ */
+type Packet = { brokerId?: string; brokerCounter?: number; messageId?: number; cmd?: string };
+type Sub = { clientId: string };
+type Client = { id: string };
+
+export interface BacklogListener {
+  (clientId: string, level: number): void;
+}
+
+export interface PersistenceLike {
+  outgoingEnqueue(sub: Sub, packet: Packet): Promise<void>;
+  outgoingEnqueueCombi(subs: Sub[], packet: Packet): Promise<void>;
+  outgoingClearMessageId(client: Client, packet: Packet): Promise<Packet | undefined>;
+  [k: string]: unknown;
+}
+
+export class BacklogCounter {
+  private readonly queued = new Map<string, Set<string>>();
+
+  constructor(private readonly listener: BacklogListener) {}
+
+  level(clientId: string): number {
+    return this.queued.get(clientId)?.size ?? 0;
+  }
+
+  private notify(clientId: string): void {
+    this.listener(clientId, this.level(clientId));
+  }
+
+  enqueued(clientId: string, packet: Packet): void {
+    let set = this.queued.get(clientId);
+    if (!set) this.queued.set(clientId, (set = new Set()));
+    set.add(`${packet.brokerId}:${packet.brokerCounter}`);
+    this.notify(clientId);
+  }
+
+  cleared(clientId: string, stored: Packet | undefined): void {
+    if (!stored || stored.brokerId === undefined) return;
+    const set = this.queued.get(clientId);
+    if (set?.delete(`${stored.brokerId}:${stored.brokerCounter}`)) {
+      if (set.size === 0) this.queued.delete(clientId);
+      this.notify(clientId);
+    }
+  }
+
+  forget(clientId: string): void {
+    this.queued.delete(clientId);
+  }
+}
+
+/** Wraps the three outgoing-queue methods of an aedes persistence instance in place. */
+export function countBacklog<P extends PersistenceLike>(persistence: P, counter: BacklogCounter): P {
+  const enqueue = persistence.outgoingEnqueue.bind(persistence);
+  const enqueueCombi = persistence.outgoingEnqueueCombi.bind(persistence);
+  const clear = persistence.outgoingClearMessageId.bind(persistence);
+  persistence.outgoingEnqueue = async (sub, packet) => {
+    await enqueue(sub, packet);
+    counter.enqueued(sub.clientId, packet);
+  };
+  persistence.outgoingEnqueueCombi = async (subs, packet) => {
+    await enqueueCombi(subs, packet);
+    for (const s of subs) counter.enqueued(s.clientId, packet);
+  };
+  persistence.outgoingClearMessageId = async (client, packet) => {
+    const stored = await clear(client, packet);
+    counter.cleared(client.id, stored);
+    return stored;
+  };
+  return persistence;
+}

@@ -1,0 +1,270 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Aedes } from 'aedes';
+import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
+import mqttPacket from 'mqtt-packet';
+import type { Logger } from 'pino';
+import { NEVER_EXPIRES } from '@mqdash/contracts';
+import type { SessionRegistry } from '../registry/registry.ts';
+import type { LiveSession, EngineClient } from '../registry/live-session.ts';
+import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
+import { userPropsToList, willPacket, willSettingsFromConnect, type WillSettings } from './will.ts';
+
+/** MQTT 5 reason codes the module sends itself. */
+export const Reason = {
+  notAuthorized: 0x87,
+  clientIdNotValid: 0x85,
+  banned: 0x8a,
+  administrativeAction: 0x98,
+} as const;
+
+const LIVE = Symbol('mqdash.live');
+const CONNECT = Symbol('mqdash.connect');
+
+type AedesClient = EngineClient & {
+  [LIVE]?: LiveSession;
+  [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
+  conn: Duplex & { remoteAddress?: string; remotePort?: number };
+  req?: IncomingMessage;
+  _serverKeepAlive?: number;
+};
+
+export interface EngineOptions {
+  registry: SessionRegistry;
+  log: Logger;
+  /** An aedes persistence; in-memory by default. Its outgoing queue is decorated to count backlogs. */
+  persistence?: PersistenceLike;
+  /** Largest MQTT packet accepted, bytes (MQTT 5: advertised in CONNACK). */
+  maximumPacketSize: number;
+  /** Highest keep-alive an MQTT 5 client gets; larger or 0 is replaced by Server Keep Alive. 0: off. */
+  keepAliveLimit: number;
+  /** Topic aliases an MQTT 5 client may use towards the broker. */
+  topicAliasMaximum: number;
+  /** Whether a client may subscribe under `$SYS/` (the admin feed, DESIGN §5). */
+  isAdminClient?: (client: EngineClient) => boolean;
+}
+
+const isSys = (topic: string) => topic.startsWith('$SYS');
+
+/**
+ * The MQTT engine: aedes wrapped, never forked. Its hooks and events feed the session registry and
+ * the stats (DESIGN §3); preConnect refuses banned clients and names owned by MQ API sessions.
+ */
+export class Engine {
+  readonly aedes: Aedes;
+  readonly backlog: BacklogCounter;
+
+  private constructor(aedes: Aedes, backlog: BacklogCounter) {
+    this.aedes = aedes;
+    this.backlog = backlog;
+  }
+
+  static async create(o: EngineOptions): Promise<Engine> {
+    const { registry, log } = o;
+    const backlog = new BacklogCounter((clientId, level) => registry.onBacklog(clientId, level));
+    const persistence = countBacklog(o.persistence ?? (new MemoryPersistence() as unknown as PersistenceLike), backlog);
+    const isAdmin = o.isAdminClient ?? (() => false);
+
+    const aedes = await Aedes.createBroker({
+      persistence: persistence as never,
+      maximumPacketSize: o.maximumPacketSize,
+      topicAliasMaximum: o.topicAliasMaximum,
+      // [MQTT-3.2.2.3.15] Response Information, returned when a client asks for it.
+      responseInformation: (client: { id: string }) => `response/${client.id}/`,
+      preConnect(client: AedesClient, packet: any, done: (err: Error | null, ok?: boolean) => void) {
+        try {
+          const refusal = registry.admit(packet.clientId);
+          if (refusal) {
+            // aedes cannot send 0x8A Banned from authenticate (DESIGN §8): write the CONNACK here.
+            const v5 = packet.protocolVersion === 5;
+            const connack = v5
+              ? { cmd: 'connack', sessionPresent: false, reasonCode: refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid, properties: { reasonString: refusal.reason } }
+              : { cmd: 'connack', sessionPresent: false, returnCode: refusal.kind === 'banned' ? 5 : 2 };
+            const buf = mqttPacket.generate(connack as never, { protocolVersion: v5 ? 5 : 4 });
+            log.info({ clientName: packet.clientId, reason: refusal.reason }, 'connect refused');
+            client.conn.write(buf, () => done(new Error(refusal.reason), false));
+            return;
+          }
+          applyOverrides(client, packet, registry.overridesFor(packet.clientId), o.keepAliveLimit);
+          client[CONNECT] = {
+            username: packet.username ?? null,
+            keepalive: client._serverKeepAlive ?? packet.keepalive ?? 0,
+            settings: connectSettings(packet),
+          };
+          done(null, true);
+        } catch (err) {
+          log.error({ err }, 'preConnect failed');
+          done(err as Error, false);
+        }
+      },
+      authorizePublish(client: AedesClient | null, packet: any, done: (err?: Error | null) => void) {
+        if (client && isSys(packet.topic)) return done(new Error('publishing under $SYS/ is not allowed'));
+        const live = client?.[LIVE];
+        if (live) registry.onPublish(live, packet.topic, Date.now());
+        done(null);
+      },
+      authorizeSubscribe(client: AedesClient, sub: any, done: (err: Error | null, sub: unknown) => void) {
+        // DESIGN §5: only admin feed connections may subscribe under $SYS/.
+        if (isSys(sub.topic) && !isAdmin(client)) return done(null, null);
+        done(null, sub);
+      },
+      authorizeForward(client: AedesClient, packet: any) {
+        const live = client[LIVE];
+        if (live) {
+          // A per-session maximumPacketSize set by alterMqSession is enforced on delivery (DESIGN §8).
+          if (live.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) return null;
+          registry.onDeliver(live, Date.now());
+        }
+        return packet;
+      },
+    } as never);
+
+    const events = aedes as unknown as NodeJS.EventEmitter;
+    events.on('client', (client: AedesClient) => {
+      const facts = client[CONNECT];
+      const sock = (client.req?.socket ?? client.conn) as { remoteAddress?: string; remotePort?: number };
+      const version = client.version ?? 4;
+      const expiry = version === 5 ? (client.sessionExpiryInterval ?? 0) : client.clean ? 0 : NEVER_EXPIRES;
+      try {
+        client[LIVE] = registry.onConnect({
+          clientName: client.id,
+          protocolVersion: version,
+          username: facts?.username ?? null,
+          ipAddress: normalizeIp(sock.remoteAddress),
+          port: sock.remotePort ?? null,
+          keepAlive: facts?.keepalive ?? 0,
+          sessionExpiry: expiry >= 0xffffffff ? NEVER_EXPIRES : expiry,
+          // DESIGN §3: permanent means never expires; MQTT 3.1.1 clean sessions and MQTT 5 finite expiries are temporary.
+          temporary: expiry < 0xffffffff,
+          settings: facts?.settings ?? {},
+          client,
+        });
+      } catch (err) {
+        log.error({ err, clientName: client.id }, 'registry failed to record a connect');
+      }
+    });
+    events.on('clientDisconnect', (client: AedesClient) => {
+      try {
+        registry.onDisconnect(client);
+      } catch (err) {
+        log.error({ err, clientName: client.id }, 'registry failed to record a disconnect');
+      }
+    });
+    events.on('subscribe', (subs: any[], client: AedesClient) => {
+      if (client?.[LIVE]) registry.onSubscribe(client, subs);
+    });
+    events.on('unsubscribe', (topics: string[], client: AedesClient) => {
+      if (client?.[LIVE]) registry.onUnsubscribe(client, topics);
+    });
+    events.on('clientError', (client: AedesClient, err: Error) => log.debug({ clientName: client?.id, err: err.message }, 'client error'));
+    events.on('connectionError', (_client: AedesClient, err: Error) => log.debug({ err: err.message }, 'connection error'));
+
+    const engine = new Engine(aedes, backlog);
+    registry.on('removed', (clientName: string) => engine.wipe(clientName));
+    return engine;
+  }
+
+  /** Accepts a connection (TCP socket or WebSocket stream). */
+  handle(stream: Duplex, req?: IncomingMessage): void {
+    this.aedes.handle(stream as never, req as never);
+  }
+
+  client(clientName: string): AedesClient | undefined {
+    return (this.aedes as unknown as { clients: Record<string, AedesClient> }).clients[clientName];
+  }
+
+  /**
+   * Ends a client's connection. MQTT 5 clients get a DISCONNECT with the reason code (0x98
+   * Administrative action by default). With `dropWill` the will is discarded first, so it is not
+   * published (kick, ban, delete); without, it is published as for any unclean end.
+   */
+  disconnect(clientName: string, opts: { reasonCode?: number; dropWill?: boolean } = {}): Promise<boolean> {
+    const client = this.client(clientName);
+    if (!client || client.closed) return Promise.resolve(false);
+    if (opts.dropWill) {
+      client.will = null;
+      client._will = null;
+    }
+    return new Promise((resolve) => client.disconnect({ reasonCode: opts.reasonCode ?? Reason.administrativeAction }, () => resolve(true)));
+  }
+
+  /** Replaces a connected client's will (alterMqSession); null removes it. */
+  setWill(clientName: string, settings: WillSettings): void {
+    const client = this.client(clientName);
+    if (!client || client.closed) return;
+    const will = willPacket(settings, client.version ?? 4);
+    client.will = will ?? null;
+    client._will = will ?? null;
+    const persistence = (this.aedes as any).persistence;
+    if (will) persistence.putWill(client, will).catch(() => {});
+    else persistence.delWill({ id: clientName, brokerId: this.aedes.id }).catch(() => {});
+  }
+
+  /** Removes the MQTT protocol state of a session that is gone (subscriptions, queue, will). */
+  wipe(clientName: string): void {
+    const p = (this.aedes as any).persistence;
+    const fake = { id: clientName };
+    Promise.resolve()
+      .then(() => p.cleanSubscriptions(fake))
+      .then(() => p.delWill({ id: clientName, brokerId: this.aedes.id }))
+      .then(async () => {
+        for await (const packet of p.outgoingStream(fake)) await p.outgoingClearMessageId(fake, packet);
+      })
+      .catch(() => {})
+      .finally(() => this.backlog.forget(clientName));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.aedes.close(() => resolve()));
+  }
+}
+
+function normalizeIp(ip: string | undefined): string | null {
+  if (!ip) return null;
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/** The CONNECT-time settings recorded on the session (will, MQTT 5 limits, user properties). */
+function connectSettings(packet: any): Record<string, unknown> {
+  const p = packet.properties ?? {};
+  const s: Record<string, unknown> = { ...willSettingsFromConnect(packet.will), cleanStart: !!packet.clean };
+  if (packet.protocolVersion === 5) {
+    s.receiveMaximum = p.receiveMaximum ?? 65535;
+    if (p.maximumPacketSize !== undefined) s.maximumPacketSize = p.maximumPacketSize;
+    s.topicAliasMaximum = p.topicAliasMaximum ?? 0;
+    s.requestProblemInformation = p.requestProblemInformation !== false;
+    s.requestResponseInformation = p.requestResponseInformation === true;
+    s.userProperties = userPropsToList(p.userProperties);
+  }
+  return s;
+}
+
+/**
+ * Applies what an administrator set with alterMqSession to the CONNECT before aedes reads it
+ * (DESIGN §3: properties fixed at CONNECT take effect at the client's next connection).
+ */
+function applyOverrides(client: AedesClient, packet: any, o: Record<string, unknown> | null, keepAliveLimit: number): void {
+  const v5 = packet.protocolVersion === 5;
+  if (o) {
+    if (typeof o.temporarySession === 'boolean') {
+      if (v5) packet.properties = { ...packet.properties, sessionExpiryInterval: o.temporarySession ? 0 : 0xffffffff };
+      else packet.clean = o.temporarySession;
+    }
+    if (typeof o.sessionExpiryInterval === 'number' && v5)
+      packet.properties = { ...packet.properties, sessionExpiryInterval: Math.min(o.sessionExpiryInterval, 0xffffffff) };
+    if (typeof o.keepAliveSeconds === 'number') {
+      const ka = Math.min(o.keepAliveSeconds, 65535);
+      // MQTT 5 is told through Server Keep Alive; a 3.1.1 client's timer is simply held to it.
+      if (v5) client._serverKeepAlive = ka;
+      else packet.keepalive = ka;
+    }
+    if (v5) {
+      for (const k of ['receiveMaximum', 'maximumPacketSize', 'topicAliasMaximum', 'requestProblemInformation', 'requestResponseInformation'] as const)
+        if (o[k] !== undefined) packet.properties = { ...packet.properties, [k]: o[k] };
+    }
+    if (o.willTopic !== undefined) packet.will = willPacket(o as WillSettings, packet.protocolVersion);
+  }
+  // MQTT 5 Server Keep Alive: a keep-alive of 0 or above the limit is replaced (DESIGN §8: 3.1.1 is left alone).
+  if (v5 && keepAliveLimit > 0 && client._serverKeepAlive === undefined && (!packet.keepalive || packet.keepalive > keepAliveLimit))
+    client._serverKeepAlive = keepAliveLimit;
+}

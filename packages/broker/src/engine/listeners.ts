@@ -1,0 +1,46 @@
+import net from 'node:net';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Engine } from './engine.ts';
+
+/** MQTT over TCP (3.1.1 and 5.0). Resolves once listening. */
+export function listenTcp(engine: Engine, port: number, host: string): Promise<net.Server> {
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    engine.handle(socket);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/**
+ * MQTT over WebSocket at `path` on an existing HTTP server (DESIGN §2: `/mqtt` on the HTTP port).
+ * A frame over `maxPayload` closes that connection only.
+ */
+export function attachWebSocket(engine: Engine, server: HttpServer, path: string, maxPayload: number): WebSocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    // mqtt.js offers "mqtt"; MQTT 3.1 clients may offer "mqttv3.1".
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => stream.destroy());
+      engine.handle(stream, req);
+    });
+  });
+  return wss;
+}

@@ -1,0 +1,5 @@
+export { Broker, createBroker, defaultMqttOptions, type BrokerOptions } from './broker.ts';
+export { ActionError, type ActionContext, type BrokerCore, type CallerContext } from './actions/index.ts';
+export { Reason } from './engine/engine.ts';
+export { StoreError } from './store/sqlite-store.ts';
+export type { SessionRow, Store } from './store/types.ts';

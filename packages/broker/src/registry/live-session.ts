@@ -1,0 +1,74 @@
+import type { Thresholds } from '../stats/health.ts';
+import type { SessionTraffic } from '../stats/session-stats.ts';
+import type { SessionRow } from '../store/types.ts';
+
+/** What the registry needs of a connected aedes client (kept narrow so tests can fake nothing). */
+export interface EngineClient {
+  id: string;
+  version: number | null;
+  will?: unknown;
+  _will?: unknown;
+  closed?: boolean;
+  connected?: boolean;
+  sessionExpiryInterval?: number;
+  clean?: boolean;
+  subscriptions: Record<string, unknown>;
+  disconnect(opts: { reasonCode?: number; properties?: Record<string, unknown> }, done?: () => void): void;
+  close(done?: () => void): void;
+  subscribe(subs: unknown, done: (err?: Error | null) => void): void;
+  unsubscribe(packet: unknown, done: (err?: Error | null) => void): void;
+}
+
+/**
+ * The in-memory side of a session that is connected or had traffic in this process: the hot-path
+ * counters and the few row fields the engine hooks read without a query.
+ */
+export class LiveSession {
+  readonly id: number;
+  readonly clientName: string;
+  readonly sessionType: 'mqtt' | 'mqApi';
+  thresholds: Thresholds;
+  subCount: number;
+  sessionStatus: SessionRow['sessionStatus'];
+  temporary: boolean;
+  sessionExpiry: number;
+  keepAlive: number;
+  maximumPacketSize: number | null = null;
+  connected = false;
+  client: EngineClient | null = null;
+  health: SessionRow['sessionHealth'];
+  unhealthyReason: string | null;
+  /** Topics this session has published that are already stored. */
+  readonly publishedTopics = new Set<string>();
+  /** Totals changed since they were last written. */
+  dirty = false;
+  lastActivityAt: number | null;
+
+  constructor(row: SessionRow, readonly traffic: SessionTraffic) {
+    this.id = row.id;
+    this.clientName = row.clientName;
+    this.sessionType = row.sessionType;
+    this.thresholds = thresholdsOf(row);
+    this.subCount = row.subCount;
+    this.sessionStatus = row.sessionStatus;
+    this.temporary = row.temporary;
+    this.sessionExpiry = row.sessionExpiry;
+    this.keepAlive = row.keepAlive;
+    this.health = row.sessionHealth;
+    this.unhealthyReason = row.unhealthyReason;
+    this.lastActivityAt = row.lastActivityAt;
+  }
+
+  refresh(row: SessionRow): void {
+    this.thresholds = thresholdsOf(row);
+    this.subCount = row.subCount;
+    this.sessionStatus = row.sessionStatus;
+    this.temporary = row.temporary;
+    this.sessionExpiry = row.sessionExpiry;
+    this.keepAlive = row.keepAlive;
+  }
+}
+
+export const thresholdsOf = (row: SessionRow): Thresholds => ({
+  minSend: row.minSend, maxSend: row.maxSend, maxBacklog: row.maxBacklog, minSubs: row.minSubs, maxSubs: row.maxSubs,
+});

@@ -1,0 +1,95 @@
+/**
+ * The SQLite schema of the embedded store (DESIGN §3). One database file in WAL mode holds the
+ * session registry, labels, accounts and the audit log. `user_version` tracks migrations.
+ */
+export const APPLICATION_ID = 0x6d716473; // "mqds": lets start-up tell our file from a foreign one
+export const SCHEMA_VERSION = 1;
+
+export const schemaV1 = `
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY,
+  grp TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  UNIQUE (grp, name)
+);
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  client_name TEXT NOT NULL UNIQUE,
+  session_type TEXT NOT NULL CHECK (session_type IN ('mqtt', 'mqApi')),
+  session_status TEXT NOT NULL DEFAULT 'normal',
+  -- connected | disconnected | connectedTemporarily | unknown (MQ API session never used)
+  connection_status TEXT NOT NULL,
+  session_health TEXT NOT NULL DEFAULT 'offline',
+  unhealthy_reason TEXT,
+  temporary INTEGER NOT NULL DEFAULT 0,
+  username TEXT,
+  ip_address TEXT,
+  port INTEGER,
+  mqtt_protocol TEXT,
+  keep_alive INTEGER NOT NULL DEFAULT 0,
+  session_expiry INTEGER NOT NULL DEFAULT 4294967296,
+  created_at INTEGER NOT NULL,
+  connected_at INTEGER,
+  disconnected_at INTEGER,
+  last_activity_at INTEGER,
+  failed_at INTEGER,
+  failed_reason TEXT,
+  min_send REAL NOT NULL DEFAULT 0,
+  max_send REAL NOT NULL DEFAULT 0,
+  max_backlog REAL NOT NULL DEFAULT 0,
+  min_subs REAL NOT NULL DEFAULT 0,
+  max_subs REAL NOT NULL DEFAULT 0,
+  label_id INTEGER REFERENCES labels (id) ON DELETE SET NULL,
+  total_published INTEGER NOT NULL DEFAULT 0,
+  total_received INTEGER NOT NULL DEFAULT 0,
+  sub_count INTEGER NOT NULL DEFAULT 0,
+  creator_token TEXT,
+  settings TEXT NOT NULL DEFAULT '{}',
+  overrides TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX sessions_connected_at ON sessions (connected_at);
+CREATE INDEX sessions_disconnected_at ON sessions (disconnected_at);
+CREATE INDEX sessions_ip ON sessions (ip_address);
+CREATE INDEX sessions_status ON sessions (session_status);
+CREATE INDEX sessions_connection ON sessions (connection_status);
+CREATE INDEX sessions_health ON sessions (session_health);
+CREATE INDEX sessions_label ON sessions (label_id) WHERE label_id IS NOT NULL;
+CREATE INDEX sessions_creator ON sessions (creator_token) WHERE creator_token IS NOT NULL;
+
+CREATE TABLE subscriptions (
+  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  topic_filter TEXT NOT NULL,
+  qos INTEGER NOT NULL,
+  options TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (session_id, topic_filter)
+) WITHOUT ROWID;
+
+CREATE TABLE published_topics (
+  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  PRIMARY KEY (session_id, topic)
+) WITHOUT ROWID;
+
+CREATE TABLE accounts (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  error_code INTEGER NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_target ON audit_log (target, ts);
+CREATE INDEX audit_ts ON audit_log (ts);
+`;

@@ -1,0 +1,259 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { APPLICATION_ID, SCHEMA_VERSION, schemaV1 } from './schema.ts';
+import type {
+  AccountRow, AuditEntry, LabelRow, NewSession, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
+} from './types.ts';
+
+/** camelCase property → column. The order is the INSERT order. */
+const columns = {
+  clientName: 'client_name', sessionType: 'session_type', sessionStatus: 'session_status',
+  connectionStatus: 'connection_status', sessionHealth: 'session_health', unhealthyReason: 'unhealthy_reason',
+  temporary: 'temporary', username: 'username', ipAddress: 'ip_address', port: 'port', mqttProtocol: 'mqtt_protocol',
+  keepAlive: 'keep_alive', sessionExpiry: 'session_expiry', createdAt: 'created_at', connectedAt: 'connected_at',
+  disconnectedAt: 'disconnected_at', lastActivityAt: 'last_activity_at', failedAt: 'failed_at',
+  failedReason: 'failed_reason', minSend: 'min_send', maxSend: 'max_send', maxBacklog: 'max_backlog',
+  minSubs: 'min_subs', maxSubs: 'max_subs', labelId: 'label_id', totalPublished: 'total_published',
+  totalReceived: 'total_received', subCount: 'sub_count', creatorToken: 'creator_token', settings: 'settings',
+  overrides: 'overrides',
+} as const satisfies Record<keyof NewSession, string>;
+
+const sortColumns = {
+  lastConnect: 'connected_at', lastDisconnect: 'disconnected_at', clientName: 'client_name', ipAddress: 'ip_address',
+} as const;
+
+type DbRow = Record<string, unknown>;
+
+function toDb(key: string, value: unknown): unknown {
+  if (key === 'settings' || key === 'overrides') return JSON.stringify(value ?? {});
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function fromDb(r: DbRow): SessionRow {
+  const out: Record<string, unknown> = { id: r.id };
+  for (const [key, col] of Object.entries(columns)) out[key] = r[col];
+  out.temporary = r.temporary === 1;
+  out.settings = JSON.parse(r.settings as string);
+  out.overrides = JSON.parse(r.overrides as string);
+  return out as unknown as SessionRow;
+}
+
+/** The highest code point: every string that starts with `p` sorts below `p + MAX_CHAR` but for ones continuing with it. */
+const MAX_CHAR = '\u{10FFFF}';
+
+export class StoreError extends Error {}
+
+/** The embedded store: one SQLite file through better-sqlite3, WAL mode (DESIGN §3). */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fresh = file === ':memory:' || !fs.existsSync(file) || fs.statSync(file).size === 0;
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate(fresh, file);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private migrate(fresh: boolean, file: string): void {
+    const appId = this.db.pragma('application_id', { simple: true }) as number;
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (!fresh && appId !== APPLICATION_ID) {
+      const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (tables.n > 0) throw new StoreError(`${file} is not an mqdash database (application_id ${appId}); refusing to use it`);
+    }
+    if (version > SCHEMA_VERSION) throw new StoreError(`${file} has schema version ${version}, newer than this mqdash (${SCHEMA_VERSION})`);
+    if (version === 0) {
+      this.db.transaction(() => {
+        this.db.exec(schemaV1);
+        this.db.pragma(`application_id = ${APPLICATION_ID}`);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    }
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  getSession(clientName: string): SessionRow | undefined {
+    const r = this.stmt('SELECT * FROM sessions WHERE client_name = ?').get(clientName) as DbRow | undefined;
+    return r && fromDb(r);
+  }
+
+  getSessions(clientNames: readonly string[]): SessionRow[] {
+    const out: SessionRow[] = [];
+    for (const name of clientNames) {
+      const row = this.getSession(name);
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  insertSession(session: NewSession): SessionRow {
+    const keys = Object.keys(columns) as Array<keyof NewSession>;
+    const sql = `INSERT INTO sessions (${keys.map((k) => columns[k]).join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
+    const info = this.stmt(sql).run(...keys.map((k) => toDb(k, session[k])));
+    return { ...session, id: Number(info.lastInsertRowid) };
+  }
+
+  updateSession(id: number, patch: SessionPatch): void {
+    const keys = (Object.keys(patch) as Array<keyof SessionPatch>).filter((k) => patch[k] !== undefined).sort();
+    if (keys.length === 0) return;
+    const sql = `UPDATE sessions SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`;
+    this.stmt(sql).run(...keys.map((k) => toDb(k, patch[k])), id);
+  }
+
+  deleteSession(id: number): void {
+    this.stmt('DELETE FROM sessions WHERE id = ?').run(id);
+  }
+
+  listSessions(q: SessionQuery): { rows: SessionRow[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.prefix) {
+      // A range on the unique index, then an exact check for names continuing with U+10FFFF.
+      where.push('client_name >= ? AND client_name < ? AND substr(client_name, 1, ?) = ?');
+      args.push(q.prefix, q.prefix + MAX_CHAR, [...q.prefix].length, q.prefix);
+    }
+    const inList = (col: string, values: string[]) => {
+      if (values.length === 0) return;
+      where.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+      args.push(...values);
+    };
+    inList('connection_status', q.connectionStatuses);
+    inList('session_type', q.sessionTypes);
+    inList('session_health', q.healths);
+    if (q.sessionStatuses.length > 0) inList('session_status', q.sessionStatuses);
+    else where.push("session_status <> 'hidden'");
+    if (!q.includeUnsetHealthMeasures) where.push('(min_send > 0 OR max_send > 0 OR max_backlog > 0 OR min_subs > 0 OR max_subs > 0)');
+    if (q.labelId !== undefined) {
+      where.push('label_id = ?');
+      args.push(q.labelId);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const col = sortColumns[q.sort.key];
+    const dir = q.sort.descending ? 'DESC' : 'ASC';
+    // NULLs (never connected, never disconnected) sort last either way; client_name breaks ties.
+    const order = col === 'client_name' ? `client_name ${dir}` : `${col} IS NULL, ${col} ${dir}, client_name ${dir}`;
+    const rows = (this.stmt(`SELECT * FROM sessions ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...args, q.limit, q.skip) as DbRow[]).map(fromDb);
+    const total = (this.stmt(`SELECT count(*) AS n FROM sessions ${whereSql}`).get(...args) as { n: number }).n;
+    return { rows, total };
+  }
+
+  countSessions(): number {
+    return (this.stmt('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+  }
+
+  markAllDisconnected(now: number): number {
+    return this.stmt(`UPDATE sessions SET connection_status = 'disconnected', disconnected_at = ?, session_health = 'offline',
+      unhealthy_reason = NULL WHERE connection_status IN ('connected', 'connectedTemporarily')`).run(now).changes;
+  }
+
+  temporarySessions(): SessionRow[] {
+    return (this.stmt('SELECT * FROM sessions WHERE temporary = 1').all() as DbRow[]).map(fromDb);
+  }
+
+  sessionsCreatedBy(tokenHash: string): SessionRow[] {
+    return (this.stmt('SELECT * FROM sessions WHERE creator_token = ?').all(tokenHash) as DbRow[]).map(fromDb);
+  }
+
+  putSubscription(sessionId: number, sub: SubscriptionRow): void {
+    this.stmt('INSERT OR REPLACE INTO subscriptions (session_id, topic_filter, qos, options) VALUES (?, ?, ?, ?)')
+      .run(sessionId, sub.topicFilter, sub.qos, JSON.stringify(sub.options));
+  }
+
+  removeSubscription(sessionId: number, topicFilter: string): boolean {
+    return this.stmt('DELETE FROM subscriptions WHERE session_id = ? AND topic_filter = ?').run(sessionId, topicFilter).changes > 0;
+  }
+
+  clearSubscriptions(sessionId: number): void {
+    this.stmt('DELETE FROM subscriptions WHERE session_id = ?').run(sessionId);
+  }
+
+  subscriptions(sessionId: number): SubscriptionRow[] {
+    return (this.stmt('SELECT topic_filter, qos, options FROM subscriptions WHERE session_id = ? ORDER BY topic_filter').all(sessionId) as DbRow[])
+      .map((r) => ({ topicFilter: r.topic_filter as string, qos: r.qos as number, options: JSON.parse(r.options as string) }));
+  }
+
+  addPublishedTopic(sessionId: number, topic: string): void {
+    this.stmt('INSERT OR IGNORE INTO published_topics (session_id, topic) VALUES (?, ?)').run(sessionId, topic);
+  }
+
+  publishedTopics(sessionId: number): string[] {
+    return (this.stmt('SELECT topic FROM published_topics WHERE session_id = ? ORDER BY topic').all(sessionId) as DbRow[]).map((r) => r.topic as string);
+  }
+
+  findOrCreateLabel(group: string, name: string, now: number): LabelRow {
+    const found = this.findLabel(group, name);
+    if (found) return found;
+    const info = this.stmt('INSERT INTO labels (grp, name, created_at) VALUES (?, ?, ?)').run(group, name, now);
+    return { id: Number(info.lastInsertRowid), group, name, description: '', metadata: {}, createdAt: now };
+  }
+
+  private static label(r: DbRow | undefined): LabelRow | undefined {
+    return r && {
+      id: r.id as number, group: r.grp as string, name: r.name as string, description: r.description as string,
+      metadata: JSON.parse(r.metadata as string), createdAt: r.created_at as number,
+    };
+  }
+
+  getLabel(id: number): LabelRow | undefined {
+    return SqliteStore.label(this.stmt('SELECT * FROM labels WHERE id = ?').get(id) as DbRow | undefined);
+  }
+
+  findLabel(group: string, name: string): LabelRow | undefined {
+    return SqliteStore.label(this.stmt('SELECT * FROM labels WHERE grp = ? AND name = ?').get(group, name) as DbRow | undefined);
+  }
+
+  getAccount(username: string): AccountRow | undefined {
+    const r = this.stmt('SELECT * FROM accounts WHERE username = ?').get(username) as DbRow | undefined;
+    return r && { username: r.username as string, passwordHash: r.password_hash as string, createdAt: r.created_at as number, updatedAt: r.updated_at as number };
+  }
+
+  putAccount(a: AccountRow): void {
+    this.stmt(`INSERT INTO accounts (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`)
+      .run(a.username, a.passwordHash, a.createdAt, a.updatedAt);
+  }
+
+  appendAudit(e: AuditEntry): void {
+    this.stmt('INSERT INTO audit_log (ts, actor, action, target, error_code, details) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(e.ts, e.actor, e.action, e.target, e.errorCode, JSON.stringify(e.details));
+  }
+
+  recentAudit(limit: number, target?: string): AuditEntry[] {
+    const rows = (target === undefined
+      ? this.stmt('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
+      : this.stmt('SELECT * FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT ?').all(target, limit)) as DbRow[];
+    return rows.map((r) => ({
+      id: r.id as number, ts: r.ts as number, actor: r.actor as string, action: r.action as string,
+      target: r.target as string | null, errorCode: r.error_code as number, details: JSON.parse(r.details as string),
+    }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

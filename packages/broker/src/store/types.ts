@@ -1,0 +1,122 @@
+import type { SortKey } from '@mqdash/contracts';
+
+/** A session as stored: one row of `sessions` (DESIGN §3 "Session registry"). Times are epoch ms. */
+export interface SessionRow {
+  id: number;
+  clientName: string;
+  sessionType: 'mqtt' | 'mqApi';
+  sessionStatus: 'normal' | 'hidden' | 'banned' | 'inactive';
+  connectionStatus: 'connected' | 'disconnected' | 'connectedTemporarily' | 'unknown';
+  sessionHealth: 'healthy' | 'unhealthy' | 'offline';
+  unhealthyReason: string | null;
+  temporary: boolean;
+  username: string | null;
+  ipAddress: string | null;
+  port: number | null;
+  mqttProtocol: string | null;
+  keepAlive: number;
+  sessionExpiry: number;
+  createdAt: number;
+  connectedAt: number | null;
+  disconnectedAt: number | null;
+  lastActivityAt: number | null;
+  failedAt: number | null;
+  failedReason: string | null;
+  minSend: number;
+  maxSend: number;
+  maxBacklog: number;
+  minSubs: number;
+  maxSubs: number;
+  labelId: number | null;
+  totalPublished: number;
+  totalReceived: number;
+  subCount: number;
+  creatorToken: string | null;
+  /** JSON: the remaining settable properties (will, MQTT 5 limits, user properties, metadata, …). */
+  settings: Record<string, unknown>;
+  /** JSON: properties an administrator set that replace the client's own at its next CONNECT. */
+  overrides: Record<string, unknown>;
+}
+
+export type NewSession = Omit<SessionRow, 'id'>;
+export type SessionPatch = Partial<Omit<SessionRow, 'id' | 'clientName' | 'sessionType' | 'createdAt'>>;
+
+export interface SessionQuery {
+  prefix: string;
+  connectionStatuses: string[];
+  sessionStatuses: string[];
+  sessionTypes: string[];
+  healths: string[];
+  /** false: leave out sessions with no health threshold set. */
+  includeUnsetHealthMeasures: boolean;
+  labelId?: number;
+  sort: { key: SortKey; descending: boolean };
+  skip: number;
+  /** -1: no limit. */
+  limit: number;
+}
+
+export interface LabelRow {
+  id: number;
+  group: string;
+  name: string;
+  description: string;
+  metadata: unknown;
+  createdAt: number;
+}
+
+export interface SubscriptionRow {
+  topicFilter: string;
+  qos: number;
+  options: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  id?: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  errorCode: number;
+  details: Record<string, unknown>;
+}
+
+export interface AccountRow {
+  username: string;
+  passwordHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * What the broker needs from its store. SQLite implements it for the embedded default; a server
+ * database can implement it for a cluster (DESIGN §7).
+ */
+export interface Store {
+  transaction<T>(fn: () => T): T;
+  getSession(clientName: string): SessionRow | undefined;
+  getSessions(clientNames: readonly string[]): SessionRow[];
+  insertSession(session: NewSession): SessionRow;
+  updateSession(id: number, patch: SessionPatch): void;
+  deleteSession(id: number): void;
+  listSessions(query: SessionQuery): { rows: SessionRow[]; total: number };
+  countSessions(): number;
+  /** Sessions left `connected` by a previous process are disconnected at start. */
+  markAllDisconnected(now: number): number;
+  temporarySessions(): SessionRow[];
+  sessionsCreatedBy(tokenHash: string): SessionRow[];
+  putSubscription(sessionId: number, sub: SubscriptionRow): void;
+  removeSubscription(sessionId: number, topicFilter: string): boolean;
+  clearSubscriptions(sessionId: number): void;
+  subscriptions(sessionId: number): SubscriptionRow[];
+  addPublishedTopic(sessionId: number, topic: string): void;
+  publishedTopics(sessionId: number): string[];
+  findOrCreateLabel(group: string, name: string, now: number): LabelRow;
+  getLabel(id: number): LabelRow | undefined;
+  findLabel(group: string, name: string): LabelRow | undefined;
+  getAccount(username: string): AccountRow | undefined;
+  putAccount(account: AccountRow): void;
+  appendAudit(entry: AuditEntry): void;
+  recentAudit(limit: number, target?: string): AuditEntry[];
+  close(): void;
+}

@@ -1,0 +1,45 @@
+/**
+ * The stable error-code table of the JSON action API (DESIGN §4).
+ * 0 and 12031 follow FairCom; the 14xxx range is mqdash's own and never renumbered.
+ */
+export const ErrorCode = {
+  success: 0,
+  invalidAuthToken: 12031,
+  malformedJson: 14000,
+  missingProperty: 14001,
+  wrongType: 14002,
+  outOfLimits: 14003,
+  mutuallyExclusive: 14004,
+  unknownAction: 14005,
+  unknownSession: 14006,
+  nameInUse: 14007,
+  sessionBanned: 14008,
+  notPermitted: 14009,
+  requestTooLarge: 14010,
+  loginFailed: 14011,
+  unknownLabel: 14012,
+  internal: 14099,
+} as const;
+
+export type ErrorCodeName = keyof typeof ErrorCode;
+export type ErrorCodeValue = (typeof ErrorCode)[ErrorCodeName];
+
+/** One line per code, used by README and docs/api.md. */
+export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCodeName; meaning: string }> = [
+  { code: 0, name: 'success', meaning: 'The action succeeded.' },
+  { code: 12031, name: 'invalidAuthToken', meaning: 'authToken is missing, unknown or expired (FairCom code).' },
+  { code: 14000, name: 'malformedJson', meaning: 'The request body is not JSON, or not a JSON object.' },
+  { code: 14001, name: 'missingProperty', meaning: 'A required property is missing.' },
+  { code: 14002, name: 'wrongType', meaning: 'A property has the wrong JSON type.' },
+  { code: 14003, name: 'outOfLimits', meaning: 'A value is outside its documented limits or not one of its allowed values.' },
+  { code: 14004, name: 'mutuallyExclusive', meaning: 'Two properties that exclude each other were both given.' },
+  { code: 14005, name: 'unknownAction', meaning: 'The action name is not one this server offers.' },
+  { code: 14006, name: 'unknownSession', meaning: 'No session has the given clientName.' },
+  { code: 14007, name: 'nameInUse', meaning: 'The clientName already belongs to a session.' },
+  { code: 14008, name: 'sessionBanned', meaning: 'The session is banned and cannot be used by its client.' },
+  { code: 14009, name: 'notPermitted', meaning: 'The account may not perform this action.' },
+  { code: 14010, name: 'requestTooLarge', meaning: 'The request body exceeds the size limit.' },
+  { code: 14011, name: 'loginFailed', meaning: 'Unknown username or wrong password.' },
+  { code: 14012, name: 'unknownLabel', meaning: 'No label has the given labelId.' },
+  { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
+];

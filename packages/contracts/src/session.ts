@@ -1,0 +1,123 @@
+import type { ConnectionStatus, Label, MqttProtocol, SessionHealth, SessionStatus, SessionType } from './common.ts';
+
+/** The seeds' `stats` object (seed 001), computed as DESIGN §3 "Stats and health" defines. */
+export interface SessionStats {
+  minHealthySendRatePerMinute: number;
+  maxHealthySendRatePerMinute: number;
+  maxHealthyBacklogRatePerMinute: number;
+  minHealthySubscribedTopicFiltersCount: number;
+  maxHealthySubscribedTopicFiltersCount: number;
+  sessionHealth: SessionHealth;
+  /** mqdash: which threshold makes the session unhealthy, in words. */
+  unhealthyReason?: string;
+  totalMessagesPublished: number;
+  publishRatePerMinute: number;
+  publishRatePerMinuteLast10Minutes: number;
+  publishRatePerMinuteInSession: number;
+  publishRatePerHour: number;
+  totalMessagesReceived: number;
+  receiveMessagesPerMinute: number;
+  receiveMessagesPerMinuteLast10Minutes: number;
+  /** Spelled as in seed 001 (DESIGN §3 keeps it). */
+  receiveMessagesPerMinuteSinceInSession: number;
+  receiveMessagesPerHour: number;
+  currentDeliveryBacklogged: number;
+  deliveryBacklogRatePerMinute: number;
+  deliveryBacklogRatePerMinuteLast10Minutes: number;
+  deliveryBacklogRatePerMinuteInSession: number;
+  deliveryBacklogRatePerHour: number;
+  deliveryBacklogRatePerDay: number;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface SubscribedTopic {
+  topicFilter: string;
+  qos: number;
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: number;
+}
+
+export interface DefaultResponseOptions {
+  binaryFormat: string;
+  variantFormat: string;
+  dataFormat: string;
+  numberFormat: string;
+}
+
+/** One session as describeMqSessions returns it (seed 001), plus the alter/create settings. */
+export interface SessionDetail {
+  clientName: string;
+  cleanSession: boolean;
+  temporarySession: boolean;
+  sessionStatus: SessionStatus;
+  username?: string;
+  ipaddress?: string;
+  port?: number;
+  mqttProtocol?: MqttProtocol;
+  keepAliveSeconds: number;
+  connectionStatus: ConnectionStatus;
+  connectionDateTime?: string;
+  disconnectionDateTime?: string;
+  createdDateTime: string;
+  lastFailedConnectDateTime?: string;
+  lastFailedConnectReason?: string;
+  defaultBinaryFormat: string;
+  defaultVariantFormat: string;
+  defaultResponseOptions: DefaultResponseOptions;
+  sessionType: SessionType;
+  sessionExpiryInterval: number;
+  receiveMaximum: number;
+  maximumPacketSize: number;
+  topicAliasMaximum: number;
+  requestProblemInformation: boolean;
+  requestResponseInformation: boolean;
+  mqttPayloadType: string;
+  userProperties: KeyValue[];
+  stats?: SessionStats;
+  willTopic?: string;
+  willQoS?: number;
+  willPayload?: unknown;
+  willRetain?: boolean;
+  willContentType?: string;
+  willCorrelationData?: unknown;
+  willPayloadFormatIndicator?: string;
+  willExpirySeconds?: number;
+  willDelaySeconds?: number;
+  willResponseTopic?: string;
+  willUserProperties?: KeyValue[];
+  label?: Label & { id: number };
+  subscriberCount: number;
+  subscribedTopics?: SubscribedTopic[];
+  publishedTopics?: string[];
+  metadata: unknown;
+}
+
+/**
+ * One row of listMqSessions. Seed 000 shows clientName and sessionType; mqdash adds the columns a
+ * console's table shows (DESIGN §5 "row"), so one list call fills a table.
+ */
+export interface SessionListRow {
+  clientName: string;
+  sessionType: SessionType;
+  sessionStatus: SessionStatus;
+  connectionStatus: ConnectionStatus;
+  sessionHealth: SessionHealth;
+  unhealthyReason?: string;
+  temporarySession: boolean;
+  ipaddress?: string;
+  port?: number;
+  mqttProtocol?: MqttProtocol;
+  username?: string;
+  lastConnectDateTime?: string;
+  lastDisconnectDateTime?: string;
+  subscribedTopicFiltersCount: number;
+  publishRatePerMinute: number;
+  receiveMessagesPerMinute: number;
+  currentDeliveryBacklogged: number;
+  label?: Label & { id: number };
+}
