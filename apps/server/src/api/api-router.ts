@@ -1,0 +1,31 @@
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { ErrorCode } from '@mqdash/contracts';
+import type { Broker } from '@mqdash/broker';
+
+/**
+ * `POST /api` — the JSON action API (DESIGN §4). HTTP 200 for every well-formed JSON action
+ * response (errors are in errorCode, as FairCom does), 400 for a body that is not JSON, 413 for an
+ * oversized body.
+ */
+export function apiRouter(broker: Broker, maxBodyBytes: number): express.Router {
+  const router = express.Router();
+  router.post(
+    '/',
+    express.json({ limit: maxBodyBytes, strict: false, type: () => true }),
+    async (req: Request, res: Response) => {
+      const response = await broker.actions.run(req.body, { source: 'api', remoteAddress: req.socket.remoteAddress });
+      res.status(200).json(response);
+    },
+  );
+  router.all('/', (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ errorCode: ErrorCode.unknownAction, errorMessage: 'the JSON action API takes POST requests' });
+  });
+  router.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large')
+      return res.status(413).json({ errorCode: ErrorCode.requestTooLarge, errorMessage: `request body exceeds ${maxBodyBytes} bytes` });
+    if (err.type === 'entity.parse.failed')
+      return res.status(400).json({ errorCode: ErrorCode.malformedJson, errorMessage: `request body is not valid JSON: ${err.message}` });
+    next(err);
+  });
+  return router;
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { Broker } from '@mqdash/broker';
+import { apiRouter } from './api/api-router.ts';
+
+export const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
+
+export interface AppOptions {
+  maxBodyBytes: number;
+  dashboardDir?: string;
+}
+
+/** The Express app, apart from `listen` so tests drive it with supertest (STYLE #12). */
+export function createApp(broker: Broker, o: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    });
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/api', apiRouter(broker, o.maxBodyBytes));
+
+  const dist = o.dashboardDir ?? dashboardDist;
+  if (fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // The SPA's own routes all get index.html.
+    app.get(/^\/(?!api\/|bff\/|mqtt$).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(dist, 'index.html'));
+    });
+  }
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'NOT_FOUND', message: 'no such route' });
+  });
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    broker.log.error({ err }, 'request failed');
+    res.status(err.status && err.status < 500 ? err.status : 500).json({ error: 'INTERNAL', message: 'the server failed to answer this request' });
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+import { pino } from 'pino';
+import { loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+/** Process entry: start, and stop cleanly on SIGINT/SIGTERM within 5 s (DESIGN §2). */
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(`mqdash: ${(err as Error).message}`);
+  process.exit(2);
+}
+const log = pino({ level: config.logLevel });
+try {
+  const server = await startServer(config, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    server.close().then(() => process.exit(0), (err) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (err) {
+  log.fatal({ err: (err as Error).message }, 'mqdash failed to start');
+  process.exit(1);
+}

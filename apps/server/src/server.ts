@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { createBroker, type Broker } from '@mqdash/broker';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+
+export interface RunningServer {
+  broker: Broker;
+  http: http.Server;
+  httpPort: number;
+  mqttPort: number;
+  close(): Promise<void>;
+}
+
+/** Opens the store, starts the broker and serves HTTP (dashboard, APIs, MQTT over WebSocket). */
+export async function startServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const broker = await createBroker({ dataDir: config.dataDir, adminPassword: config.adminPassword, logger: log });
+  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes });
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
+  server.keepAliveTimeout = 5_000;
+  broker.attachWebSocket(server, '/mqtt');
+  try {
+    const mqtt = await broker.listenMqtt(config.mqttPort, config.host);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const httpPort = (server.address() as AddressInfo).port;
+    const mqttPort = (mqtt.address() as AddressInfo).port;
+    log.info({ host: config.host, httpPort, mqttPort, dataDir: config.dataDir }, 'mqdash listening');
+    return {
+      broker, http: server, httpPort, mqttPort,
+      async close() {
+        server.closeAllConnections();
+        await Promise.all([new Promise((r) => server.close(r)), broker.close()]);
+      },
+    };
+  } catch (err) {
+    await broker.close();
+    throw err;
+  }
+}
