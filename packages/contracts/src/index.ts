@@ -11,3 +11,7 @@ export * from './actions/alter-mq-session.ts';
 export * from './actions/delete-mq-session.ts';
 export * from './actions/disconnect-mq-session.ts';
 export * from './validation.ts';
+export * from './bff.ts';
+export * from './topics.ts';
+export * from './actions/subscribe-to-mq.ts';
+export * from './actions/labels.ts';

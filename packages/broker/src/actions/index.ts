@@ -6,14 +6,17 @@ import { deleteMqSession } from './delete-mq-session.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
+import { createLabel, listLabelGroups, listLabels } from './labels.ts';
 import { listMqSessions } from './list-mq-sessions.ts';
 import { pingSession } from './ping-session.ts';
+import { subscribeToMq } from './subscribe-to-mq.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
   ([
     createSession, deleteSession, pingSession,
     createMqApiSession, listMqSessions, describeMqSessions, alterMqSession, deleteMqSession, disconnectMqSession,
+    subscribeToMq, createLabel, listLabels, listLabelGroups,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

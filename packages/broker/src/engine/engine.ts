@@ -200,6 +200,34 @@ export class Engine {
     else persistence.delWill({ id: clientName, brokerId: this.aedes.id }).catch(() => {});
   }
 
+  /**
+   * Subscribes a session on its behalf: through the live connection when connected (so aedes
+   * delivers at once and stores it for a persistent session), else in the persistence, so the
+   * stored session has it when the client comes back.
+   */
+  async subscribe(clientName: string, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }>): Promise<'live' | 'stored'> {
+    const client = this.client(clientName);
+    if (client && !client.closed) {
+      await new Promise<void>((resolve, reject) => client.subscribe({ subscriptions: subs }, (err) => (err ? reject(err) : resolve())));
+      return 'live';
+    }
+    await (this.aedes as any).persistence.addSubscriptions({ id: clientName }, subs);
+    return 'stored';
+  }
+
+  /** DESIGN §8: an unsubscribe without a messageId leaves the stored subscription, so remove it there too. */
+  async unsubscribe(clientName: string, topics: string[]): Promise<'live' | 'stored'> {
+    const client = this.client(clientName);
+    const persistence = (this.aedes as any).persistence;
+    if (client && !client.closed) {
+      await new Promise<void>((resolve, reject) => client.unsubscribe({ unsubscriptions: topics }, (err) => (err ? reject(err) : resolve())));
+      await persistence.removeSubscriptions(client, topics);
+      return 'live';
+    }
+    await persistence.removeSubscriptions({ id: clientName }, topics);
+    return 'stored';
+  }
+
   /** Removes the MQTT protocol state of a session that is gone (subscriptions, queue, will). */
   wipe(clientName: string): void {
     const p = (this.aedes as any).persistence;

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { connectionStatuses, sessionHealths, sessionTypes, utf8String } from './common.ts';
+import { sortKeys } from './actions/list-mq-sessions.ts';
+import type { SessionListRow } from './session.ts';
+
+/**
+ * The dashboard's own API (`/bff/*`, DESIGN §4): resource-shaped routes the React app calls.
+ * Each turns into JSON actions run in-process. Shared by the server (validation) and the
+ * dashboard (types, and the same validation in forms).
+ */
+
+export const loginBody = z.object({
+  username: utf8String(1, 64),
+  password: z.string().min(1).max(1024),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export interface MeResponse {
+  username: string;
+  /** Send as the `X-CSRF-Token` header on every state-changing request. */
+  csrfToken: string;
+}
+
+export const changePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(12, 'must be at least 12 characters').max(1024),
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+export const sessionStatusValues = ['normal', 'hidden', 'banned', 'inactive'] as const;
+export const listConnectionValues = [...connectionStatuses, 'unknown'] as const;
+
+/** A comma-separated query-string list of enum values ("a,b"); empty means all. */
+const csvEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').filter(Boolean) : []))
+    .pipe(z.array(z.enum(values)));
+
+const queryBool = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
+
+/** `GET /bff/sessions` query string: every listMqSessions filter, sort and a page. */
+export const sessionsQuery = z.object({
+  prefix: utf8String(0, 65550).optional().default(''),
+  connection: csvEnum(listConnectionValues),
+  status: csvEnum(sessionStatusValues),
+  type: csvEnum(sessionTypes),
+  health: csvEnum(sessionHealths),
+  /** Include hidden sessions as well as the chosen statuses. */
+  showHidden: queryBool,
+  /** false: only sessions with a health threshold set. */
+  unsetHealthMeasures: z.enum(['true', 'false']).optional().default('true').transform((v) => v === 'true'),
+  labelId: z.coerce.number().int().min(0).max(4294967296).optional(),
+  sort: z.enum(sortKeys).optional().default('clientName'),
+  dir: z.enum(['asc', 'desc']).optional().default('asc'),
+  page: z.coerce.number().int().min(0).max(10_000_000).optional().default(0),
+  pageSize: z.coerce.number().int().min(1).max(1000).optional().default(50),
+});
+export type SessionsQuery = z.infer<typeof sessionsQuery>;
+export type SessionsQueryInput = z.input<typeof sessionsQuery>;
+
+export interface SessionsPage {
+  rows: SessionListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const bulkActions = ['hide', 'unhide', 'ban', 'unban', 'markInactive', 'kick'] as const;
+export type BulkAction = (typeof bulkActions)[number];
+
+/** `POST /bff/sessions/bulk`: either named sessions or every session matching a filter. */
+export const bulkBody = z
+  .object({
+    action: z.enum(bulkActions),
+    clientNames: z.array(utf8String(0, 65550)).min(1).max(10_000).optional(),
+    /** The list filter (as in GET /bff/sessions, without paging) for "select all N matching". */
+    filter: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((b) => (b.clientNames === undefined) !== (b.filter === undefined), {
+    message: 'give either clientNames or filter',
+    path: ['clientNames'],
+  });
+export type BulkBody = z.infer<typeof bulkBody>;
+
+export interface BulkResult {
+  action: BulkAction;
+  succeeded: string[];
+  failed: Array<{ clientName: string; error: string }>;
+}
+
+/** `POST /bff/sessions/:clientName/subscriptions`. */
+export const subscribeBody = z.object({
+  topicFilter: utf8String(1, 65535),
+  qos: z.int().min(0).max(2).default(0),
+  noLocal: z.boolean().optional(),
+  retainAsPublished: z.boolean().optional(),
+  retainHandling: z.int().min(0).max(2).optional(),
+});
+export type SubscribeBody = z.infer<typeof subscribeBody>;
+
+/** `DELETE /bff/sessions/:clientName?permanent=true`. */
+export const deleteQuery = z.object({ permanent: queryBool });
+
+/** `GET /bff/sessions/export?format=csv|json&…filters` (all matching rows, no paging). */
+export const exportFormat = z.enum(['csv', 'json']);
+
+export interface AuditEvent {
+  id: number;
+  ts: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  errorCode: number;
+  details: Record<string, unknown>;
+}
+
+/** Errors of the BFF: `{ error, message, property? }` with an HTTP status. */
+export interface BffError {
+  error: string;
+  message: string;
+  property?: string;
+  errorCode?: number;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { utf8String } from './common.ts';
+
+/** Why a topic filter breaks MQTT's rules [MQTT-4.7.1], or null when it is valid. */
+export function topicFilterProblem(filter: string): string | null {
+  if (filter.length === 0) return 'must not be empty [MQTT-4.7.3-1]';
+  if (filter.includes('\u0000')) return 'must not contain the null character [MQTT-4.7.3-2]';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1))
+      return '"#" must be a whole level and the last one [MQTT-4.7.1-2]';
+    if (level.includes('+') && level !== '+') return '"+" must be a whole level [MQTT-4.7.1-3]';
+  }
+  return null;
+}
+
+/** A topic name for PUBLISH: no wildcards [MQTT-3.3.2-2]. */
+export function topicNameProblem(topic: string): string | null {
+  if (topic.length === 0) return 'must not be empty [MQTT-4.7.3-1]';
+  if (topic.includes('\u0000')) return 'must not contain the null character [MQTT-4.7.3-2]';
+  if (topic.includes('+') || topic.includes('#')) return 'must not contain wildcards "+" or "#" [MQTT-3.3.2-2]';
+  return null;
+}
+
+export const topicFilterSchema = utf8String(1, 65535).superRefine((f, ctx) => {
+  const problem = topicFilterProblem(f);
+  if (problem) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `topic filter ${problem}` });
+});
+
+export const topicNameSchema = utf8String(1, 65535).superRefine((t, ctx) => {
+  const problem = topicNameProblem(t);
+  if (problem) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `topic ${problem}` });
+});
