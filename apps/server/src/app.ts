@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Broker } from '@mqdash/broker';
 import { apiRouter } from './api/api-router.ts';
+import { bffRouter } from './bff/bff-router.ts';
 
 export const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
 
@@ -28,6 +29,7 @@ export function createApp(broker: Broker, o: AppOptions): express.Express {
     res.json({ status: 'ok' });
   });
   app.use('/api', apiRouter(broker, o.maxBodyBytes));
+  app.use('/bff', bffRouter(broker, { maxBodyBytes: o.maxBodyBytes }));
 
   const dist = o.dashboardDir ?? dashboardDist;
   if (fs.existsSync(path.join(dist, 'index.html'))) {

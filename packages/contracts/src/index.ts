@@ -15,3 +15,4 @@ export * from './bff.ts';
 export * from './topics.ts';
 export * from './actions/subscribe-to-mq.ts';
 export * from './actions/labels.ts';
+export * from './actions/account.ts';

@@ -30,6 +30,8 @@ export const createMqApiSession = defineAction({
       store.insertSession({
         ...base,
         ...patch,
+        // [seed 003] the response example's "username" is the account that created the session.
+        username: ctx.user!.username,
         mqttProtocol: p.mqttProtocol,
         settings,
         overrides: {},

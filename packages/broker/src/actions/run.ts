@@ -36,6 +36,9 @@ export async function runAction(
   if (!def) return fail(new ActionError('unknownAction', `action: "${action}" is not an action this server offers`, { property: 'action', value: action }), requestId);
 
   const ctx: ActionContext = { ...caller, core, authToken, warnings: [], debugInfo: {} };
+  // DESIGN §4: unknown properties are ignored with a warning, beside params too (seed 002's
+  // example puts cleanSession there, where it would otherwise vanish silently).
+  for (const k of unknownKeys(request as Record<string, unknown>, keysOf(requestEnvelopeSchema))) ctx.warnings.push(`${k} is not a property of the request envelope; ignored`);
   const raw = dropNulls(env.data.params ?? {}, def.keepNulls);
   let params: unknown;
   let response: ResponseEnvelope;

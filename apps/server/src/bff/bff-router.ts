@@ -1,0 +1,47 @@
+import express from 'express';
+import type { Broker } from '@mqdash/broker';
+import type { SessionDetail } from '@mqdash/contracts';
+import { listAuditLogParams } from '@mqdash/contracts';
+import { authRouter } from './auth-router.ts';
+import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
+import { errorHandler, HttpError } from './errors.ts';
+import { LoginLimiter } from './login-limiter.ts';
+import { sessionsRouter } from './sessions-router.ts';
+import { BffSessions } from './sessions-store.ts';
+
+/** `/bff/*`, the dashboard's own API (DESIGN §4): cookie login, CSRF header, JSON actions in-process. */
+export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.Router {
+  const deps: BffDeps = { broker, sessions: new BffSessions(), limiter: new LoginLimiter() };
+  const router = express.Router();
+  router.use(express.json({ limit: o.maxBodyBytes }));
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(authRouter(deps));
+  router.use(requireLogin(deps), requireCsrf);
+  router.use('/sessions', sessionsRouter(deps));
+
+  router.post('/mq-api-sessions', async (req, res) => {
+    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of createMqApiSession properties');
+    const created = await act<SessionDetail>(deps, req, 'createMqApiSession', req.body);
+    const d = await act<{ data: SessionDetail[] }>(deps, req, 'describeMqSessions', { clientNames: [created.clientName] });
+    res.status(201).json(d.data[0]);
+  });
+
+  router.get('/labels', async (req, res) => {
+    res.json(await act(deps, req, 'listLabels', {}));
+  });
+
+  router.get('/audit', async (req, res) => {
+    const q = parseWith(listAuditLogParams, {
+      ...(typeof req.query.target === 'string' ? { target: req.query.target } : {}),
+      ...(req.query.limit !== undefined ? { maxRecords: Number(req.query.limit) } : {}),
+    }, 'query');
+    res.json(await act(deps, req, 'listAuditLog', q));
+  });
+
+  router.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
+  router.use(errorHandler(broker.log));
+  return router;
+}

@@ -1,0 +1,63 @@
+import type { NextFunction, Request, Response } from 'express';
+import { parse as parseCookie } from 'cookie';
+import type { z } from 'zod';
+import type { Broker } from '@mqdash/broker';
+import { fromEnvelope, fromZod, HttpError } from './errors.ts';
+import { type BffSession, BffSessions, COOKIE_NAME, sameSecret } from './sessions-store.ts';
+import { LoginLimiter } from './login-limiter.ts';
+
+export interface BffDeps {
+  broker: Broker;
+  sessions: BffSessions;
+  limiter: LoginLimiter;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    bff?: BffSession;
+  }
+}
+
+export const sessionOf = (req: Request): BffSession => {
+  if (!req.bff) throw new HttpError(401, 'UNAUTHENTICATED', 'sign in first');
+  return req.bff;
+};
+
+/** Every /bff route but login needs a live dashboard login whose broker authToken is still valid. */
+export function requireLogin(deps: BffDeps) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const id = parseCookie(req.headers.cookie ?? '')[COOKIE_NAME];
+    const session = deps.sessions.get(id);
+    if (!session || !deps.broker.auth.verify(session.authToken)) {
+      if (session) deps.sessions.delete(session.id);
+      return next(new HttpError(401, 'UNAUTHENTICATED', 'your sign-in has expired; sign in again'));
+    }
+    req.bff = session;
+    next();
+  };
+}
+
+/** State-changing routes must echo the CSRF token (DESIGN §4) in `X-CSRF-Token`. */
+export function requireCsrf(req: Request, _res: Response, next: NextFunction) {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  if (!sameSecret(req.get('x-csrf-token'), sessionOf(req).csrfToken))
+    return next(new HttpError(403, 'CSRF', 'missing or wrong X-CSRF-Token header; reload the page'));
+  next();
+}
+
+/** Runs a JSON action in-process as the signed-in administrator; a failure becomes an HttpError. */
+export async function act<R = any>(deps: BffDeps, req: Request, action: string, params: Record<string, unknown>, onWarnings?: (w: string[]) => void): Promise<R> {
+  const r = await deps.broker.actions.run(
+    { action, params, authToken: sessionOf(req).authToken },
+    { source: 'bff', remoteAddress: req.socket.remoteAddress },
+  );
+  if (r.errorCode !== 0) throw fromEnvelope(r);
+  if (onWarnings && r.debugInfo?.warnings?.length) onWarnings(r.debugInfo.warnings);
+  return r.result as R;
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.infer<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw fromZod(r.error, input, where);
+  return r.data;
+}
