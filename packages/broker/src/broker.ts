@@ -9,6 +9,8 @@ import { AuditLog } from './audit.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import { AdminFeed } from './feed/admin-feed.ts';
+import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -22,7 +24,9 @@ export interface BrokerOptions {
   logger?: Logger;
   /** Password of the `admin` account when it is first created. */
   adminPassword?: string;
-  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence' | 'isAdminClient'>>;
+  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence'>>;
+  /** Timings of the admin feed (tests shorten them). */
+  feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
   auth?: { idleTimeoutMs?: number; maxLifetimeMs?: number };
 }
 
@@ -67,6 +71,7 @@ export class Broker {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.servers) s.close();
+    this.core.feed.stop();
     await this.engine.close();
     this.registry.stop();
     this.auth.close();
@@ -87,12 +92,15 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const audit = new AuditLog(store);
     await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
     registry.start();
-    const engine = await Engine.create({ registry, log, ...defaultMqttOptions, ...o.mqtt });
+    const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
+    const engine = await Engine.create({ registry, log, ...defaultMqttOptions, ...o.mqtt, verifyFeedToken: (t) => feedTokens.verify(t) });
+    const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
+    feed.start();
     // Temporary MQ API sessions end with the authToken that created them (DESIGN §3).
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, log });
   } catch (err) {
     store.close();
     throw err;

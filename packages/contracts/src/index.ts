@@ -16,3 +16,4 @@ export * from './topics.ts';
 export * from './actions/subscribe-to-mq.ts';
 export * from './actions/labels.ts';
 export * from './actions/account.ts';
+export * from './feed.ts';

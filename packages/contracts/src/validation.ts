@@ -51,8 +51,16 @@ export function describeZodError(error: z.ZodError, input: unknown, prefix = 'pa
   } else if (issue.code === 'invalid_union') {
     code = 'wrongType';
   } else if (issue.code === 'invalid_value') {
-    code = 'outOfLimits';
-    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+    // A number or boolean where a string enum is expected is the wrong JSON type (14002), not an
+    // unknown value of the right type (14003).
+    if (at.present && issue.values.every((v) => typeof v === 'string') && typeof at.value !== 'string') {
+      code = 'wrongType';
+      message = `must be a string, one of ${allowed}; got ${Array.isArray(at.value) ? 'array' : at.value === null ? 'null' : typeof at.value}`;
+    } else {
+      code = 'outOfLimits';
+      message = `must be one of ${allowed}`;
+    }
   } else if (issue.code === 'too_big' || issue.code === 'too_small') {
     code = 'outOfLimits';
     const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;

@@ -29,6 +29,15 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
     res.status(201).json(d.data[0]);
   });
 
+  router.post('/feed-token', async (req, res) => {
+    res.json(await act(deps, req, 'createFeedToken', {}));
+  });
+
+  router.get('/overview', async (req, res) => {
+    const minutes = req.query.minutes === undefined ? 60 : Number(req.query.minutes);
+    res.json(await act(deps, req, 'getOverview', { historyMinutes: minutes }));
+  });
+
   router.get('/labels', async (req, res) => {
     res.json(await act(deps, req, 'listLabels', {}));
   });

@@ -66,6 +66,10 @@ export function sessionsRouter(deps: BffDeps): express.Router {
     res.json(await describe(req, nameOf(req)));
   });
 
+  router.get('/:clientName/history', async (req, res) => {
+    res.json(await act(deps, req, 'getSessionHistory', { clientName: nameOf(req) }));
+  });
+
   router.patch('/:clientName', async (req, res) => {
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of alterMqSession properties');
     const clientName = nameOf(req);

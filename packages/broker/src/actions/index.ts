@@ -6,6 +6,7 @@ import { createSession } from './create-session.ts';
 import { deleteMqSession } from './delete-mq-session.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
+import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
 import { createLabel, listLabelGroups, listLabels } from './labels.ts';
 import { listAuditLog } from './list-audit-log.ts';
@@ -19,6 +20,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createSession, deleteSession, pingSession, changePassword, listAuditLog,
     createMqApiSession, listMqSessions, describeMqSessions, alterMqSession, deleteMqSession, disconnectMqSession,
     subscribeToMq, createLabel, listLabels, listLabelGroups,
+    createFeedToken, getOverview, getSessionHistory,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

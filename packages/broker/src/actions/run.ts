@@ -29,7 +29,9 @@ export async function runAction(
   const env = requestEnvelopeSchema.safeParse(request);
   if (!env.success) {
     const p = describeZodError(env.error, request, '');
-    return fail(new ActionError(p.code, p.message, { property: p.property, value: p.value }));
+    // Echo a usable requestId even when another envelope property is wrong, so the caller can match the answer.
+    const rid = (request as { requestId?: unknown }).requestId;
+    return fail(new ActionError(p.code, p.message, { property: p.property, value: p.value }), typeof rid === 'string' || typeof rid === 'number' ? rid : undefined);
   }
   const { action, requestId, authToken, debug } = env.data;
   const def = actions.get(action);

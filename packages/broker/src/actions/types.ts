@@ -5,6 +5,8 @@ import { ErrorCode } from '@mqdash/contracts';
 import type { AuthService } from '../auth/auth.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { AdminFeed } from '../feed/admin-feed.ts';
+import type { FeedTokens } from '../feed/feed-tokens.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { Store } from '../store/types.ts';
 
@@ -15,6 +17,8 @@ export interface BrokerCore {
   engine: Engine;
   auth: AuthService;
   audit: AuditLog;
+  feed: AdminFeed;
+  feedTokens: FeedTokens;
   log: Logger;
 }
 

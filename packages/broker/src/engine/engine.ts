@@ -4,7 +4,7 @@ import { Aedes } from 'aedes';
 import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
 import mqttPacket from 'mqtt-packet';
 import type { Logger } from 'pino';
-import { NEVER_EXPIRES } from '@mqdash/contracts';
+import { FEED_USERNAME, NEVER_EXPIRES } from '@mqdash/contracts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession, EngineClient } from '../registry/live-session.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
@@ -20,9 +20,15 @@ export const Reason = {
 
 const LIVE = Symbol('mqdash.live');
 const CONNECT = Symbol('mqdash.connect');
+const ADMIN = Symbol('mqdash.admin');
+const END_REASON = Symbol('mqdash.endReason');
 
 type AedesClient = EngineClient & {
   [LIVE]?: LiveSession;
+  [ADMIN]?: string;
+  [END_REASON]?: string;
+  _disconnected?: boolean;
+  disconnectReasonCode?: number | null;
   [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
   conn: Duplex & { remoteAddress?: string; remotePort?: number };
   req?: IncomingMessage;
@@ -40,8 +46,17 @@ export interface EngineOptions {
   keepAliveLimit: number;
   /** Topic aliases an MQTT 5 client may use towards the broker. */
   topicAliasMaximum: number;
-  /** Whether a client may subscribe under `$SYS/` (the admin feed, DESIGN §5). */
-  isAdminClient?: (client: EngineClient) => boolean;
+  /**
+   * Checks the password of a connection that logs in as the feed user (DESIGN §5): returns the
+   * administrator it was issued to, or null for a forged or expired token.
+   */
+  verifyFeedToken?: (token: string) => string | null;
+}
+
+/** Broker-wide message counters for the overview (messages in from clients, out to clients). */
+export interface TrafficCounters {
+  in: number;
+  out: number;
 }
 
 const isSys = (topic: string) => topic.startsWith('$SYS');
@@ -53,6 +68,7 @@ const isSys = (topic: string) => topic.startsWith('$SYS');
 export class Engine {
   readonly aedes: Aedes;
   readonly backlog: BacklogCounter;
+  readonly counters: TrafficCounters = { in: 0, out: 0 };
 
   private constructor(aedes: Aedes, backlog: BacklogCounter) {
     this.aedes = aedes;
@@ -63,7 +79,8 @@ export class Engine {
     const { registry, log } = o;
     const backlog = new BacklogCounter((clientId, level) => registry.onBacklog(clientId, level));
     const persistence = countBacklog(o.persistence ?? (new MemoryPersistence() as unknown as PersistenceLike), backlog);
-    const isAdmin = o.isAdminClient ?? (() => false);
+    const verifyFeedToken = o.verifyFeedToken ?? (() => null);
+    let counters: TrafficCounters = { in: 0, out: 0 };
 
     const aedes = await Aedes.createBroker({
       persistence: persistence as never,
@@ -97,18 +114,35 @@ export class Engine {
           done(err as Error, false);
         }
       },
+      authenticate(client: AedesClient, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok?: boolean) => void) {
+        if (username !== FEED_USERNAME) return done(null, true);
+        // The feed user is reserved: only a valid feed token gets in [DESIGN §5].
+        const admin = password ? verifyFeedToken(password.toString('utf8')) : null;
+        if (!admin) {
+          const err = new Error('feed token is invalid or expired') as Error & { returnCode: number };
+          err.returnCode = 4;
+          log.info({ clientName: client.id }, 'feed connection refused: bad token');
+          return done(err, false);
+        }
+        client[ADMIN] = admin;
+        done(null, true);
+      },
       authorizePublish(client: AedesClient | null, packet: any, done: (err?: Error | null) => void) {
-        if (client && isSys(packet.topic)) return done(new Error('publishing under $SYS/ is not allowed'));
-        const live = client?.[LIVE];
-        if (live) registry.onPublish(live, packet.topic, Date.now());
+        if (client) {
+          if (isSys(packet.topic)) return done(new Error('publishing under $SYS/ is not allowed'));
+          counters.in++;
+          const live = client[LIVE];
+          if (live) registry.onPublish(live, packet.topic, Date.now());
+        }
         done(null);
       },
       authorizeSubscribe(client: AedesClient, sub: any, done: (err: Error | null, sub: unknown) => void) {
         // DESIGN §5: only admin feed connections may subscribe under $SYS/.
-        if (isSys(sub.topic) && !isAdmin(client)) return done(null, null);
+        if (isSys(sub.topic) && !client[ADMIN]) return done(null, null);
         done(null, sub);
       },
       authorizeForward(client: AedesClient, packet: any) {
+        counters.out++;
         const live = client[LIVE];
         if (live) {
           // A per-session maximumPacketSize set by alterMqSession is enforced on delivery (DESIGN §8).
@@ -138,14 +172,18 @@ export class Engine {
           temporary: expiry < 0xffffffff,
           settings: facts?.settings ?? {},
           client,
+          admin: client[ADMIN] !== undefined,
         });
       } catch (err) {
         log.error({ err, clientName: client.id }, 'registry failed to record a connect');
       }
     });
+    events.on('keepaliveTimeout', (client: AedesClient) => {
+      client[END_REASON] = 'keep-alive timeout';
+    });
     events.on('clientDisconnect', (client: AedesClient) => {
       try {
-        registry.onDisconnect(client);
+        registry.onDisconnect(client, endReason(client));
       } catch (err) {
         log.error({ err, clientName: client.id }, 'registry failed to record a disconnect');
       }
@@ -160,6 +198,7 @@ export class Engine {
     events.on('connectionError', (_client: AedesClient, err: Error) => log.debug({ err: err.message }, 'connection error'));
 
     const engine = new Engine(aedes, backlog);
+    counters = engine.counters;
     registry.on('removed', (clientName: string) => engine.wipe(clientName));
     return engine;
   }
@@ -178,9 +217,10 @@ export class Engine {
    * Administrative action by default). With `dropWill` the will is discarded first, so it is not
    * published (kick, ban, delete); without, it is published as for any unclean end.
    */
-  disconnect(clientName: string, opts: { reasonCode?: number; dropWill?: boolean } = {}): Promise<boolean> {
+  disconnect(clientName: string, opts: { reasonCode?: number; dropWill?: boolean; reason?: string } = {}): Promise<boolean> {
     const client = this.client(clientName);
     if (!client || client.closed) return Promise.resolve(false);
+    client[END_REASON] = opts.reason ?? 'disconnected by an administrator';
     if (opts.dropWill) {
       client.will = null;
       client._will = null;
@@ -245,6 +285,14 @@ export class Engine {
   close(): Promise<void> {
     return new Promise((resolve) => this.aedes.close(() => resolve()));
   }
+}
+
+/** Why a connection ended, in words, for the events feed and the session timeline. */
+function endReason(client: AedesClient): string {
+  if (client[END_REASON]) return client[END_REASON];
+  if (client._disconnected) return 'client sent DISCONNECT';
+  if (client.disconnectReasonCode) return `closed by the server (reason 0x${client.disconnectReasonCode.toString(16)})`;
+  return 'connection lost';
 }
 
 function normalizeIp(ip: string | undefined): string | null {

@@ -19,6 +19,8 @@ export interface ConnectFacts {
   /** CONNECT-time settings: will, MQTT 5 limits, user properties. */
   settings: Record<string, unknown>;
   client: EngineClient;
+  /** An admin feed connection: its session is hidden and temporary (DESIGN §5). */
+  admin?: boolean;
 }
 
 export type Refusal = { kind: 'banned' | 'apiSession'; reason: string };
@@ -86,7 +88,10 @@ export class SessionRegistry extends EventEmitter {
     let refusal: Refusal | null = null;
     if (row.sessionType === 'mqApi') refusal = { kind: 'apiSession', reason: 'API session is already in use' };
     else if (row.sessionStatus === 'banned') refusal = { kind: 'banned', reason: 'session is banned' };
-    if (refusal) this.recordFailedConnect(row, refusal.reason);
+    if (refusal) {
+      this.recordFailedConnect(row, refusal.reason);
+      this.emit('event', { type: 'refused', clientName, reason: refusal.reason });
+    }
     return refusal;
   }
 
@@ -117,6 +122,7 @@ export class SessionRegistry extends EventEmitter {
       temporary: (overrides.temporarySession as boolean | undefined) ?? f.temporary,
       connectedAt: now,
       lastActivityAt: now,
+      ...(f.admin ? { sessionStatus: 'hidden' as const, temporary: true, sessionExpiry: 0 } : {}),
     };
     if (!row) {
       row = this.store.insertSession({
@@ -130,7 +136,7 @@ export class SessionRegistry extends EventEmitter {
         settings: { ...row.settings, ...f.settings, ...pick(overrides, Object.keys(row.settings).concat(Object.keys(f.settings))) },
       };
       // [seed 002] "If a client connects to an inactive session, the server changes the session to normal."
-      if (row.sessionStatus === 'inactive') patch.sessionStatus = 'normal';
+      if (row.sessionStatus === 'inactive' && !f.admin) patch.sessionStatus = 'normal';
       this.store.updateSession(row.id, patch);
       row = { ...row, ...patch } as SessionRow;
     }
@@ -143,10 +149,11 @@ export class SessionRegistry extends EventEmitter {
     live.traffic.startConnection(Math.floor(now / 1000));
     this.evaluate(live, true);
     this.emit('change', f.clientName);
+    this.emit('event', { type: 'connect', clientName: f.clientName, ipaddress: f.ipAddress ?? undefined, mqttProtocol: protocolName(f.protocolVersion) });
     return live;
   }
 
-  onDisconnect(client: EngineClient): void {
+  onDisconnect(client: EngineClient, reason = 'connection closed'): void {
     const live = this.live.get(client.id);
     // A takeover: the new connection already owns the session.
     if (!live || live.client !== client) return;
@@ -162,6 +169,7 @@ export class SessionRegistry extends EventEmitter {
     });
     live.dirty = false;
     this.emit('change', live.clientName);
+    this.emit('event', { type: 'disconnect', clientName: live.clientName, reason });
     if (live.temporary) {
       const row = this.store.getSession(live.clientName);
       if (row) this.scheduleExpiry(row, now);
@@ -255,10 +263,16 @@ export class SessionRegistry extends EventEmitter {
     });
     if (h.health !== live.health || h.reason !== live.unhealthyReason || force) {
       const changed = h.health !== live.health || h.reason !== live.unhealthyReason;
+      const wasUnhealthy = live.health === 'unhealthy';
       live.health = h.health;
       live.unhealthyReason = h.reason;
       if (changed || force) this.store.updateSession(live.id, { sessionHealth: h.health, unhealthyReason: h.reason });
-      if (changed) this.emit('change', live.clientName);
+      if (changed) {
+        this.emit('change', live.clientName);
+        // Connects and disconnects have their own events; a health event is a turn to or from unhealthy.
+        if (h.health === 'unhealthy' || wasUnhealthy)
+          this.emit('event', { type: 'health', clientName: live.clientName, sessionHealth: h.health, ...(h.reason ? { reason: h.reason } : {}) });
+      }
     }
   }
 

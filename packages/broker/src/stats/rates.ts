@@ -43,6 +43,15 @@ export class RateCounter {
     return sum;
   }
 
+  /** The last `n` (≤ 60) 1-minute counts, oldest first, the current minute last. */
+  minuteSeries(nowSec: number, n = 60): number[] {
+    this.advance(nowSec);
+    const nowMin = Math.floor(nowSec / 60);
+    const out: number[] = [];
+    for (let m = nowMin - n + 1; m <= nowMin; m++) out.push(this.mins[((m % 60) + 60) % 60]!);
+    return out;
+  }
+
   /** Count over the last `minutes` 1-minute buckets, the current one included. */
   lastMinutes(nowSec: number, minutes: number): number {
     this.advance(nowSec);
@@ -114,6 +123,16 @@ export class LevelTracker {
     this.advance(nowSec);
     const nowHour = Math.floor(nowSec / 3600);
     return this.growthSince(this.hours[(((nowHour - 23) % 24) + 24) % 24]!, 1440);
+  }
+
+  /** The level at the start of each of the last `n` (≤ 60) minutes, oldest first; the current level last. */
+  minuteSeries(nowSec: number, n = 60): number[] {
+    this.advance(nowSec);
+    const nowMin = Math.floor(nowSec / 60);
+    const out: number[] = [];
+    for (let m = nowMin - n + 2; m <= nowMin; m++) out.push(this.mins[((m % 60) + 60) % 60]!);
+    out.push(this.level);
+    return out;
   }
 
   perMinuteSince(connectedMinutes: number): number {

@@ -136,9 +136,14 @@ export class SqliteStore implements Store {
       where.push('client_name >= ? AND client_name < ? AND substr(client_name, 1, ?) = ?');
       args.push(q.prefix, q.prefix + MAX_CHAR, [...q.prefix].length, q.prefix);
     }
+    // With a prefix, the range on the unique client_name index is the selective condition. Without
+    // statistics SQLite guesses that an equality on a status column matches ~10 rows and picks that
+    // index instead, visiting most of the table (bench: p95 30 ms over 100k sessions). A unary `+`
+    // keeps these low-cardinality columns out of index selection when a prefix is given.
+    const hint = q.prefix ? '+' : '';
     const inList = (col: string, values: string[]) => {
       if (values.length === 0) return;
-      where.push(`${col} IN (${values.map(() => '?').join(', ')})`);
+      where.push(`${hint}${col} IN (${values.map(() => '?').join(', ')})`);
       args.push(...values);
     };
     inList('connection_status', q.connectionStatuses);
@@ -164,6 +169,28 @@ export class SqliteStore implements Store {
 
   countSessions(): number {
     return (this.stmt('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+  }
+
+  overviewCounts() {
+    const rows = this.stmt(`SELECT session_status AS st, connection_status AS cs, session_health AS h, session_type AS t, count(*) AS n
+      FROM sessions GROUP BY 1, 2, 3, 4`).all() as Array<{ st: string; cs: string; h: string; t: string; n: number }>;
+    const counts = {
+      connectionStatus: { connected: 0, disconnected: 0, connectedTemporarily: 0 } as Record<string, number>,
+      sessionStatus: { normal: 0, hidden: 0, banned: 0, inactive: 0 } as Record<string, number>,
+      health: { healthy: 0, unhealthy: 0, offline: 0 } as Record<string, number>,
+      sessionType: { mqtt: 0, mqApi: 0 } as Record<string, number>,
+      total: 0,
+    };
+    for (const r of rows) {
+      counts.sessionStatus[r.st] = (counts.sessionStatus[r.st] ?? 0) + r.n;
+      if (r.st === 'hidden') continue;
+      const cs = r.cs === 'unknown' ? 'disconnected' : r.cs;
+      counts.connectionStatus[cs] = (counts.connectionStatus[cs] ?? 0) + r.n;
+      counts.health[r.h] = (counts.health[r.h] ?? 0) + r.n;
+      counts.sessionType[r.t] = (counts.sessionType[r.t] ?? 0) + r.n;
+      counts.total += r.n;
+    }
+    return counts;
   }
 
   markAllDisconnected(now: number): number {
