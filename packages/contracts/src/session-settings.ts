@@ -59,7 +59,7 @@ export const sessionDefaults = {
   willQoS: 2,
   willRetain: false,
   willContentType: '',
-  willCorrelationData: '' as unknown,
+  willCorrelationData: '',
   willPayloadFormatIndicator: 'none',
   willExpirySeconds: 60,
   willDelaySeconds: 60,
@@ -70,11 +70,14 @@ export const sessionDefaults = {
   maxHealthyBacklogRatePerMinute: 0,
   minHealthySubscribedTopicFiltersCount: 0,
   maxHealthySubscribedTopicFiltersCount: 0,
-  metadata: {} as unknown,
+  metadata: {} as Record<string, never>,
 } as const;
 
-/** Seed 002/003: "The server returns an error if you include both and set them to opposite values." */
-export function checkCleanVsTemporary(ctx: z.RefinementCtx, v: { cleanSession?: boolean; temporarySession?: boolean }): void {
+/**
+ * Seed 002/003: "The server returns an error if you include both and set them to opposite values."
+ * Takes (value, ctx) in zod's superRefine order: it is passed to `.superRefine` directly.
+ */
+export function checkCleanVsTemporary(v: { cleanSession?: boolean; temporarySession?: boolean }, ctx: z.RefinementCtx): void {
   if (v.cleanSession !== undefined && v.temporarySession !== undefined && v.cleanSession !== v.temporarySession)
     ctx.addIssue({
       code: 'custom', path: ['temporarySession'], params: { errorCode: 'mutuallyExclusive' },

@@ -32,14 +32,14 @@ export function authRouter(deps: BffDeps): express.Router {
     res.json({ username: session.username, csrfToken: session.csrfToken } satisfies MeResponse);
   });
 
-  const guard = [requireLogin(deps), requireCsrf];
+  const login = requireLogin(deps);
 
-  router.get('/me', guard, (req, res) => {
+  router.get('/me', login, requireCsrf, (req, res) => {
     const s = sessionOf(req);
     res.json({ username: s.username, csrfToken: s.csrfToken } satisfies MeResponse);
   });
 
-  router.post('/logout', guard, async (req, res) => {
+  router.post('/logout', login, requireCsrf, async (req, res) => {
     const s = sessionOf(req);
     await act(deps, req, 'deleteSession', {});
     deps.sessions.delete(s.id);
@@ -47,7 +47,7 @@ export function authRouter(deps: BffDeps): express.Router {
     res.status(204).end();
   });
 
-  router.post('/password', guard, async (req, res) => {
+  router.post('/password', login, requireCsrf, async (req, res) => {
     const body = parseWith(changePasswordBody, req.body, 'body');
     const s = sessionOf(req);
     await act(deps, req, 'changePassword', body);

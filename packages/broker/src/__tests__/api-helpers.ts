@@ -123,9 +123,9 @@ export async function waitDisconnected(t: TestBroker, clientName: string): Promi
 }
 
 /** Asserts `obj[key]` exists and has the JSON type the seed shows. */
-export function assertType(obj: Record<string, unknown>, key: string, type: 'string' | 'number' | 'boolean' | 'object' | 'array', where = ''): void {
+export function assertType(obj: object, key: string, type: 'string' | 'number' | 'boolean' | 'object' | 'array', where = ''): void {
   assert.ok(key in obj, `${where}${key} is missing`);
-  const v = obj[key];
+  const v = (obj as Record<string, unknown>)[key];
   if (type === 'array') assert.ok(Array.isArray(v), `${where}${key} must be an array, got ${JSON.stringify(v)}`);
   else if (type === 'object') assert.ok(v !== null && typeof v === 'object' && !Array.isArray(v), `${where}${key} must be an object, got ${JSON.stringify(v)}`);
   else assert.equal(typeof v, type, `${where}${key} must be a ${type}, got ${JSON.stringify(v)}`);

@@ -12,7 +12,7 @@ export const createSession = defineAction({
       actor: p.username, action: 'createSession', target: null, errorCode: token ? 0 : 14011,
       details: { source: ctx.source, ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
     });
-    if (!token) throw new ActionError('loginFailed', 'username or password is wrong', { property: 'params.password' });
+    if (!token) throw new ActionError('loginFailed', 'params.password: username or password is wrong', { property: 'params.password' });
     ctx.issuedToken = token;
     const info = ctx.core.auth.verify(token)!;
     return { username: p.username, expiresInSeconds: Math.floor(info.expiresInMs / 1000) };

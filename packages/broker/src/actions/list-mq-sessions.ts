@@ -1,7 +1,7 @@
 import { listMqSessionsParams, type ListMqSessionsResult } from '@mqdash/contracts';
 import { toListRow } from '../registry/format.ts';
 import type { LabelRow } from '../store/types.ts';
-import { defineAction } from './types.ts';
+import { ActionError, defineAction } from './types.ts';
 
 /** Seed 000 with DESIGN §3's decisions: filters ANDed, values ORed, paging extension. */
 export const listMqSessions = defineAction({
@@ -10,6 +10,8 @@ export const listMqSessions = defineAction({
   run(p, ctx): ListMqSessionsResult {
     const { store, registry } = ctx.core;
     let labelId = p.labelId;
+    if (labelId !== undefined && !store.getLabel(labelId))
+      throw new ActionError('unknownLabel', `params.labelId: no label has id ${labelId}`, { property: 'params.labelId', value: labelId });
     if (p.label) {
       const label = store.findLabel(p.label.group, p.label.name);
       if (!label) return { data: [], totalCount: 0 };

@@ -45,7 +45,11 @@ export async function runAction(
   let params: unknown;
   let response: ResponseEnvelope;
   try {
-    if (def.requiresAuth !== false) {
+    if (def.requiresAuth !== false && caller.principal !== undefined && caller.source === 'emqx') {
+      // A trusted in-process caller that checked its own credentials (CallerContext.principal).
+      // No authToken ends for it: temporary MQ API sessions it created end at the next restart.
+      ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}` };
+    } else if (def.requiresAuth !== false) {
       const info = core.auth.verify(authToken);
       if (!info) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
       ctx.user = { username: info.username, tokenHash: info.hash };

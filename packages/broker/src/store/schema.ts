@@ -28,6 +28,8 @@ CREATE TABLE sessions (
   temporary INTEGER NOT NULL DEFAULT 0,
   username TEXT,
   ip_address TEXT,
+  -- ip_address as a key that sorts in address order (store/ip-sort.ts)
+  ip_sort TEXT,
   port INTEGER,
   mqtt_protocol TEXT,
   keep_alive INTEGER NOT NULL DEFAULT 0,
@@ -54,6 +56,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_connected_at ON sessions (connected_at);
 CREATE INDEX sessions_disconnected_at ON sessions (disconnected_at);
 CREATE INDEX sessions_ip ON sessions (ip_address);
+CREATE INDEX sessions_ip_sort ON sessions (ip_sort);
 CREATE INDEX sessions_status ON sessions (session_status);
 CREATE INDEX sessions_connection ON sessions (connection_status);
 CREATE INDEX sessions_health ON sessions (session_health);
@@ -92,4 +95,31 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_target ON audit_log (target, ts);
 CREATE INDEX audit_ts ON audit_log (ts);
+`;
+
+/**
+ * Added after v1 while no database has been released: idempotent (`IF NOT EXISTS`) and run at
+ * every open, so databases created before them get them too.
+ * - `api_keys`: keys of the EMQX-compatible API (DESIGN §4); secrets as scrypt hashes only.
+ * - Indexes for `GET /api/v5/clients` (store/emqx-query.ts): its pages run in creation order over
+ *   the visible MQTT sessions (a partial index, which also serves its count and created_at
+ *   bounds), and its username filter.
+ */
+export const schemaExtensions = `
+CREATE TABLE IF NOT EXISTS api_keys (
+  name TEXT PRIMARY KEY,
+  api_key TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  source TEXT NOT NULL DEFAULT 'dashboard' CHECK (source IN ('dashboard', 'bootstrapFile')),
+  created_by TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  last_used_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_emqx_created ON sessions (created_at)
+  WHERE session_type = 'mqtt' AND session_status <> 'hidden';
+CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username) WHERE username IS NOT NULL;
 `;

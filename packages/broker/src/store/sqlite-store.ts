@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { APPLICATION_ID, SCHEMA_VERSION, schemaV1 } from './schema.ts';
+import { ipSortKey } from './ip-sort.ts';
+import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import type {
   AccountRow, AuditEntry, LabelRow, NewSession, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
 } from './types.ts';
@@ -20,7 +21,7 @@ const columns = {
 } as const satisfies Record<keyof NewSession, string>;
 
 const sortColumns = {
-  lastConnect: 'connected_at', lastDisconnect: 'disconnected_at', clientName: 'client_name', ipAddress: 'ip_address',
+  lastConnect: 'connected_at', lastDisconnect: 'disconnected_at', clientName: 'client_name', ipAddress: 'ip_sort',
 } as const;
 
 type DbRow = Record<string, unknown>;
@@ -81,6 +82,7 @@ export class SqliteStore implements Store {
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
     }
+    this.db.exec(schemaExtensions);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -112,16 +114,17 @@ export class SqliteStore implements Store {
 
   insertSession(session: NewSession): SessionRow {
     const keys = Object.keys(columns) as Array<keyof NewSession>;
-    const sql = `INSERT INTO sessions (${keys.map((k) => columns[k]).join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
-    const info = this.stmt(sql).run(...keys.map((k) => toDb(k, session[k])));
+    const sql = `INSERT INTO sessions (${keys.map((k) => columns[k]).join(', ')}, ip_sort) VALUES (${keys.map(() => '?').join(', ')}, ?)`;
+    const info = this.stmt(sql).run(...keys.map((k) => toDb(k, session[k])), ipSortKey(session.ipAddress));
     return { ...session, id: Number(info.lastInsertRowid) };
   }
 
   updateSession(id: number, patch: SessionPatch): void {
     const keys = (Object.keys(patch) as Array<keyof SessionPatch>).filter((k) => patch[k] !== undefined).sort();
     if (keys.length === 0) return;
-    const sql = `UPDATE sessions SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`;
-    this.stmt(sql).run(...keys.map((k) => toDb(k, patch[k])), id);
+    const ip = patch.ipAddress !== undefined ? ', ip_sort = ?' : '';
+    const sql = `UPDATE sessions SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')}${ip} WHERE id = ?`;
+    this.stmt(sql).run(...keys.map((k) => toDb(k, patch[k])), ...(ip ? [ipSortKey(patch.ipAddress ?? null)] : []), id);
   }
 
   deleteSession(id: number): void {
