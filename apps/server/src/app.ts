@@ -5,12 +5,15 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { Broker } from '@mqdash/broker';
 import { apiRouter } from './api/api-router.ts';
 import { bffRouter } from './bff/bff-router.ts';
+import { emqxRouter } from './emqx/emqx-router.ts';
 
 export const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
 
 export interface AppOptions {
   maxBodyBytes: number;
   dashboardDir?: string;
+  /** `node` in EMQX API responses; default `mqdash@<hostname>`. */
+  nodeName?: string;
 }
 
 /** The Express app, apart from `listen` so tests drive it with supertest (STYLE #12). */
@@ -28,6 +31,8 @@ export function createApp(broker: Broker, o: AppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Before `/api`, whose router takes only `POST /api` itself.
+  app.use('/api/v5', emqxRouter(broker, { maxBodyBytes: o.maxBodyBytes, nodeName: o.nodeName }));
   app.use('/api', apiRouter(broker, o.maxBodyBytes));
   app.use('/bff', bffRouter(broker, { maxBodyBytes: o.maxBodyBytes }));
 

@@ -11,6 +11,8 @@ const configSchema = z.object({
   mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
   dataDir: z.string().min(1).default('./data'),
   adminPassword: z.string().min(1).optional(),
+  /** `key:secret` lines applied at every start: missing API keys created, secrets updated (DESIGN §2). */
+  apiKeyBootstrapFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON request body, bytes. */
   maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -20,6 +22,7 @@ export type Config = z.infer<typeof configSchema>;
 const flags = {
   host: 'HOST', port: 'PORT', 'mqtt-port': 'MQTT_PORT', 'data-dir': 'DATA_DIR',
   'admin-password': 'ADMIN_PASSWORD', 'log-level': 'LOG_LEVEL', 'max-body-bytes': 'MAX_BODY_BYTES',
+  'api-key-bootstrap-file': 'API_KEY_BOOTSTRAP_FILE',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -15,7 +15,7 @@ export interface RunningServer {
 
 /** Opens the store, starts the broker and serves HTTP (dashboard, APIs, MQTT over WebSocket). */
 export async function startServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
-  const broker = await createBroker({ dataDir: config.dataDir, adminPassword: config.adminPassword, logger: log });
+  const broker = await createBroker({ dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log });
   const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes });
   const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
   server.keepAliveTimeout = 5_000;

@@ -6,13 +6,18 @@ import { pino, type Logger } from 'pino';
 import type { ResponseEnvelope } from '@mqdash/contracts';
 import { actions, runAction, type BrokerCore, type CallerContext } from './actions/index.ts';
 import { AuditLog } from './audit.ts';
+import { applyApiKeyBootstrapFile } from './auth/api-key-bootstrap.ts';
+import { ApiKeys } from './auth/api-keys.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
+import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SessionRegistry } from './registry/registry.ts';
+import { ApiKeyStore } from './store/api-key-store.ts';
+import { EmqxClientQueries } from './store/emqx-query.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/types.ts';
 
@@ -28,6 +33,13 @@ export interface BrokerOptions {
   /** Timings of the admin feed (tests shorten them). */
   feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
   auth?: { idleTimeoutMs?: number; maxLifetimeMs?: number };
+  /**
+   * API_KEY_BOOTSTRAP_FILE (DESIGN §2): `key:secret` lines applied at every start (missing keys
+   * created, secrets updated). A bad file stops the start with an error naming the line.
+   */
+  apiKeyBootstrapFile?: string;
+  /** Topic history and MQ API session queue limits (env TOPIC_HISTORY_LIMIT etc.; README). */
+  messaging?: MessagingOptions;
 }
 
 export const defaultMqttOptions = {
@@ -47,6 +59,10 @@ export class Broker {
   get registry(): SessionRegistry { return this.core.registry; }
   get engine(): Engine { return this.core.engine; }
   get auth(): AuthService { return this.core.auth; }
+  /** API keys of the EMQX-compatible API: create, verify (cached), disable, delete. */
+  get apiKeys(): ApiKeys { return this.core.apiKeys; }
+  /** The indexed queries behind `GET /api/v5/clients`. */
+  get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
 
   /** Runs one JSON action request in-process (`broker.actions.run`). */
@@ -73,6 +89,7 @@ export class Broker {
     for (const s of this.servers) s.close();
     this.core.feed.stop();
     await this.engine.close();
+    this.core.messaging.close();
     this.registry.stop();
     this.auth.close();
     this.store.close();
@@ -81,6 +98,8 @@ export class Broker {
 
 export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const log = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  // Bad limits in the environment stop the start before anything is opened.
+  const messagingOptions = resolveMessagingOptions(o.messaging);
   fs.mkdirSync(o.dataDir, { recursive: true });
   const store = new SqliteStore(o.databaseFile ?? path.join(o.dataDir, 'mqdash.db'));
   try {
@@ -91,16 +110,21 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     });
     const audit = new AuditLog(store);
     await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
+    const apiKeys = new ApiKeys(new ApiKeyStore(store.db));
+    if (o.apiKeyBootstrapFile) await applyApiKeyBootstrapFile(apiKeys, o.apiKeyBootstrapFile, audit, log);
+    const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const engine = await Engine.create({ registry, log, ...defaultMqttOptions, ...o.mqtt, verifyFeedToken: (t) => feedTokens.verify(t) });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
+    const messaging = new Messaging(store.db, registry, engine, log, messagingOptions);
+    messaging.start();
     // Temporary MQ API sessions end with the authToken that created them (DESIGN §3).
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, emqxClients, messaging, log });
   } catch (err) {
     store.close();
     throw err;

@@ -3,3 +3,6 @@ export { ActionError, type ActionContext, type BrokerCore, type CallerContext } 
 export { Reason } from './engine/engine.ts';
 export { StoreError } from './store/sqlite-store.ts';
 export type { SessionRow, Store } from './store/types.ts';
+export { ApiKeys, VERIFIED_CACHE_MS } from './auth/api-keys.ts';
+export { parseApiKeyBootstrap } from './auth/api-key-bootstrap.ts';
+export type { EmqxClientFilter, EmqxClientRow } from './store/emqx-query.ts';

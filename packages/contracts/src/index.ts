@@ -17,3 +17,6 @@ export * from './actions/subscribe-to-mq.ts';
 export * from './actions/labels.ts';
 export * from './actions/account.ts';
 export * from './feed.ts';
+export * from './actions/api-keys.ts';
+export * from './emqx.ts';
+export * from './actions/messages.ts';

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Broker } from '@mqdash/broker';
 import type { SessionDetail } from '@mqdash/contracts';
 import { listAuditLogParams } from '@mqdash/contracts';
+import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { errorHandler, HttpError } from './errors.ts';
@@ -21,6 +22,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use(authRouter(deps));
   router.use(requireLogin(deps), requireCsrf);
   router.use('/sessions', sessionsRouter(deps));
+  router.use('/api-keys', apiKeysRouter(deps));
 
   router.post('/mq-api-sessions', async (req, res) => {
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of createMqApiSession properties');

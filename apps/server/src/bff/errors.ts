@@ -18,6 +18,7 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.malformedJson]: [400, 'BAD_REQUEST'],
   [ErrorCode.unknownSession]: [404, 'SESSION_NOT_FOUND'],
   [ErrorCode.unknownLabel]: [404, 'LABEL_NOT_FOUND'],
+  [ErrorCode.unknownApiKey]: [404, 'API_KEY_NOT_FOUND'],
   [ErrorCode.nameInUse]: [409, 'NAME_IN_USE'],
   [ErrorCode.sessionBanned]: [403, 'SESSION_BANNED'],
   [ErrorCode.notPermitted]: [403, 'FORBIDDEN'],

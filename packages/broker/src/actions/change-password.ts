@@ -12,6 +12,7 @@ export const changePassword = defineAction({
     if (!(await auth.checkPassword(username, p.currentPassword)))
       throw new ActionError('loginFailed', 'params.currentPassword: the current password is wrong', { property: 'params.currentPassword' });
     await auth.setPassword(username, p.newPassword);
+    ctx.core.feedTokens.revoke(username);
     return { username, tokensRevoked: true };
   },
 });

@@ -7,6 +7,7 @@ export const deleteSession = defineAction({
   params: emptyParams,
   run(_p, ctx) {
     ctx.core.auth.logout(ctx.authToken!);
+    ctx.core.feedTokens.revoke(ctx.user!.username);
     return {};
   },
 });

@@ -1,17 +1,24 @@
 import type { ActionDef } from './types.ts';
+import { alterApiKey } from './alter-api-key.ts';
 import { alterMqSession } from './alter-mq-session.ts';
 import { changePassword } from './change-password.ts';
+import { createApiKey } from './create-api-key.ts';
 import { createMqApiSession } from './create-mq-api-session.ts';
 import { createSession } from './create-session.ts';
+import { deleteApiKey } from './delete-api-key.ts';
 import { deleteMqSession } from './delete-mq-session.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
 import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
+import { getMessagesFromMqApiSession } from './get-messages-from-mq-api-session.ts';
+import { getMessagesFromMqTopic } from './get-messages-from-mq-topic.ts';
 import { createLabel, listLabelGroups, listLabels } from './labels.ts';
+import { listApiKeys } from './list-api-keys.ts';
 import { listAuditLog } from './list-audit-log.ts';
 import { listMqSessions } from './list-mq-sessions.ts';
 import { pingSession } from './ping-session.ts';
+import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
@@ -19,8 +26,9 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
   ([
     createSession, deleteSession, pingSession, changePassword, listAuditLog,
     createMqApiSession, listMqSessions, describeMqSessions, alterMqSession, deleteMqSession, disconnectMqSession,
-    subscribeToMq, createLabel, listLabels, listLabelGroups,
+    subscribeToMq, publishMessagesToMq, getMessagesFromMqApiSession, getMessagesFromMqTopic, createLabel, listLabels, listLabelGroups,
     createFeedToken, getOverview, getSessionHistory,
+    createApiKey, listApiKeys, alterApiKey, deleteApiKey,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

@@ -2,12 +2,15 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ErrorCodeName } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
+import type { ApiKeys } from '../auth/api-keys.ts';
 import type { AuthService } from '../auth/auth.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
 import type { FeedTokens } from '../feed/feed-tokens.ts';
+import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
+import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { Store } from '../store/types.ts';
 
 /** What every action handler can reach. */
@@ -19,6 +22,11 @@ export interface BrokerCore {
   audit: AuditLog;
   feed: AdminFeed;
   feedTokens: FeedTokens;
+  apiKeys: ApiKeys;
+  /** The indexed queries of the EMQX Clients API (read-only). */
+  emqxClients: EmqxClientQueries;
+  /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
+  messaging: Messaging;
   log: Logger;
 }
 
@@ -26,6 +34,14 @@ export interface BrokerCore {
 export interface CallerContext {
   source: 'api' | 'bff' | 'emqx' | 'internal';
   remoteAddress?: string;
+  /**
+   * A trusted in-process caller that authenticated its client itself runs the action as this
+   * principal, without an authToken: the EMQX router after checking an API key passes
+   * `apikey:<name>`, recorded as the audit actor. Honoured only with source 'emqx' (see
+   * runAction). A CallerContext is built by server code, never from request data, so a JSON
+   * request cannot set it.
+   */
+  principal?: string;
 }
 
 export interface ActionContext extends CallerContext {

@@ -1,0 +1,34 @@
+import os from 'node:os';
+import express from 'express';
+import type { Broker } from '@mqdash/broker';
+import { requireApiKey } from './api-key-auth.ts';
+import { clientsRouter } from './clients-router.ts';
+import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
+
+export interface EmqxRouterOptions {
+  maxBodyBytes: number;
+  /** `node` in responses; EMQX's `name@host` form. */
+  nodeName?: string;
+}
+
+export const defaultNodeName = () => `mqdash@${os.hostname()}`;
+
+/**
+ * `/api/v5/*`, the EMQX-compatible API (seed 004, DESIGN §4): HTTP Basic auth with an API key, then
+ * one router per resource. Errors are EMQX's `{code, message}`.
+ */
+export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router {
+  const node = o.nodeName ?? defaultNodeName();
+  const router = express.Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(requireApiKey(broker));
+  // Any content type is read as JSON: EMQX tooling does not always send one.
+  router.use(express.json({ limit: o.maxBodyBytes, strict: false, type: () => true }));
+  router.use('/clients', clientsRouter(broker, node));
+  router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
+  router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
+  return router;
+}

@@ -1,0 +1,51 @@
+import { isUtf8 } from 'node:buffer';
+import { publishMessagesToMqParams, type PublishMessagesToMqResult } from '@mqdash/contracts';
+import { payloadToBytes, toPacket, type PublishPacket } from '../messaging/payload.ts';
+import { sessionForOwnUse, useSession } from '../messaging/session-use.ts';
+import { ActionError, defineAction } from './types.ts';
+
+/**
+ * publishMessagesToMq (seed 003): publishes messages as an MQ API or MQTT session, in order,
+ * through aedes, so MQTT subscribers of both protocol versions get them (MQTT 5 ones with their
+ * properties) and so do MQ API sessions whose subscriptions match. Counted as the session's
+ * publishes. Every message is checked before the first is published.
+ */
+export const publishMessagesToMq = defineAction({
+  name: 'publishMessagesToMq',
+  params: publishMessagesToMqParams,
+  audit: (p, raw) => p?.clientName ?? (typeof raw.clientName === 'string' ? raw.clientName : null),
+  async run(p, ctx): Promise<PublishMessagesToMqResult> {
+    const { registry, engine, messaging } = ctx.core;
+    const row = sessionForOwnUse(ctx, p.clientName, false);
+    const aedes = engine.aedes as unknown as { maximumPacketSize?: number; maxTopicLevels?: number };
+    const maxBytes = aedes.maximumPacketSize || 268435455;
+    const maxLevels = aedes.maxTopicLevels ?? 100;
+    const packets: PublishPacket[] = p.messages.map((m, i) => {
+      const where = `params.messages[${i}]`;
+      const payload = payloadToBytes(m.payload, m.binaryFormat);
+      if (payload.length > maxBytes)
+        throw new ActionError('outOfLimits', `${where}.payload: ${payload.length} bytes, more than the broker's maximum packet size of ${maxBytes} bytes`,
+          { property: `${where}.payload`, bytes: payload.length });
+      if (m.topic.split('/').length > maxLevels)
+        throw new ActionError('outOfLimits', `${where}.topic: more than ${maxLevels} topic levels`, { property: `${where}.topic`, value: m.topic.slice(0, 200) });
+      if (m.payloadFormatIndicator === 'utf8' && !isUtf8(payload))
+        throw new ActionError('outOfLimits', `${where}.payload: payloadFormatIndicator is "utf8" but the payload is not UTF-8 [MQTT-3.3.2.3.2]`, { property: `${where}.payload` });
+      return toPacket(m, payload, row.clientName);
+    });
+
+    const live = useSession(ctx, row);
+    let published = 0;
+    try {
+      await messaging.publish(packets, (packet) => {
+        registry.onPublish(live, packet.topic, Date.now());
+        engine.counters.in++;
+        published++;
+      });
+    } catch (err) {
+      const property = `params.messages[${published}]`;
+      throw new ActionError('internal', `${property}: publishing failed (${(err as Error).message}); the ${published} message(s) before it were published`,
+        { property, published });
+    }
+    return { clientName: row.clientName, published };
+  },
+});

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { clientNameSchema, exclusive, uint32, userPropertiesSchema, utf8String } from '../common.ts';
+import { topicNameSchema } from '../topics.ts';
+
+/**
+ * MQ API messaging (seed 003 names the actions; DESIGN §4): publishMessagesToMq,
+ * getMessagesFromMqApiSession and getMessagesFromMqTopic. Limits in the style of the seeds.
+ */
+
+/** Most messages one publishMessagesToMq carries. */
+export const MAX_MESSAGES_PER_PUBLISH = 1000;
+/** Most messages one get action returns. */
+export const MAX_MESSAGES_PER_GET = 10000;
+
+/**
+ * How a payload is turned into bytes (requests) or bytes into a payload (responses):
+ * `utf8` a string's UTF-8 bytes; `json` the JSON text of any JSON value; `base64` / `hex` binary
+ * written as a string. Requests default to `utf8` for a string payload and `json` for any other.
+ */
+export const payloadFormats = ['utf8', 'json', 'base64', 'hex'] as const;
+export type PayloadFormat = (typeof payloadFormats)[number];
+export const payloadFormatSchema = z.enum(payloadFormats);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+
+/** Why `payload` cannot be read as `binaryFormat`, or null when it can. */
+export function payloadProblem(payload: unknown, binaryFormat: PayloadFormat | undefined): string | null {
+  const format = binaryFormat ?? (typeof payload === 'string' ? 'utf8' : 'json');
+  if (format === 'json') return null;
+  if (typeof payload !== 'string')
+    return `must be a string when binaryFormat is "${format}", got ${Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload}`;
+  if (format === 'base64' && !BASE64.test(payload)) return 'is not valid base64 (RFC 4648 alphabet with padding)';
+  if (format === 'hex' && !HEX.test(payload)) return 'is not valid hex (an even number of 0-9, a-f)';
+  return null;
+}
+
+export const publishMessageSchema = z.object({
+  /** A topic name: no wildcards [MQTT-3.3.2-2]. */
+  topic: topicNameSchema,
+  /** Any JSON value; `binaryFormat` says how it becomes the message's bytes. */
+  payload: z.json().optional(),
+  binaryFormat: payloadFormatSchema.optional(),
+  qos: z.int().min(0).max(2).default(1),
+  retain: z.boolean().default(false),
+  /** MQTT 5 Content Type. */
+  contentType: utf8String(0, 65535).optional(),
+  /** MQTT 5 Correlation Data, as the UTF-8 bytes of this string (seed: 0 to 65,500 bytes). */
+  correlationData: utf8String(0, 65500).optional(),
+  /** MQTT 5 Message Expiry Interval in seconds; 0 or omitted: the message does not expire. */
+  expirySeconds: uint32.optional(),
+  /** MQTT 5 Response Topic: a topic name [MQTT-3.3.2-14]. */
+  responseTopic: topicNameSchema.optional(),
+  userProperties: userPropertiesSchema.optional(),
+  /** MQTT 5 Payload Format Indicator, spelt as seed 002's willPayloadFormatIndicator. */
+  payloadFormatIndicator: z.enum(['none', 'utf8']).optional(),
+}).superRefine((m, ctx) => {
+  if (m.payload === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['payload'], params: { errorCode: 'missingProperty' }, message: 'is required (any JSON value)' });
+    return;
+  }
+  const problem = payloadProblem(m.payload, m.binaryFormat);
+  if (problem) {
+    const wrongType = problem.startsWith('must be a string');
+    ctx.addIssue({ code: 'custom', path: ['payload'], params: { errorCode: wrongType ? 'wrongType' : 'outOfLimits' }, message: problem });
+  }
+});
+export type PublishMessage = z.infer<typeof publishMessageSchema>;
+
+export const publishMessagesToMqParams = z.object({
+  /** The session that publishes: an MQ API session or an MQTT session. */
+  clientName: clientNameSchema,
+  messages: z.array(publishMessageSchema).min(1).max(MAX_MESSAGES_PER_PUBLISH),
+});
+export type PublishMessagesToMqParams = z.infer<typeof publishMessagesToMqParams>;
+export interface PublishMessagesToMqResult {
+  clientName: string;
+  published: number;
+}
+
+export const getMessagesFromMqApiSessionParams = z.object({
+  /** Must name an MQ API session (seed 003: the action "only works with sessions created by createMqApiSession"). */
+  clientName: clientNameSchema,
+  maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
+  /** How payloads are written in the response (default `utf8`; see ReceivedMessage.binaryFormat). */
+  binaryFormat: payloadFormatSchema.default('utf8'),
+});
+export type GetMessagesFromMqApiSessionParams = z.infer<typeof getMessagesFromMqApiSessionParams>;
+
+/** ISO 8601 date or date-time; without a zone it is UTC, as every timestamp mqdash returns. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+export function parseIsoTimestamp(s: string): number {
+  if (!ISO_8601.test(s)) return NaN;
+  const t = s.replace(' ', 'T');
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
+  return Date.parse(zoned ? t : `${t}Z`);
+}
+export const isoTimestampSchema = z.string().max(64).superRefine((s, ctx) => {
+  if (Number.isNaN(parseIsoTimestamp(s)))
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
+});
+
+export const getMessagesFromMqTopicParams = z.object({
+  /** An exact topic name (no wildcards). */
+  topic: topicNameSchema,
+  /** `tail` (default): the newest maxMessages messages; `head`: from the oldest kept. */
+  startFrom: z.enum(['head', 'tail']).optional(),
+  /** Messages published at or after this time, oldest first. */
+  startTimestamp: isoTimestampSchema.optional(),
+  /** Messages from this position on (positions count a topic's messages from 1), oldest first. */
+  startPosition: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
+  binaryFormat: payloadFormatSchema.default('utf8'),
+}).superRefine((v, ctx) => {
+  exclusive(ctx, v, 'startFrom', 'startTimestamp');
+  exclusive(ctx, v, 'startFrom', 'startPosition');
+  exclusive(ctx, v, 'startTimestamp', 'startPosition');
+});
+export type GetMessagesFromMqTopicParams = z.infer<typeof getMessagesFromMqTopicParams>;
+
+/** One message as the get actions return it; MQTT 5 properties appear only when the message has them. */
+export interface ReceivedMessage {
+  topic: string;
+  /**
+   * The payload in the requested binaryFormat. When the bytes cannot be written that way (not
+   * UTF-8 for `utf8`, not JSON for `json`) the message says so in its own `binaryFormat`: `utf8`
+   * for text that is not JSON, else `base64`. Nothing is ever lost.
+   */
+  payload: unknown;
+  binaryFormat: PayloadFormat;
+  qos: number;
+  retain: boolean;
+  /** When the broker accepted the message (ISO 8601, UTC). */
+  timestamp: string;
+  /** The session that published it, when known. */
+  publisherClientName?: string;
+  contentType?: string;
+  /** UTF-8 text when the bytes are UTF-8, else base64 (then correlationDataBinaryFormat is "base64"). */
+  correlationData?: string;
+  correlationDataBinaryFormat?: 'base64';
+  /** Topic history: the message's expiry interval; MQ API session: the seconds it has left. */
+  expirySeconds?: number;
+  responseTopic?: string;
+  userProperties?: Array<{ key: string; value: string }>;
+  payloadFormatIndicator?: 'none' | 'utf8';
+}
+
+export interface GetMessagesFromMqApiSessionResult {
+  clientName: string;
+  data: ReceivedMessage[];
+  /** Messages still queued for the session after this call. */
+  remainingMessages: number;
+  /** Messages dropped since the previous call: oldest ones over the queue limit, and expired ones. */
+  droppedMessages: number;
+}
+
+export interface TopicHistoryMessage extends ReceivedMessage {
+  /** The message's place in the topic: 1 for the first message ever kept for it, then +1 each. */
+  position: number;
+}
+
+export interface GetMessagesFromMqTopicResult {
+  topic: string;
+  data: TopicHistoryMessage[];
+  /** Oldest and newest positions kept for the topic (0 when nothing is kept). */
+  firstPosition: number;
+  lastPosition: number;
+  /** Messages kept for the topic (at most the retention limit). */
+  storedMessages: number;
+  /** Pass as startPosition to continue after the last message returned. */
+  nextPosition: number;
+  /** More messages follow the last one returned. */
+  moreRecords: boolean;
+}
