@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { utf8String } from './common.ts';
 
 /** Why a topic filter breaks MQTT's rules [MQTT-4.7.1], or null when it is valid. */

@@ -20,7 +20,7 @@ export const alterMqSession = defineAction({
     const row = store.getSession(p.clientName);
     if (!row) throw new ActionError('unknownSession', `params.clientName: no session named ${JSON.stringify(p.clientName)}`, { property: 'params.clientName', value: p.clientName });
 
-    const { patch, settings, willChanged, deferred } = settingsPatch(row, p, store, now);
+    const { patch, settings, willChanged, deferred } = settingsPatch(row, p);
     const updated = store.transaction(() => {
       const labelId = resolveLabel(store, p.label, now);
       if (labelId !== undefined) patch.labelId = labelId;

@@ -25,7 +25,7 @@ export const createMqApiSession = defineAction({
     const base = newSessionDefaults(clientName, 'mqApi', now);
     const temporary = p.temporarySession ?? p.cleanSession ?? false;
     const withDefaults = { ...sessionDefaults, ...stripUndefined(p), temporarySession: temporary, cleanSession: undefined };
-    const { patch, settings } = settingsPatch({ settings: {}, overrides: {}, sessionType: 'mqApi' }, withDefaults, store, now);
+    const { patch, settings } = settingsPatch({ settings: {}, overrides: {}, sessionType: 'mqApi' }, withDefaults);
     const row = store.transaction(() =>
       store.insertSession({
         ...base,

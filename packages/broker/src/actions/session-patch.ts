@@ -22,7 +22,7 @@ export const connectTimeKeys = [
  * (DESIGN §3); `temporarySession` (or `cleanSession`) also sets sessionExpiryInterval unless that
  * is given too (seed 002: "The temporarySession property sets the value of sessionExpiryInterval").
  */
-export function settingsPatch(row: Pick<SessionRow, 'settings' | 'overrides' | 'sessionType'>, p: SessionSettingsPatch, store: Store, now: number) {
+export function settingsPatch(row: Pick<SessionRow, 'settings' | 'overrides' | 'sessionType'>, p: SessionSettingsPatch) {
   const patch: SessionPatch = {};
   const temporary = p.temporarySession ?? p.cleanSession;
   if (temporary !== undefined) {

@@ -1,0 +1,128 @@
+// Starts the real server as a child process on free ports with its own data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const DEFAULT_ADMIN_PASSWORD = 'admin-test-password';
+const HEALTH_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 6_000;
+const OUTPUT_LIMIT = 1_000_000;
+
+export interface StartServerOptions {
+  /** Extra environment; HOST, PORT, MQTT_PORT and DATA_DIR are always set by startServer. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (e.g. to test a restart); a new temporary one otherwise. */
+  dataDir?: string;
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  httpPort: number;
+  mqttPort: number;
+  dataDir: string;
+  adminPassword: string;
+  child: ChildProcess;
+  /** The child's stdout and stderr so far (the last 1 MB). */
+  output(): string;
+  /** SIGTERM, then SIGKILL if the process has not exited after 6 s. */
+  stop(): Promise<void>;
+}
+
+/** Listens on port 0 for each port at once (so the two differ), reads them, then closes. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer().listen(0, '127.0.0.1');
+      servers.push(server);
+      await once(server, 'listening');
+    }
+    return servers.map((server) => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      return address.port;
+    });
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const [httpPort, mqttPort] = (await freePorts(2)) as [number, number];
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'mqdash-e2e-')));
+  const adminPassword = opts.env?.ADMIN_PASSWORD ?? DEFAULT_ADMIN_PASSWORD;
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ADMIN_PASSWORD: adminPassword,
+    LOG_LEVEL: 'info',
+    ...opts.env,
+    HOST: '127.0.0.1',
+    PORT: String(httpPort),
+    MQTT_PORT: String(mqttPort),
+    DATA_DIR: dataDir,
+  };
+  // Set by `node --test` for its own children; the server is not a test file.
+  delete env.NODE_TEST_CONTEXT;
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.on('error', (error) => collect(Buffer.from(`spawn error: ${error.message}\n`)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  // A test process that dies must not leave a server holding its ports.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (hasExited(child)) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const fail = async (reason: string): Promise<never> => {
+    await stop();
+    throw new Error(`${reason}\n--- server output (tail) ---\n${output.slice(-4000)}`);
+  };
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  for (;;) {
+    if (hasExited(child)) {
+      await fail(`server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) await fail(`GET ${baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
+    await sleep(100);
+  }
+
+  return { baseUrl, httpPort, mqttPort, dataDir, adminPassword, child, output: () => output, stop };
+}
