@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionStatuses, sessionHealths, sessionTypes, utf8String } from './common.ts';
 import { sortKeys } from './actions/list-mq-sessions.ts';
 import type { SessionListRow } from './session.ts';
+import { topicFilterSchema } from './topics.ts';
 
 /**
  * The dashboard's own API (`/bff/*`, DESIGN §4): resource-shaped routes the React app calls.
@@ -92,7 +93,7 @@ export interface BulkResult {
 
 /** `POST /bff/sessions/:clientName/subscriptions`. */
 export const subscribeBody = z.object({
-  topicFilter: utf8String(1, 65535),
+  topicFilter: topicFilterSchema,
   qos: z.int().min(0).max(2).default(0),
   noLocal: z.boolean().optional(),
   retainAsPublished: z.boolean().optional(),

@@ -12,8 +12,10 @@ export function authRouter(deps: BffDeps): express.Router {
 
   router.post('/login', async (req, res) => {
     const body = parseWith(loginBody, req.body, 'body');
-    const keys = [`ip:${req.socket.remoteAddress}`, `user:${body.username}`];
-    const wait = deps.limiter.retryAfter(keys);
+    // One address guessing one account is slowed after 5 failures; one address trying many accounts after 30.
+    const keys = [`${req.socket.remoteAddress}\u0000${body.username}`];
+    const address = [String(req.socket.remoteAddress)];
+    const wait = Math.max(deps.limiter.retryAfter(keys), deps.addressLimiter.retryAfter(address));
     if (wait > 0) {
       res.set('Retry-After', String(Math.ceil(wait / 1000)));
       throw new HttpError(429, 'TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
@@ -24,6 +26,7 @@ export function authRouter(deps: BffDeps): express.Router {
     );
     if (r.errorCode !== 0 || !r.authToken) {
       deps.limiter.fail(keys);
+      deps.addressLimiter.fail(address);
       throw new HttpError(401, 'LOGIN_FAILED', 'wrong username or password');
     }
     deps.limiter.succeed(keys);

@@ -12,7 +12,10 @@ import { BffSessions } from './sessions-store.ts';
 
 /** `/bff/*`, the dashboard's own API (DESIGN §4): cookie login, CSRF header, JSON actions in-process. */
 export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.Router {
-  const deps: BffDeps = { broker, sessions: new BffSessions(), limiter: new LoginLimiter() };
+  const deps: BffDeps = {
+    broker, sessions: new BffSessions(), limiter: new LoginLimiter(),
+    addressLimiter: new LoginLimiter({ freeAttempts: 30, windowMs: 15 * 60_000, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000 }),
+  };
   const router = express.Router();
   router.use(express.json({ limit: o.maxBodyBytes }));
   router.use((_req, res, next) => {

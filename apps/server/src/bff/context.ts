@@ -9,7 +9,10 @@ import { LoginLimiter } from './login-limiter.ts';
 export interface BffDeps {
   broker: Broker;
   sessions: BffSessions;
+  /** Failed sign-ins per address and username: slows down guessing one account's password. */
   limiter: LoginLimiter;
+  /** Failed sign-ins per address, more lenient: slows down spraying many usernames from one place. */
+  addressLimiter: LoginLimiter;
 }
 
 declare module 'express-serve-static-core' {
