@@ -1,0 +1,34 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RouteError } from '../components/errors/route-error';
+import { AppLayout } from './routes/app-layout';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+import { RequireAuth } from './routes/require-auth';
+import { SessionDetailRoute } from './routes/session-detail';
+import { SessionsRoute } from './routes/sessions';
+import { SettingsRoute } from './routes/settings';
+
+/**
+ * Routes combine the features (STYLE #6). Each page has its own error boundary (STYLE #14), inside
+ * the layout so the header and navigation survive a failing page.
+ */
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginRoute />, errorElement: <RouteError /> },
+  {
+    element: <RequireAuth />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <Navigate to="/sessions" replace /> },
+          { path: 'sessions', element: <SessionsRoute />, errorElement: <RouteError /> },
+          { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
+          { path: 'settings', element: <SettingsRoute />, errorElement: <RouteError /> },
+          // A later issue adds { path: 'overview', … } for the overview page (DESIGN §6).
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+]);

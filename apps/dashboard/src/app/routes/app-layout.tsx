@@ -1,0 +1,53 @@
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Brand } from '../../components/layout/brand';
+import { ThemeMenu } from '../../components/layout/theme-menu';
+import { Button } from '../../components/ui/button';
+import { User } from '../../components/ui/icons';
+import { useMe } from '../../features/auth/api/get-me';
+import { useLogout } from '../../features/auth/api/logout';
+
+/** Main navigation; a later issue adds `{ to: '/overview', label: 'Overview' }` first (DESIGN §6). */
+const navItems = [
+  { to: '/sessions', label: 'Sessions' },
+  { to: '/settings', label: 'Settings' },
+];
+
+/** Header (brand, navigation, live indicator slot, theme, account) above every signed-in page. */
+export function AppLayout() {
+  const me = useMe();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">Skip to main content</a>
+      <header className="app-header">
+        <NavLink to="/sessions" className="brand-link" aria-label="mqdash home">
+          <Brand />
+        </NavLink>
+        <nav aria-label="Main" className="main-nav">
+          {navItems.map((item) => (
+            <NavLink key={item.to} to={item.to} className="nav-link">
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="header-end">
+          {/* Spot for the live-connection indicator (the MQTT feed, DESIGN §5) in a later issue. */}
+          <div className="header-live-slot" />
+          <ThemeMenu />
+          {me.data && (
+            <span className="header-user">
+              <User /> <span>{me.data.username}</span>
+            </span>
+          )}
+          <Button variant="ghost" size="sm" isPending={logout.isPending} onPress={() => logout.mutate(undefined, { onSuccess: () => void navigate('/login', { replace: true }) })}>
+            Sign out
+          </Button>
+        </div>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Button } from '../../components/ui/button';
+import type { Option } from '../../components/ui/fields';
+import { Plus } from '../../components/ui/icons';
+import { labelText, useLabels } from '../../features/labels/api/list-labels';
+import { CreateMqApiSessionDialog } from '../../features/sessions/components/create-mq-api-session-dialog';
+import { SessionsList } from '../../features/sessions/components/sessions-list';
+import { sessionHref } from '../../features/sessions/lib/paths';
+import { toast } from '../../lib/toast';
+
+const HEADING_ID = 'sessions-heading';
+
+/** Sessions page: the list feature, fed with label choices from the labels feature. */
+export function SessionsRoute() {
+  const labels = useLabels();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
+  const labelOptions: Option[] = (labels.data ?? []).map((l) => ({ id: String(l.id), label: `${labelText(l)} (${l.sessionCount})` }));
+
+  return (
+    <div className="page page-full">
+      <title>Sessions · mqdash</title>
+      <div className="page-header">
+        <h1 className="page-title" id={HEADING_ID}>Sessions</h1>
+        <Button variant="primary" onPress={() => setCreating(true)}>
+          <Plus /> Create MQ API session
+        </Button>
+      </div>
+      <SessionsList labelOptions={labelOptions} headingId={HEADING_ID} />
+      <CreateMqApiSessionDialog
+        isOpen={creating}
+        onOpenChange={setCreating}
+        onCreated={(session) => {
+          setCreating(false);
+          toast.success('MQ API session created', session.clientName);
+          void navigate(sessionHref(session.clientName));
+        }}
+      />
+    </div>
+  );
+}

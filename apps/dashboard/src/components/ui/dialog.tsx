@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import { Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button } from './button';
+import { Close } from './icons';
+
+export interface AppDialogProps {
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  children: ReactNode;
+  /** Buttons row, kept visible below a scrolling body. */
+  footer?: ReactNode;
+  size?: 'sm' | 'md' | 'lg';
+  role?: 'dialog' | 'alertdialog';
+  /** Forms with unsaved input should not close on an outside click. */
+  isDismissable?: boolean;
+}
+
+/** React Aria's modal dialog: focus trap, Escape, focus return, inert background. */
+export function AppDialog({ isOpen, onOpenChange, title, children, footer, size = 'md', role = 'dialog', isDismissable = true }: AppDialogProps) {
+  return (
+    <ModalOverlay isOpen={isOpen} onOpenChange={onOpenChange} isDismissable={isDismissable} className="modal-overlay">
+      <Modal className={`modal modal-${size}`}>
+        <Dialog role={role} className="dialog">
+          <header className="dialog-header">
+            <Heading slot="title" className="dialog-title">{title}</Heading>
+            <Button variant="ghost" size="sm" slot="close" aria-label="Close" className="btn-icon">
+              <Close />
+            </Button>
+          </header>
+          <div className="dialog-body">{children}</div>
+          {footer && <footer className="dialog-footer">{footer}</footer>}
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+export interface ConfirmDialogProps {
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  children: ReactNode;
+  /** Names the action and its size, e.g. "Ban 3 sessions". */
+  confirmLabel: string;
+  onConfirm: () => void;
+  tone?: 'danger' | 'primary';
+  isPending?: boolean;
+}
+
+/** Asks before a destructive action; the confirm button repeats what will happen. */
+export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending }: ConfirmDialogProps) {
+  return (
+    <AppDialog
+      isOpen={isOpen}
+      onOpenChange={onOpenChange}
+      title={title}
+      role="alertdialog"
+      size="sm"
+      footer={
+        <>
+          <Button variant="ghost" onPress={() => onOpenChange(false)}>
+            Cancel
+          </Button>
+          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      {children}
+    </AppDialog>
+  );
+}

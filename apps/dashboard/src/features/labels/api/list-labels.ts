@@ -1,0 +1,18 @@
+import type { LabelInfo } from '@mqdash/contracts';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+
+export const labelKeys = {
+  all: ['labels'] as const,
+  list: () => [...labelKeys.all, 'list'] as const,
+};
+
+export const listLabels = async (signal?: AbortSignal): Promise<LabelInfo[]> =>
+  (await api.get<{ data: LabelInfo[] }>('/bff/labels', { signal })).data;
+
+export const listLabelsQueryOptions = () => queryOptions({ queryKey: labelKeys.list(), queryFn: ({ signal }) => listLabels(signal), staleTime: 60_000 });
+
+export const useLabels = () => useQuery(listLabelsQueryOptions());
+
+/** "group / name", or the name alone for the empty group. */
+export const labelText = (label: { group: string; name: string }): string => (label.group ? `${label.group} / ${label.name}` : label.name);

@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+import { sessionKeys, sessionPath } from './keys';
+import { invalidateAfterRemoval } from './session-cache';
+
+export interface DeleteSessionInput {
+  clientName: string;
+  /** false: mark inactive and keep its history; true: disconnect and remove everything (DESIGN §3). */
+  permanent: boolean;
+}
+
+export const deleteSession = ({ clientName, permanent }: DeleteSessionInput): Promise<void> =>
+  api.delete<void>(sessionPath(clientName), { query: { permanent: String(permanent) } });
+
+export function useDeleteSession() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: deleteSession,
+    meta: { errorToast: 'Could not delete the session' },
+    onSuccess: (_data, { clientName, permanent }) =>
+      permanent ? invalidateAfterRemoval(queryClient, clientName) : queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onError: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+  });
+}

@@ -1,0 +1,162 @@
+import type { SessionDetail, SessionStats } from '@mqdash/contracts';
+import { Card, DescriptionList } from '../../../components/ui/card';
+import { formatBoolean, formatCount, formatDateTime, formatRate, formatRelative, formatSeconds } from '../../../lib/format';
+import { typeText } from '../lib/display';
+import { ConnectionBadge, HealthBadge } from './session-badges';
+
+const when = (iso: string | undefined) =>
+  iso ? (
+    <time dateTime={iso} title={formatRelative(iso)}>
+      {formatDateTime(iso)} <span className="muted small">({formatRelative(iso)})</span>
+    </time>
+  ) : undefined;
+
+export function ConnectionCard({ session }: { session: SessionDetail }) {
+  return (
+    <Card title="Connection">
+      <DescriptionList
+        items={[
+          ['Connection status', <ConnectionBadge status={session.connectionStatus} />],
+          ['Session type', typeText[session.sessionType]],
+          ['IP address', session.ipaddress && <span className="mono">{session.ipaddress}</span>],
+          ['Port', session.port],
+          ['Username', session.username],
+          ['Connected at', when(session.connectionDateTime)],
+          ['Disconnected at', when(session.disconnectionDateTime)],
+          ['Created at', when(session.createdDateTime)],
+          ['Last failed connect', when(session.lastFailedConnectDateTime)],
+          ['Last failed connect reason', session.lastFailedConnectReason],
+        ]}
+      />
+    </Card>
+  );
+}
+
+export function ProtocolCard({ session }: { session: SessionDetail }) {
+  const o = session.defaultResponseOptions;
+  return (
+    <Card title="Protocol and limits">
+      <DescriptionList
+        items={[
+          ['MQTT protocol', session.mqttProtocol],
+          ['Temporary session', formatBoolean(session.temporarySession)],
+          ['Clean session', formatBoolean(session.cleanSession)],
+          ['Keep-alive', formatSeconds(session.keepAliveSeconds)],
+          ['Session expiry interval', formatSeconds(session.sessionExpiryInterval)],
+          ['Receive maximum', formatCount(session.receiveMaximum)],
+          ['Maximum packet size', `${formatCount(session.maximumPacketSize)} bytes`],
+          ['Topic alias maximum', formatCount(session.topicAliasMaximum)],
+          ['Request problem information', formatBoolean(session.requestProblemInformation)],
+          ['Request response information', formatBoolean(session.requestResponseInformation)],
+          ['MQTT payload type', session.mqttPayloadType],
+          ['Default binary format', session.defaultBinaryFormat],
+          ['Default variant format', session.defaultVariantFormat],
+          ['Default response options', o && `binary ${o.binaryFormat}, variant ${o.variantFormat}, data ${o.dataFormat}, numbers ${o.numberFormat}`],
+          ['Subscriber count', formatCount(session.subscriberCount)],
+        ]}
+      />
+    </Card>
+  );
+}
+
+const threshold = (n: number | undefined) => (n ? formatRate(n) : <span className="muted">not set</span>);
+
+export function HealthCard({ session }: { session: SessionDetail }) {
+  const stats = session.stats;
+  if (!stats)
+    return (
+      <Card title="Health">
+        <p className="muted">The server sent no statistics for this session.</p>
+      </Card>
+    );
+  const filters = session.subscribedTopics?.length ?? 0;
+  return (
+    <Card title="Health">
+      <div className="health-head">
+        <HealthBadge health={stats.sessionHealth} />
+        {stats.sessionHealth === 'offline' && <span className="muted small">Health is evaluated while the session is connected.</span>}
+      </div>
+      {stats.unhealthyReason && (
+        <p className="callout callout-error">
+          <strong>Broken threshold:</strong> {stats.unhealthyReason}
+        </p>
+      )}
+      <table className="mini-table">
+        <caption className="sr-only">Health thresholds and current values</caption>
+        <thead>
+          <tr>
+            <th scope="col">Measure</th>
+            <th scope="col" className="num">Now</th>
+            <th scope="col" className="num">Minimum</th>
+            <th scope="col" className="num">Maximum</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Send rate per minute</th>
+            <td className="num">{formatRate(stats.publishRatePerMinute)}</td>
+            <td className="num">{threshold(stats.minHealthySendRatePerMinute)}</td>
+            <td className="num">{threshold(stats.maxHealthySendRatePerMinute)}</td>
+          </tr>
+          <tr>
+            <th scope="row">Backlog rate per minute</th>
+            <td className="num">{formatRate(stats.deliveryBacklogRatePerMinute)}</td>
+            <td className="num muted">—</td>
+            <td className="num">{threshold(stats.maxHealthyBacklogRatePerMinute)}</td>
+          </tr>
+          <tr>
+            <th scope="row">Subscribed topic filters</th>
+            <td className="num">{formatCount(filters)}</td>
+            <td className="num">{threshold(stats.minHealthySubscribedTopicFiltersCount)}</td>
+            <td className="num">{threshold(stats.maxHealthySubscribedTopicFiltersCount)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+type StatKey = keyof SessionStats;
+const statRows: Array<{ label: string; cells: Array<StatKey | null> }> = [
+  { label: 'Published', cells: ['totalMessagesPublished', 'publishRatePerMinute', 'publishRatePerMinuteLast10Minutes', 'publishRatePerMinuteInSession', 'publishRatePerHour', null] },
+  { label: 'Received', cells: ['totalMessagesReceived', 'receiveMessagesPerMinute', 'receiveMessagesPerMinuteLast10Minutes', 'receiveMessagesPerMinuteSinceInSession', 'receiveMessagesPerHour', null] },
+  { label: 'Delivery backlog', cells: ['currentDeliveryBacklogged', 'deliveryBacklogRatePerMinute', 'deliveryBacklogRatePerMinuteLast10Minutes', 'deliveryBacklogRatePerMinuteInSession', 'deliveryBacklogRatePerHour', 'deliveryBacklogRatePerDay'] },
+];
+const statColumns = ['Total / now', 'Last minute', 'Per minute, last 10 min', 'Per minute, this connection', 'Last hour', 'Per day'];
+
+/** Every field of the seed's `stats` object (DESIGN §3 defines each window). */
+export function StatsCard({ stats }: { stats: SessionStats | undefined }) {
+  return (
+    <Card title="Statistics" className="card-wide">
+      {!stats ? (
+        <p className="muted">No statistics.</p>
+      ) : (
+        <div className="mini-table-scroll">
+          <table className="mini-table">
+            <caption className="sr-only">Message statistics</caption>
+            <thead>
+              <tr>
+                <th scope="col">Messages</th>
+                {statColumns.map((c) => (
+                  <th scope="col" className="num" key={c}>{c}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {statRows.map((row) => (
+                <tr key={row.label}>
+                  <th scope="row">{row.label}</th>
+                  {row.cells.map((key, i) => (
+                    <td className="num" key={i} title={key ?? undefined}>
+                      {key === null ? <span className="muted">—</span> : i === 0 ? formatCount(stats[key] as number) : formatRate(stats[key] as number)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

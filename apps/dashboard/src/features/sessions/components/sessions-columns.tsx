@@ -1,0 +1,172 @@
+import type { SessionListRow } from '@mqdash/contracts';
+import { createColumnHelper, type RowData } from '@tanstack/react-table';
+import { Link } from 'react-router';
+import { Button } from '../../../components/ui/button';
+import { CheckboxField } from '../../../components/ui/fields';
+import { Info } from '../../../components/ui/icons';
+import { Tooltip } from '../../../components/ui/tooltip';
+import { formatCount, formatDateTime, formatRate } from '../../../lib/format';
+import { typeText } from '../lib/display';
+import { sessionHref } from '../lib/paths';
+import { ConnectionBadge, HealthBadge, StatusBadge } from './session-badges';
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface TableMeta<TData extends RowData> {
+    /** "Select all N matching the filter" is on: every row counts as selected. */
+    allMatching?: boolean;
+  }
+}
+
+/**
+ * The sessions table's columns (STYLE #10). Ids of sortable columns are the BFF's sort keys
+ * (clientName, ipAddress, lastConnect, lastDisconnect); the others cannot be sorted.
+ */
+const column = createColumnHelper<SessionListRow>();
+
+function DateCell({ value }: { value: string | undefined }) {
+  return value ? <time dateTime={value}>{formatDateTime(value)}</time> : <span className="muted">—</span>;
+}
+
+export const sessionColumns = [
+  column.display({
+    id: 'select',
+    enableHiding: false,
+    enableSorting: false,
+    meta: { label: 'Selection', className: 'col-select sticky-col' },
+    header: ({ table }) => (
+      <CheckboxField
+        ariaLabel="Select all"
+        isSelected={table.options.meta?.allMatching || table.getIsAllPageRowsSelected()}
+        isIndeterminate={!table.options.meta?.allMatching && table.getIsSomePageRowsSelected()}
+        isDisabled={table.getRowModel().rows.length === 0}
+        onChange={(selected) => table.toggleAllPageRowsSelected(selected)}
+      />
+    ),
+    cell: ({ row, table }) => (
+      <CheckboxField
+        ariaLabel={`Select ${row.original.clientName}`}
+        isSelected={table.options.meta?.allMatching || row.getIsSelected()}
+        onChange={(selected) => row.toggleSelected(selected)}
+      />
+    ),
+  }),
+  column.accessor('clientName', {
+    id: 'clientName',
+    header: 'Client name',
+    enableHiding: false,
+    meta: { label: 'Client name', className: 'col-name sticky-col sticky-col-2' },
+    cell: ({ getValue }) => (
+      <Link to={sessionHref(getValue())} className="cell-link mono">
+        {getValue() || '(empty name)'}
+      </Link>
+    ),
+  }),
+  column.accessor('sessionType', {
+    header: 'Type',
+    enableSorting: false,
+    meta: { label: 'Type' },
+    cell: ({ getValue }) => typeText[getValue()],
+  }),
+  column.accessor('connectionStatus', {
+    header: 'Connection',
+    enableSorting: false,
+    meta: { label: 'Connection' },
+    cell: ({ getValue }) => <ConnectionBadge status={getValue()} />,
+  }),
+  column.accessor('sessionStatus', {
+    header: 'Status',
+    enableSorting: false,
+    meta: { label: 'Session status' },
+    cell: ({ getValue }) => <StatusBadge status={getValue()} />,
+  }),
+  column.accessor('sessionHealth', {
+    header: 'Health',
+    enableSorting: false,
+    meta: { label: 'Health' },
+    cell: ({ row, getValue }) => (
+      <span className="cell-inline">
+        <HealthBadge health={getValue()} />
+        {row.original.unhealthyReason && (
+          <Tooltip content={row.original.unhealthyReason}>
+            <Button variant="ghost" size="sm" className="btn-icon btn-xs" aria-label={`Broken threshold of ${row.original.clientName}`}>
+              <Info />
+            </Button>
+          </Tooltip>
+        )}
+      </span>
+    ),
+  }),
+  column.accessor((row) => (row.ipaddress ? `${row.ipaddress}${row.port ? `:${row.port}` : ''}` : ''), {
+    id: 'ipAddress',
+    header: 'IP and port',
+    meta: { label: 'IP and port', className: 'mono' },
+    cell: ({ getValue }) => getValue() || <span className="muted">—</span>,
+  }),
+  column.accessor('mqttProtocol', {
+    header: 'Protocol',
+    enableSorting: false,
+    meta: { label: 'Protocol' },
+    cell: ({ getValue }) => getValue() ?? <span className="muted">—</span>,
+  }),
+  column.accessor('lastConnectDateTime', {
+    id: 'lastConnect',
+    header: 'Last connect',
+    sortDescFirst: true,
+    meta: { label: 'Last connect', className: 'nowrap' },
+    cell: ({ getValue }) => <DateCell value={getValue()} />,
+  }),
+  column.accessor('lastDisconnectDateTime', {
+    id: 'lastDisconnect',
+    header: 'Last disconnect',
+    sortDescFirst: true,
+    meta: { label: 'Last disconnect', className: 'nowrap' },
+    cell: ({ getValue }) => <DateCell value={getValue()} />,
+  }),
+  column.accessor('subscribedTopicFiltersCount', {
+    id: 'subscriptions',
+    header: 'Subscriptions',
+    enableSorting: false,
+    meta: { label: 'Subscriptions', numeric: true },
+    cell: ({ getValue }) => formatCount(getValue()),
+  }),
+  column.accessor('publishRatePerMinute', {
+    id: 'publishRate',
+    header: 'Publish/min',
+    enableSorting: false,
+    meta: { label: 'Publish rate', numeric: true },
+    cell: ({ getValue }) => formatRate(getValue()),
+  }),
+  column.accessor('receiveMessagesPerMinute', {
+    id: 'receiveRate',
+    header: 'Receive/min',
+    enableSorting: false,
+    meta: { label: 'Receive rate', numeric: true },
+    cell: ({ getValue }) => formatRate(getValue()),
+  }),
+  column.accessor('currentDeliveryBacklogged', {
+    id: 'backlog',
+    header: 'Backlog',
+    enableSorting: false,
+    meta: { label: 'Backlog', numeric: true },
+    cell: ({ getValue }) => formatCount(getValue()),
+  }),
+  column.accessor((row) => (row.label ? (row.label.group ? `${row.label.group} / ${row.label.name}` : row.label.name) : ''), {
+    id: 'label',
+    header: 'Label',
+    enableSorting: false,
+    meta: { label: 'Label' },
+    cell: ({ getValue }) => (getValue() ? <span className="tag">{getValue()}</span> : <span className="muted">—</span>),
+  }),
+];
+
+/** Shown unless the user chose otherwise in the column chooser. */
+export const defaultColumnVisibility: Record<string, boolean> = { label: false };
+
+/** The columns a user may hide, for the column chooser. */
+export const hideableSessionColumns = sessionColumns
+  .filter((def) => def.enableHiding !== false)
+  .map((def) => {
+    const id = def.id ?? ('accessorKey' in def ? String(def.accessorKey) : '');
+    return { id, label: def.meta?.label ?? id };
+  });

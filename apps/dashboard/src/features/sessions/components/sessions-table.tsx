@@ -1,0 +1,110 @@
+import type { SessionListRow } from '@mqdash/contracts';
+import type { ReactNode } from 'react';
+import { flexRender, type OnChangeFn, type RowSelectionState, type SortingState, type VisibilityState } from '@tanstack/react-table';
+import { Button } from '../../../components/ui/button';
+import { SortAsc, SortDesc, SortNone } from '../../../components/ui/icons';
+import { useAppTable } from '../../../lib/table';
+import { sessionColumns } from './sessions-columns';
+
+export interface SessionsTableProps {
+  rows: SessionListRow[];
+  total: number;
+  pageSize: number;
+  sorting: SortingState;
+  onSortingChange: OnChangeFn<SortingState>;
+  rowSelection: RowSelectionState;
+  onRowSelectionChange: OnChangeFn<RowSelectionState>;
+  allMatching: boolean;
+  columnVisibility: VisibilityState;
+  onColumnVisibilityChange: OnChangeFn<VisibilityState>;
+  /** No data yet: skeleton rows. */
+  isLoading: boolean;
+  /** A newer page or filter is loading over the shown rows. */
+  isFetching: boolean;
+  labelledBy: string;
+  /** Shown inside the grid's frame when there are no rows. */
+  empty?: ReactNode;
+}
+
+const SKELETON_ROWS = 8;
+
+/** The sessions grid: the server sorts and pages; rows are keyed by clientName. */
+export function SessionsTable(props: SessionsTableProps) {
+  const table = useAppTable({
+    data: props.rows,
+    columns: sessionColumns,
+    getRowId: (row) => row.clientName,
+    rowCount: props.total,
+    state: {
+      sorting: props.sorting,
+      rowSelection: props.rowSelection,
+      columnVisibility: props.columnVisibility,
+      pagination: { pageIndex: 0, pageSize: props.pageSize },
+    },
+    meta: { allMatching: props.allMatching },
+    onSortingChange: props.onSortingChange,
+    onRowSelectionChange: props.onRowSelectionChange,
+    onColumnVisibilityChange: props.onColumnVisibilityChange,
+    enableRowSelection: true,
+  });
+  const visibleColumns = table.getVisibleLeafColumns();
+
+  return (
+    <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`}>
+      <table className="data-table" aria-labelledby={props.labelledBy} aria-busy={props.isLoading || props.isFetching}>
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const meta = header.column.columnDef.meta;
+                const sorted = header.column.getIsSorted();
+                const className = [meta?.className, meta?.numeric ? 'num' : ''].filter(Boolean).join(' ') || undefined;
+                if (!header.column.getCanSort())
+                  return (
+                    <th key={header.id} scope="col" className={className}>
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                    </th>
+                  );
+                return (
+                  <th key={header.id} scope="col" className={className} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                    <Button variant="ghost" size="sm" className={`sort-button ${sorted ? 'is-sorted' : ''}`} onPress={() => header.column.toggleSorting()}>
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      <span className="sort-icon">{sorted === 'asc' ? <SortAsc /> : sorted === 'desc' ? <SortDesc /> : <SortNone />}</span>
+                      <span className="sr-only">{sorted ? `, sorted ${sorted === 'asc' ? 'ascending' : 'descending'}` : ', sortable'}</span>
+                    </Button>
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {props.isLoading
+            ? Array.from({ length: SKELETON_ROWS }, (_, i) => (
+                <tr key={i} className="skeleton-row" aria-hidden="true">
+                  {visibleColumns.map((col) => (
+                    <td key={col.id} className={col.columnDef.meta?.className}>
+                      <span className="skeleton" />
+                    </td>
+                  ))}
+                </tr>
+              ))
+            : table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className={props.allMatching || row.getIsSelected() ? 'is-selected' : undefined}>
+                  {row.getVisibleCells().map((cell) => {
+                    const meta = cell.column.columnDef.meta;
+                    const className = [meta?.className, meta?.numeric ? 'num' : ''].filter(Boolean).join(' ') || undefined;
+                    return (
+                      <td key={cell.id} className={className}>
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+        </tbody>
+      </table>
+      {props.empty && <div className="table-empty">{props.empty}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** Display helpers: dense, predictable formats for an admin table. */
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2025-09-18 20:56:13` in local time; the seeds' timestamps may lack a zone (then UTC is not assumed). */
+export function formatDateTime(iso: string | undefined | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** "3 minutes ago", for tooltips and timelines. */
+export function formatRelative(iso: string | undefined | null, now = Date.now()): string {
+  if (!iso) return '';
+  const time = new Date(iso).getTime();
+  if (Number.isNaN(time)) return '';
+  const diff = time - now;
+  for (const [unit, ms] of units) if (Math.abs(diff) >= ms || unit === 'second') return relative.format(Math.round(diff / ms), unit);
+  return '';
+}
+
+const integer = new Intl.NumberFormat();
+const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+export const formatCount = (n: number | undefined | null): string => (n === undefined || n === null ? '—' : integer.format(n));
+export const formatRate = (n: number | undefined | null): string => (n === undefined || n === null ? '—' : decimal.format(n));
+
+/** Seeds: 4294967296 (and 0xFFFFFFFF) mean "never expires". */
+export function formatSeconds(n: number | undefined | null): string {
+  if (n === undefined || n === null) return '—';
+  if (n >= 4294967295) return 'Never';
+  return `${integer.format(n)} s`;
+}
+
+export const formatBoolean = (b: boolean | undefined | null): string => (b === undefined || b === null ? '—' : b ? 'Yes' : 'No');
+
+/** Pretty JSON for read-only display. */
+export function formatJson(value: unknown): string {
+  if (value === undefined) return '';
+  return JSON.stringify(value, null, 2) ?? '';
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${integer.format(n)} ${n === 1 ? one : many}`;
