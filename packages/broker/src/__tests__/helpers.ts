@@ -93,12 +93,13 @@ export interface TestBroker {
 export interface StartOptions {
   dataDir?: string;
   mqtt?: BrokerOptions['mqtt'];
+  messaging?: BrokerOptions['messaging'];
 }
 
 export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
   const dataDir = o.dataDir ?? tempDir();
   const broker = await createBroker({
-    dataDir, adminPassword: ADMIN_PASSWORD, logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), mqtt: o.mqtt,
+    dataDir, adminPassword: ADMIN_PASSWORD, logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), mqtt: o.mqtt, messaging: o.messaging,
   });
   const clients = new Set<MqttClient>();
   let tcp: net.Server | undefined;
@@ -265,4 +266,24 @@ export async function roundTrip(client: MqttClient, topic = `rt/${Math.random().
   await client.publishAsync(topic, 'ping', { qos: 1 });
   assert.equal(await got, 'ping');
   await client.unsubscribeAsync(topic);
+}
+
+/**
+ * The reason code of the DISCONNECT the broker sends an MQTT 5 client. Fails when the connection
+ * closes without a DISCONNECT, or nothing happens within `timeoutMs`.
+ */
+export function disconnectReason(client: MqttClient, timeoutMs = 3000): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const done = (fn: () => void) => {
+      clearTimeout(t);
+      client.off('disconnect', onDisconnect);
+      client.off('close', onClose);
+      fn();
+    };
+    const onDisconnect = (p: { reasonCode?: number }) => done(() => resolve(p.reasonCode));
+    const onClose = () => done(() => reject(new Error(`${client.options.clientId}: connection closed without a DISCONNECT`)));
+    const t = setTimeout(() => done(() => reject(new Error(`${client.options.clientId}: no DISCONNECT within ${timeoutMs} ms`))), timeoutMs);
+    client.on('disconnect', onDisconnect);
+    client.on('close', onClose);
+  });
 }

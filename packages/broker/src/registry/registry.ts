@@ -31,7 +31,8 @@ const TOTALS_FLUSH_MS = 5000;
 /**
  * The session registry (DESIGN §3): one record per client name for MQTT and MQ API sessions,
  * stored in the Store, with in-memory LiveSessions for those connected or with traffic.
- * Emits `change` (clientName) and `removed` (clientName) for the live feed.
+ * Emits `change` (clientName) and `removed` (clientName) for the live feed, and `subscriptions`
+ * (row) when an administrator changed a session's subscriptions (putSubscriptions).
  */
 export class SessionRegistry extends EventEmitter {
   readonly live = new Map<string, LiveSession>();
@@ -215,6 +216,8 @@ export class SessionRegistry extends EventEmitter {
       this.evaluate(live, true);
     }
     this.emit('change', row.clientName);
+    // For MQ API messaging: an MQ API session's subscriptions live only here and in the store.
+    this.emit('subscriptions', row);
   }
 
   private recountSubscriptions(live: LiveSession): void {
