@@ -174,8 +174,11 @@ describe('bad input is refused with a precise error and changes nothing', () => 
     test('limits are inclusive: 64-byte label names and the labelId bounds are accepted', async () => {
       const ok = await t.run('listMqSessions', { label: { group: 'g'.repeat(64), name: 'ü'.repeat(32) } });
       assert.equal(ok.errorCode, 0, ok.errorMessage);
-      assert.equal((await t.run('listMqSessions', { labelId: 0 })).errorCode, 0);
-      assert.equal((await t.run('listMqSessions', { labelId: 4294967296 })).errorCode, 0);
+      // Both bounds pass validation; no label has those ids, which is its own error (14012 unknownLabel).
+      assert.equal((await t.run('listMqSessions', { labelId: 0 })).errorCode, 14012);
+      assert.equal((await t.run('listMqSessions', { labelId: 4294967296 })).errorCode, 14012);
+      const label = await t.run('createLabel', { group: 'bounds', name: 'inclusive' });
+      assert.equal((await t.run('listMqSessions', { labelId: label.result.id })).errorCode, 0);
     });
   });
 
