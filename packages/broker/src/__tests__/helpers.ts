@@ -84,7 +84,7 @@ export interface TestBroker {
   connectRefused(opts?: ConnectOptions): Promise<Refusal>;
   /** Logs in again (a second authToken). */
   login(): Promise<string>;
-  /** Closes clients, listeners and the broker (keeps the data folder unless `removeDir`). */
+  /** Closes clients, listeners and the broker; keeps the data folder (for restarts). */
   stop(): Promise<void>;
   /** stop() and remove the data folder. */
   close(): Promise<void>;
@@ -208,8 +208,10 @@ export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
     await Promise.all([...clients].map((c) => Promise.race([new Promise<void>((r) => c.end(true, {}, () => r())), sleep(2000)])));
     clients.clear();
     await broker.close();
-    await new Promise<void>((r) => httpServer!.close(() => r()));
-    httpServer!.closeAllConnections?.();
+    const httpClosed = new Promise<void>((r) => httpServer!.close(() => r()));
+    // Upgraded (WebSocket) sockets would otherwise keep close() waiting.
+    httpServer!.closeAllConnections();
+    await httpClosed;
   };
 
   return {

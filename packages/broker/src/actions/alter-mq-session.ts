@@ -29,6 +29,7 @@ export const alterMqSession = defineAction({
     });
 
     registry.refreshLive(updated);
+    if (row.sessionStatus === 'banned' && updated.sessionStatus !== 'banned') registry.onUnban(updated);
     const connected = row.sessionType === 'mqtt' && row.connectionStatus === 'connected';
     if (connected && willChanged) engine.setWill(row.clientName, settings as WillSettings);
     const later = deferred.filter((k) => !(willKeys as readonly string[]).includes(k));
