@@ -11,10 +11,12 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
+import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
@@ -29,7 +31,14 @@ export interface BrokerOptions {
   logger?: Logger;
   /** Password of the `admin` account when it is first created. */
   adminPassword?: string;
-  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence'>>;
+  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence'>> & {
+    /**
+     * MQTT protocol state (subscriptions, queued, in-flight and retained messages, wills) in the
+     * database, and a QoS>0 PUBLISH acknowledged only once it is on disk (DESIGN §3, §8). Default
+     * true; false keeps it in memory (lost on restart). Ignored when `persistence` is given.
+     */
+    durable?: boolean | SqlitePersistenceOptions;
+  };
   /** Timings of the admin feed (tests shorten them). */
   feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
   auth?: { idleTimeoutMs?: number; maxLifetimeMs?: number };
@@ -115,7 +124,14 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
-    const engine = await Engine.create({ registry, log, ...defaultMqttOptions, ...o.mqtt, verifyFeedToken: (t) => feedTokens.verify(t) });
+    const { durable = true, ...mqtt } = o.mqtt ?? {};
+    const mqttState = durable && !mqtt.persistence
+      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, 'MQTT state could not be written') })
+      : undefined;
+    const engine = await Engine.create({
+      registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
+      verifyFeedToken: (t) => feedTokens.verify(t),
+    });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
     const messaging = new Messaging(store.db, registry, engine, log, messagingOptions);

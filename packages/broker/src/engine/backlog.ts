@@ -49,6 +49,17 @@ export class BacklogCounter {
     }
   }
 
+  /** Queues loaded by a durable persistence at start: counted with one notification per client. */
+  restore(clientId: string, packets: Packet[]): void {
+    let set = this.queued.get(clientId);
+    for (const p of packets) {
+      if (p.cmd !== undefined && p.cmd !== 'publish') continue;
+      if (!set) this.queued.set(clientId, (set = new Set()));
+      set.add(`${p.brokerId}:${p.brokerCounter}`);
+    }
+    if (set) this.notify(clientId);
+  }
+
   forget(clientId: string): void {
     this.queued.delete(clientId);
   }

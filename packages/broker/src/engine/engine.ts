@@ -8,6 +8,7 @@ import { FEED_USERNAME, NEVER_EXPIRES } from '@mqdash/contracts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession, EngineClient } from '../registry/live-session.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
+import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { userPropsToList, willPacket, willSettingsFromConnect, type WillSettings } from './will.ts';
 
 /** MQTT 5 reason codes the module sends itself. */
@@ -40,6 +41,11 @@ export interface EngineOptions {
   log: Logger;
   /** An aedes persistence; in-memory by default. Its outgoing queue is decorated to count backlogs. */
   persistence?: PersistenceLike;
+  /**
+   * The write-ahead step of a durable persistence (DESIGN §8): a client's QoS>0 PUBLISH is on disk
+   * before aedes acknowledges it; what was acknowledged but never queued is replayed at start.
+   */
+  writeAhead?: WriteAhead;
   /** Largest MQTT packet accepted, bytes (MQTT 5: advertised in CONNACK). */
   maximumPacketSize: number;
   /** Highest keep-alive an MQTT 5 client gets; larger or 0 is replaced by Server Keep Alive. 0: off. */
@@ -69,6 +75,7 @@ export class Engine {
   readonly aedes: Aedes;
   readonly backlog: BacklogCounter;
   readonly counters: TrafficCounters = { in: 0, out: 0 };
+  private writeAhead: WriteAhead | null = null;
 
   private constructor(aedes: Aedes, backlog: BacklogCounter) {
     this.aedes = aedes;
@@ -80,6 +87,7 @@ export class Engine {
     const backlog = new BacklogCounter((clientId, level) => registry.onBacklog(clientId, level));
     const persistence = countBacklog(o.persistence ?? (new MemoryPersistence() as unknown as PersistenceLike), backlog);
     const verifyFeedToken = o.verifyFeedToken ?? (() => null);
+    const writeAhead = o.writeAhead ?? null;
     let counters: TrafficCounters = { in: 0, out: 0 };
 
     const aedes = await Aedes.createBroker({
@@ -133,6 +141,7 @@ export class Engine {
           counters.in++;
           const live = client[LIVE];
           if (live) registry.onPublish(live, packet.topic, Date.now());
+          if (writeAhead && packet.qos > 0) return writeAhead.beforeAck(client.id, packet, done);
         }
         done(null);
       },
@@ -142,13 +151,17 @@ export class Engine {
         done(null, sub);
       },
       authorizeForward(client: AedesClient, packet: any) {
-        counters.out++;
+        // DESIGN §5: $SYS/ is for admin feed connections only. Others cannot subscribe there, but
+        // aedes hands retained messages to a '#' or '+/…' subscription against [MQTT-4.7.2-1].
+        if (isSys(packet.topic) && !client[ADMIN]) return null;
+        // [MQTT-3.3.2-5] An expired message is not delivered. aedes asks this hook before its own
+        // expiry check when it empties an offline queue, so drop it here or it counts as delivered.
+        if (packet.messageExpiry !== undefined && packet.messageExpiry <= Date.now()) return null;
         const live = client[LIVE];
-        if (live) {
-          // A per-session maximumPacketSize set by alterMqSession is enforced on delivery (DESIGN §8).
-          if (live.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) return null;
-          registry.onDeliver(live, Date.now());
-        }
+        // A per-session maximumPacketSize set by alterMqSession is enforced on delivery (DESIGN §8).
+        if (live?.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) return null;
+        counters.out++;
+        if (live) registry.onDeliver(live, Date.now());
         return packet;
       },
     } as never);
@@ -170,7 +183,8 @@ export class Engine {
           sessionExpiry: expiry >= 0xffffffff ? NEVER_EXPIRES : expiry,
           // DESIGN §3: permanent means never expires; MQTT 3.1.1 clean sessions and MQTT 5 finite expiries are temporary.
           temporary: expiry < 0xffffffff,
-          settings: facts?.settings ?? {},
+          // The listener is kept for the EMQX API's `listener` (tcp:default / ws:default).
+          settings: { ...facts?.settings, listener: client.req ? 'ws' : 'tcp' },
           client,
           admin: client[ADMIN] !== undefined,
         });
@@ -197,7 +211,16 @@ export class Engine {
     events.on('clientError', (client: AedesClient, err: Error) => log.debug({ clientName: client?.id, err: err.message }, 'client error'));
     events.on('connectionError', (_client: AedesClient, err: Error) => log.debug({ err: err.message }, 'connection error'));
 
+    if (writeAhead) {
+      // Sessions the registry ended while no engine listened (expired while the broker was down).
+      for (const id of writeAhead.sessionIds()) if (!registry.get(id)) await writeAhead.dropSession(id);
+      for (const [clientId, packets] of writeAhead.queuedByClient()) if (registry.get(clientId)) backlog.restore(clientId, packets);
+      const replayed = await writeAhead.replay((p) => new Promise((resolve, reject) => aedes.publish(p as never, (err?: Error) => (err ? reject(err) : resolve()))));
+      if (replayed) log.info({ replayed }, 'acknowledged messages replayed from the write-ahead table');
+    }
+
     const engine = new Engine(aedes, backlog);
+    engine.writeAhead = writeAhead;
     counters = engine.counters;
     registry.on('removed', (clientName: string) => engine.wipe(clientName));
     return engine;
@@ -225,7 +248,7 @@ export class Engine {
       client.will = null;
       client._will = null;
     }
-    return new Promise((resolve) => client.disconnect({ reasonCode: opts.reasonCode ?? Reason.administrativeAction }, () => resolve(true)));
+    return whenConnected(client).then(() => new Promise((resolve) => client.disconnect({ reasonCode: opts.reasonCode ?? Reason.administrativeAction }, () => resolve(true))));
   }
 
   /** Replaces a connected client's will (alterMqSession); null removes it. */
@@ -282,8 +305,9 @@ export class Engine {
       .finally(() => this.backlog.forget(clientName));
   }
 
+  /** Closes aedes, then writes what the durable persistence still has pending. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.aedes.close(() => resolve()));
+    return new Promise<void>((resolve) => this.aedes.close(() => resolve())).then(() => this.writeAhead?.destroy());
   }
 }
 
@@ -293,6 +317,27 @@ function endReason(client: AedesClient): string {
   if (client._disconnected) return 'client sent DISCONNECT';
   if (client.disconnectReasonCode) return `closed by the server (reason 0x${client.disconnectReasonCode.toString(16)})`;
   return 'connection lost';
+}
+
+/**
+ * aedes sets `connected` only after the CONNACK and the offline queue are written, and writes a
+ * DISCONNECT only to a `connected` client: a disconnect in that window would close an MQTT 5
+ * client without telling it why (0x98). Waits for the end of the connect (or of the connection).
+ */
+function whenConnected(client: AedesClient): Promise<void> {
+  const c = client as AedesClient & NodeJS.EventEmitter & { connecting?: boolean };
+  if (c.connected || !c.connecting) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      c.off('connected', done);
+      c.conn.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, 2000);
+    c.once('connected', done);
+    c.conn.once('close', done);
+  });
 }
 
 function normalizeIp(ip: string | undefined): string | null {

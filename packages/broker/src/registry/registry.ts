@@ -349,6 +349,15 @@ export class SessionRegistry extends EventEmitter {
     this.evaluate(live, true);
   }
 
+  /**
+   * A ban was lifted: a ban keeps a temporary session (see scheduleExpiry), so a disconnected one
+   * starts its session expiry now, as if its client had just disconnected (DESIGN §3).
+   */
+  onUnban(row: SessionRow): void {
+    if (row.sessionType === 'mqtt' && row.temporary && row.connectionStatus !== 'connected' && !this.expiryTimers.has(row.clientName))
+      this.scheduleExpiry(row, this.now());
+  }
+
   private scheduleExpiry(row: SessionRow, disconnectedAt: number): void {
     // A banned session keeps existing so its ban holds (DESIGN §3).
     if (row.sessionStatus === 'banned' || row.sessionExpiry >= 0xffffffff) return;
