@@ -53,7 +53,7 @@ describe('admin feed', () => {
   };
   const changeFor = (got: Array<{ topic: string; body: any }>, name: string, pred: (row: any) => boolean = () => true) =>
     got.filter((m) => m.topic === feedTopics.sessionChanges).flatMap((m) => (m.body as SessionChangesMessage).changes).find((r) => r.clientName === name && pred(r));
-  const eventFor = (got: Array<{ topic: string; body: any }>, pred: (e: any) => boolean) =>
+  const eventFor = (got: Array<{ topic: string; body: any }>, pred: (e: any) => boolean): any =>
     got.filter((m) => m.topic === feedTopics.events).flatMap((m) => (m.body as EventsMessage).events).find(pred);
 
   before(async () => {
@@ -107,7 +107,7 @@ describe('admin feed', () => {
     await act('alterMqSession', { clientName: 'feed-dev-2', maxHealthySendRatePerMinute: 3 });
     for (let i = 0; i < 5; i++) await device.publishAsync('feed/t', String(i), { qos: 1 });
     const bad = await waitFor(() => changeFor(got, 'feed-dev-2', (r) => r.sessionHealth === 'unhealthy'), 3000);
-    assert.match(bad.unhealthyReason, /maxHealthySendRatePerMinute 3/);
+    assert.match(bad.unhealthyReason ?? '', /maxHealthySendRatePerMinute 3/);
     assert.ok(await waitFor(() => eventFor(got, (e) => e.type === 'health' && e.clientName === 'feed-dev-2' && e.sessionHealth === 'unhealthy')));
     await act('alterMqSession', { clientName: 'feed-dev-2', maxHealthySendRatePerMinute: 100 });
     await waitFor(() => changeFor(got, 'feed-dev-2', (r) => r.sessionHealth === 'healthy' && r.publishRatePerMinute >= 5), 3000);
