@@ -1,0 +1,69 @@
+/**
+ * One broker in its own process: `mqdash` (createBroker, file database in dataDir, MQTT state in
+ * memory) or `aedes` (bare aedes with the same in-memory persistence class the mqdash engine then
+ * uses), so throughput and memory figures compare like with like. Driven over IPC by bench/run.ts.
+ * Usage: tsx bench/broker-process.ts <mqdash|aedes> [dataDir]
+ */
+import net from 'node:net';
+import { Aedes } from 'aedes';
+import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
+import { createBroker } from '@mqdash/broker';
+import { serve } from './ipc.ts';
+
+const [kind, dataDir] = process.argv.slice(2);
+if (kind !== 'mqdash' && kind !== 'aedes') throw new Error('usage: broker-process.ts <mqdash|aedes> [dataDir]');
+
+let port = 0;
+let connected: () => number = () => 0;
+let close: () => Promise<void> = async () => {};
+
+async function start(): Promise<number> {
+  if (kind === 'mqdash') {
+    if (!dataDir) throw new Error('mqdash needs a dataDir');
+    // durable: false keeps aedes's in-memory persistence (the same class as bare aedes below), so
+    // the comparison is of mqdash's own work, not of SQLite-backed MQTT state (bench/durable-qos1.ts).
+    // BENCH_MQDASH_DURABLE=1 measures the default (durable) configuration instead.
+    const durable = process.env.BENCH_MQDASH_DURABLE === '1';
+    const broker = await createBroker({ dataDir, adminPassword: 'bench-admin-password', mqtt: { durable } });
+    const server = await broker.listenMqtt(0, '127.0.0.1');
+    connected = () => (broker.engine.aedes as unknown as { connectedClients: number }).connectedClients;
+    close = () => broker.close();
+    return (server.address() as net.AddressInfo).port;
+  }
+  const aedes = await Aedes.createBroker({ persistence: new MemoryPersistence() as never });
+  // Same socket handling as mqdash's listenTcp: Nagle off, one aedes.handle per connection.
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    aedes.handle(socket as never);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  connected = () => (aedes as unknown as { connectedClients: number }).connectedClients;
+  close = async () => {
+    server.close();
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  };
+  return (server.address() as net.AddressInfo).port;
+}
+
+serve({
+  async listen() {
+    const t0 = performance.now();
+    if (!port) port = await start();
+    return { port, startMs: performance.now() - t0 };
+  },
+  stats() {
+    const m = process.memoryUsage();
+    const c = process.cpuUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed, cpuMicros: c.user + c.system, t: performance.now(), clients: connected() };
+  },
+  async gc() {
+    // Two passes plus a pause: what is left is live memory, not garbage waiting for a collection.
+    globalThis.gc?.();
+    await new Promise((r) => setTimeout(r, 300));
+    globalThis.gc?.();
+    await new Promise((r) => setTimeout(r, 700));
+  },
+  close() {
+    return close();
+  },
+});

@@ -1,0 +1,64 @@
+/** The closing table of `npm run bench` and the notes under it. */
+import type { runListLatency } from './list-latency.ts';
+import type { runMemory } from './memory.ts';
+import type { runThroughput } from './throughput.ts';
+import type { BenchConfig } from './util.ts';
+
+export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
+export const header: Row = ['metric', 'mqdash', 'baseline (aedes)', 'ratio', 'target', 'pass/fail'];
+
+const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export interface Results {
+  throughput?: Awaited<ReturnType<typeof runThroughput>>;
+  list?: Awaited<ReturnType<typeof runListLatency>>;
+  memory?: Awaited<ReturnType<typeof runMemory>>;
+}
+
+export function tableRows(cfg: BenchConfig, r: Results): Row[] {
+  const rows: Row[] = [];
+  for (const t of r.throughput ?? []) {
+    rows.push([`${t.label} (msgs/s delivered)`, n(t.mqdash), n(t.aedes), n(t.ratio, 2), '≥ 0.90', t.ratio >= 0.9 ? 'PASS' : 'FAIL']);
+    const c = t.perCpuSecond;
+    rows.push([`  same, msgs per broker CPU-second`, n(c.mqdash), n(c.aedes), n(c.ratio, 2), 'report', '']);
+  }
+  if (r.list) {
+    const { filtered: f, page } = r.list;
+    rows.push(['listMqSessions prefix+filter+sort p50 (ms)', n(f.p50, 2), '', '', '', '']);
+    rows.push(['listMqSessions prefix+filter+sort p95 (ms)', n(f.p95, 2), '', '', '< 20', f.p95 < 20 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, p95 of CPU time (ms)', n(f.cpuP95, 2), '', '', 'report', '']);
+    rows.push(['listMqSessions filter+sort, no prefix p95 (ms)', n(r.list.filteredNoPrefix.p95, 2), '', '', 'report', '']);
+    rows.push(['listMqSessions page, no filter p50 (ms)', n(page.p50, 2), '', '', '', '']);
+    rows.push(['listMqSessions page, no filter p95 (ms)', n(page.p95, 2), '', '', '', '']);
+  }
+  const m = r.memory;
+  if (m) {
+    rows.push(['broker RSS idle (MB)', n(m.mqdash.idleMB, 1), n(m.aedes.idleMB, 1), n(m.mqdash.idleMB / m.aedes.idleMB, 2), 'report', '']);
+    rows.push([`broker RSS, ${n(m.storedSessions)} stored sessions (MB)`, n(m.mqdash.storedMB, 1), '', '', 'report', '']);
+    rows.push(['RSS per stored offline session (KB)', n(m.mqdash.perStoredSessionKB, 2), '', '', 'report', '']);
+    rows.push([`broker RSS + ${n(m.idleClients)} idle clients (MB)`, n(m.mqdash.withClientsMB, 1), n(m.aedes.withClientsMB, 1), '', 'report', '']);
+    rows.push(['RSS per connected idle client (KB)', n(m.mqdash.perClientKB, 1), n(m.aedes.perClientKB, 1),
+      n(m.mqdash.perClientKB / m.aedes.perClientKB, 2), 'report', '']);
+  }
+  return rows;
+}
+
+export function printReport(cfg: BenchConfig, r: Results, rows: Row[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (row: Row) => `| ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+  // CPU shows who was the bottleneck: the broker should sit near 100% of a core, the generator well below.
+  const contended = (r.throughput ?? []).reduce((sum, t) => sum + t.contendedSamples, 0);
+  if (contended) console.log(`WARNING: ${contended} throughput sample(s) kept although the broker had < 90% of a core (machine busy): compare the per-CPU-second rows.`);
+  for (const t of r.throughput ?? [])
+    console.log(`${t.label}: median broker CPU mqdash ${n(t.brokerCpu.mqdash)}% / aedes ${n(t.brokerCpu.aedes)}%, generator CPU ${n(t.generatorCpu)}%;`
+      + ` per-run mqdash ${t.samples.mqdash.map((s) => n(s.rate)).join(' ')}; aedes ${t.samples.aedes.map((s) => n(s.rate)).join(' ')}`);
+  if (r.list) {
+    const f = r.list.filtered;
+    console.log(`listMqSessions filtered: ${f.iterations} queries like ${JSON.stringify(f.example)}; mean totalCount ${f.meanTotalCount};`
+      + ` p95 by names matching the prefix ${JSON.stringify(Object.fromEntries(Object.entries(f.p95ByNamesWithPrefix).map(([k, v]) => [k, +v.toFixed(2)])))}`);
+    for (const p of [...f.plans, ...r.list.page.plans]) console.log(`  plan of ${p.sql.replace(/\s+/g, ' ').slice(0, 100)}…\n    ${p.plan.join('\n    ')}`);
+  }
+  if (r.memory) console.log(`memory: mqdash heap per connected client ${n(r.memory.mqdash.heapPerClientKB, 1)} KB, aedes ${n(r.memory.aedes.heapPerClientKB, 1)} KB`);
+  if (cfg.quick) console.log('\nBENCH_QUICK=1: smoke-test figures, not for comparison.');
+}

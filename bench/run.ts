@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: throughput (mqdash vs bare aedes), listMqSessions latency and broker memory,
+ * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput picks sections;
+ * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './ipc.ts';
+import { runListLatency } from './list-latency.ts';
+import { runMemory } from './memory.ts';
+import { header, printReport, tableRows, type Results } from './report.ts';
+import { seedFleetDir } from './seed.ts';
+import { runThroughput } from './throughput.ts';
+import { benchConfig } from './util.ts';
+
+const cfg = benchConfig();
+const started = Date.now();
+const log = (s: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
+
+// The broker measured is the working tree as it is now: record which one.
+const git = (cmd: string) => { try { return execSync(`git ${cmd}`, { cwd: repoRoot, encoding: 'utf8' }).trim(); } catch { return null; } };
+const source = { commit: git('rev-parse HEAD'), changedFiles: git('status --porcelain -- packages')?.split('\n').filter(Boolean) ?? [] };
+
+log(`mqdash bench${cfg.quick ? ' (BENCH_QUICK: smoke test only)' : ''}: ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}, `
+  + `Node ${process.version}, commit ${source.commit?.slice(0, 8)}${source.changedFiles.length ? ` + ${source.changedFiles.length} changed files` : ''}`);
+const results: Results = {};
+const fleetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-fleet-'));
+try {
+  if (cfg.only.has('list')) {
+    log(`listMqSessions over ${cfg.storedSessions} stored sessions`);
+    results.list = await runListLatency(cfg, fleetDir, log);
+  }
+  if (cfg.only.has('memory')) {
+    log('broker memory');
+    if (!results.list) seedFleetDir(fleetDir, cfg.storedSessions);
+    results.memory = await runMemory(cfg, fleetDir, log);
+  }
+} finally {
+  fs.rmSync(fleetDir, { recursive: true, force: true });
+}
+if (cfg.only.has('throughput')) {
+  log(`throughput: ${cfg.runs} run(s), ${cfg.warmupMs / 1000} s warm-up + ${cfg.durationMs / 1000} s measured, 64-byte payloads`);
+  results.throughput = await runThroughput(cfg, log);
+}
+
+const rows = tableRows(cfg, results);
+printReport(cfg, results, rows);
+const resultsDir = path.join(repoRoot, 'bench', 'results');
+fs.mkdirSync(resultsDir, { recursive: true });
+const file = path.join(resultsDir, 'latest.json');
+const { only, ...config } = cfg;
+const json = `${JSON.stringify({
+  date: new Date().toISOString(), config: { ...config, only: [...only], mqdashDurable: process.env.BENCH_MQDASH_DURABLE === '1' }, node: process.version, cpus: os.cpus().length,
+  loadAverage: os.loadavg(), source, durationSeconds: (Date.now() - started) / 1000, ...results, table: [header, ...rows],
+}, null, 2)}\n`;
+// latest.json is overwritten by every run (quick ones too); each run also keeps its own file.
+const stamped = path.join(resultsDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}${cfg.quick ? '-quick' : ''}.json`);
+fs.writeFileSync(file, json);
+fs.writeFileSync(stamped, json);
+log(`results written to ${path.relative(repoRoot, file)} and ${path.relative(repoRoot, stamped)}`);
