@@ -21,6 +21,8 @@ export default defineConfig({
           if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
           if (/node_modules\/(react-aria-components|react-aria|react-stately|@react-aria|@react-stately|@react-types|@internationalized)\//.test(id)) return 'react-aria';
           if (id.includes('node_modules/zod/')) return 'zod';
+          // mqtt.js is imported on sign-in (features/live); its own chunk keeps it off the login page.
+          if (id.includes('node_modules/mqtt/')) return 'mqtt';
           return 'vendor';
         },
       },

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { connectionStatuses, sessionHealths, sessionTypes, utf8String } from './common.ts';
 import { sortKeys } from './actions/list-mq-sessions.ts';
 import type { SessionListRow } from './session.ts';
-import { topicFilterSchema } from './topics.ts';
+import { MAX_MESSAGES_PER_GET, payloadFormatSchema, publishMessageSchema } from './actions/messages.ts';
+import { topicFilterSchema, topicNameSchema } from './topics.ts';
 
 /**
  * The dashboard's own API (`/bff/*`, DESIGN §4): resource-shaped routes the React app calls.
@@ -106,6 +107,25 @@ export const deleteQuery = z.object({ permanent: queryBool });
 
 /** `GET /bff/sessions/export?format=csv|json&…filters` (all matching rows, no paging). */
 export const exportFormat = z.enum(['csv', 'json']);
+
+/**
+ * `POST /bff/sessions/:clientName/messages`: one message published as that session
+ * (publishMessagesToMq), e.g. a test message from the session's Messages tab.
+ */
+export const publishBody = publishMessageSchema;
+export type PublishBody = z.input<typeof publishBody>;
+
+/**
+ * `GET /bff/topics/messages?topic=&maxMessages=&binaryFormat=`: the newest messages kept for a topic
+ * (getMessagesFromMqTopic with startFrom "tail"). A warning, e.g. that the topic history is off,
+ * comes in the `X-Mqdash-Warning` header.
+ */
+export const topicMessagesQuery = z.object({
+  topic: topicNameSchema,
+  maxMessages: z.coerce.number().int().min(1).max(MAX_MESSAGES_PER_GET).optional().default(20),
+  binaryFormat: payloadFormatSchema.optional().default('utf8'),
+});
+export type TopicMessagesQuery = z.infer<typeof topicMessagesQuery>;
 
 export interface AuditEvent {
   id: number;

@@ -3,6 +3,7 @@ import { RouteError } from '../components/errors/route-error';
 import { AppLayout } from './routes/app-layout';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
+import { OverviewRoute } from './routes/overview';
 import { RequireAuth } from './routes/require-auth';
 import { SessionDetailRoute } from './routes/session-detail';
 import { SessionsRoute } from './routes/sessions';
@@ -22,10 +23,10 @@ export const router = createBrowserRouter([
         element: <AppLayout />,
         children: [
           { index: true, element: <Navigate to="/sessions" replace /> },
+          { path: 'overview', element: <OverviewRoute />, errorElement: <RouteError /> },
           { path: 'sessions', element: <SessionsRoute />, errorElement: <RouteError /> },
           { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
           { path: 'settings', element: <SettingsRoute />, errorElement: <RouteError /> },
-          // A later issue adds { path: 'overview', … } for the overview page (DESIGN §6).
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

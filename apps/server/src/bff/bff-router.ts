@@ -7,6 +7,7 @@ import { authRouter } from './auth-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { LoginLimiter } from './login-limiter.ts';
+import { messagesRouter } from './messages-router.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
 
@@ -26,6 +27,8 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use(requireLogin(deps), requireCsrf);
   router.use('/sessions', sessionsRouter(deps));
   router.use('/api-keys', apiKeysRouter(deps));
+  // `/sessions/:clientName/messages` and `/topics/messages`.
+  router.use(messagesRouter(deps));
 
   router.post('/mq-api-sessions', async (req, res) => {
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of createMqApiSession properties');

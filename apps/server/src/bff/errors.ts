@@ -45,6 +45,11 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
     if (err instanceof HttpError) e = err;
     else if (err.type === 'entity.too.large') e = new HttpError(413, 'TOO_LARGE', 'the request body is too large');
     else if (err.type === 'entity.parse.failed') e = new HttpError(400, 'BAD_REQUEST', 'the request body is not valid JSON');
+    // Other client errors that body-parser (an unsupported charset or Content-Encoding, an aborted
+    // upload) and the router (a path that is not valid percent-encoding) raise with their status:
+    // the request's fault, so a 4xx, not a 500.
+    else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+      e = new HttpError(err.status, err.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', err.message);
     else {
       log.error({ err }, 'bff request failed');
       e = new HttpError(500, 'INTERNAL', 'the server failed to answer this request; nothing was changed');

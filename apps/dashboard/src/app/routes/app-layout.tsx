@@ -5,16 +5,20 @@ import { Button } from '../../components/ui/button';
 import { User } from '../../components/ui/icons';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
+import { LiveIndicator } from '../../features/live/components/live-indicator';
+import { useLiveSync } from '../live-sync';
 
-/** Main navigation; a later issue adds `{ to: '/overview', label: 'Overview' }` first (DESIGN §6). */
+/** Main navigation (DESIGN §6). */
 const navItems = [
+  { to: '/overview', label: 'Overview' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/settings', label: 'Settings' },
 ];
 
-/** Header (brand, navigation, live indicator slot, theme, account) above every signed-in page. */
+/** Header (brand, navigation, live indicator, theme, account) above every signed-in page; the live feed runs while it is shown. */
 export function AppLayout() {
   const me = useMe();
+  const reconnect = useLiveSync();
   const logout = useLogout();
   const navigate = useNavigate();
   return (
@@ -32,8 +36,7 @@ export function AppLayout() {
           ))}
         </nav>
         <div className="header-end">
-          {/* Spot for the live-connection indicator (the MQTT feed, DESIGN §5) in a later issue. */}
-          <div className="header-live-slot" />
+          <LiveIndicator onReconnect={reconnect} />
           <ThemeMenu />
           {me.data && (
             <span className="header-user">

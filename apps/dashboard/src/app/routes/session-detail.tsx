@@ -1,27 +1,44 @@
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useMemo, useState } from 'react';
+import { Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Spinner } from '../../components/ui/spinner';
 import { ErrorState } from '../../components/ui/states';
-import { AuditTimeline } from '../../features/audit/components/audit-timeline';
+import { ActivityTimeline } from '../../features/audit/components/activity-timeline';
+import { eventSubject, useFeedEvents } from '../../features/live/lib/feed-events';
+import { PublishMessageCard } from '../../features/messages/components/publish-message-card';
+import { TopicMessagesCard } from '../../features/messages/components/topic-messages-card';
 import { isSessionNotFound, useSession } from '../../features/sessions/api/get-session';
 import { ConnectionBadge, HealthBadge, StatusBadge } from '../../features/sessions/components/session-badges';
 import { SessionActions } from '../../features/sessions/components/session-actions';
 import { SessionEditDialog } from '../../features/sessions/components/session-edit-dialog';
 import { ConnectionCard, HealthCard, ProtocolCard, StatsCard } from '../../features/sessions/components/session-overview-cards';
+import { SessionRateCharts } from '../../features/sessions/components/session-rate-charts';
 import { LabelMetadataCard, PublishedTopicsCard, UserPropertiesCard, WillCard } from '../../features/sessions/components/session-settings-cards';
 import { SubscriptionsCard } from '../../features/sessions/components/subscriptions-card';
 import { typeText } from '../../features/sessions/lib/display';
-import { sessionsListHref } from '../../features/sessions/lib/paths';
+import { sessionHref, sessionsListHref } from '../../features/sessions/lib/paths';
 import { errorMessage } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 
-/** One session (DESIGN §6): everything describeMqSessions returns, its actions, edit form and audit trail. */
+type DetailTab = 'details' | 'messages';
+
+/**
+ * One session (DESIGN §6): everything describeMqSessions returns, its rates over the last hour,
+ * its actions, edit form and timeline; a Messages tab publishes as the session and peeks at topics.
+ * The tab is in the URL (`?tab=messages`).
+ */
 export function SessionDetailRoute() {
   const { clientName = '' } = useParams();
   const session = useSession(clientName);
   const navigate = useNavigate();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab: DetailTab = searchParams.get('tab') === 'messages' ? 'messages' : 'details';
   const [editing, setEditing] = useState(false);
+  const [peekTopic, setPeekTopic] = useState<string | null>(null);
   const backHref = sessionsListHref();
+  const allEvents = useFeedEvents();
+  const events = useMemo(() => allEvents.filter((e) => eventSubject(e) === clientName), [allEvents, clientName]);
+  const selectTab = (key: Key) => setSearchParams(key === 'messages' ? { tab: 'messages' } : {}, { replace: true });
 
   return (
     <div className="page">
@@ -69,22 +86,42 @@ export function SessionDetailRoute() {
                 {session.data.lastFailedConnectDateTime && <> at {formatDateTime(session.data.lastFailedConnectDateTime)}</>}: {session.data.lastFailedConnectReason}
               </div>
             )}
-            <div className="card-grid">
-              <ConnectionCard session={session.data} />
-              <HealthCard session={session.data} />
-              <StatsCard stats={session.data.stats} />
-              <SubscriptionsCard session={session.data} />
-              <div className="card-stack">
-                <ProtocolCard session={session.data} />
-                <LabelMetadataCard session={session.data} />
-              </div>
-              <div className="card-stack">
-                <WillCard session={session.data} />
-                <UserPropertiesCard session={session.data} />
-                <PublishedTopicsCard topics={session.data.publishedTopics} />
-              </div>
-              <AuditTimeline target={clientName} />
-            </div>
+            <Tabs selectedKey={tab} onSelectionChange={selectTab} className="detail-tabs">
+              <TabList aria-label="Session views" className="tab-list">
+                <Tab id="details" className="tab">Details</Tab>
+                <Tab id="messages" className="tab">Messages</Tab>
+              </TabList>
+              <TabPanel id="details" className="tab-panel">
+                <div className="card-grid">
+                  <ConnectionCard session={session.data} />
+                  <HealthCard session={session.data} />
+                  <StatsCard stats={session.data.stats} />
+                  <SessionRateCharts clientName={clientName} />
+                  <SubscriptionsCard session={session.data} />
+                  <div className="card-stack">
+                    <ProtocolCard session={session.data} />
+                    <LabelMetadataCard session={session.data} />
+                  </div>
+                  <div className="card-stack">
+                    <WillCard session={session.data} />
+                    <UserPropertiesCard session={session.data} />
+                    <PublishedTopicsCard topics={session.data.publishedTopics} />
+                  </div>
+                  <ActivityTimeline target={clientName} liveEvents={events} />
+                </div>
+              </TabPanel>
+              <TabPanel id="messages" className="tab-panel">
+                <div className="card-grid">
+                  <PublishMessageCard clientName={clientName} defaultTopic={session.data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                  <TopicMessagesCard
+                    key={peekTopic ?? ''}
+                    showAtOnce={peekTopic !== null}
+                    defaultTopic={peekTopic ?? session.data.publishedTopics?.[0] ?? session.data.subscribedTopics?.find((t) => !/[+#]/.test(t.topicFilter))?.topicFilter ?? ''}
+                    sessionHref={sessionHref}
+                  />
+                </div>
+              </TabPanel>
+            </Tabs>
             <SessionEditDialog session={session.data} isOpen={editing} onOpenChange={setEditing} />
           </>
         )

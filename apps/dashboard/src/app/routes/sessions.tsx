@@ -4,6 +4,7 @@ import { Button } from '../../components/ui/button';
 import type { Option } from '../../components/ui/fields';
 import { Plus } from '../../components/ui/icons';
 import { labelText, useLabels } from '../../features/labels/api/list-labels';
+import { useIsLive } from '../../features/live/lib/live-status';
 import { CreateMqApiSessionDialog } from '../../features/sessions/components/create-mq-api-session-dialog';
 import { SessionsList } from '../../features/sessions/components/sessions-list';
 import { sessionHref } from '../../features/sessions/lib/paths';
@@ -16,6 +17,8 @@ export function SessionsRoute() {
   const labels = useLabels();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
+  // Live, the feed patches the table; without it, the table refreshes itself.
+  const live = useIsLive();
   const labelOptions: Option[] = (labels.data ?? []).map((l) => ({ id: String(l.id), label: `${labelText(l)} (${l.sessionCount})` }));
 
   return (
@@ -27,7 +30,7 @@ export function SessionsRoute() {
           <Plus /> Create MQ API session
         </Button>
       </div>
-      <SessionsList labelOptions={labelOptions} headingId={HEADING_ID} />
+      <SessionsList labelOptions={labelOptions} headingId={HEADING_ID} refreshInterval={live ? false : 15_000} />
       <CreateMqApiSessionDialog
         isOpen={creating}
         onOpenChange={setCreating}

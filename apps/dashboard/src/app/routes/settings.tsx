@@ -1,12 +1,14 @@
 import { Card, DescriptionList } from '../../components/ui/card';
+import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
 import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
+import { NotificationSettings } from '../../features/notifications/components/notification-settings';
 
-/** Settings (DESIGN §6): the account and its password; API keys arrive with a later issue. */
+/** Settings (DESIGN §6): the account and its password, notifications, API keys. */
 export function SettingsRoute() {
   const me = useMe();
   return (
-    <div className="page page-narrow">
+    <div className="page page-medium">
       <title>Settings · mqdash</title>
       <div className="page-header">
         <h1 className="page-title">Settings</h1>
@@ -18,6 +20,10 @@ export function SettingsRoute() {
         <Card title="Change password">
           <ChangePasswordForm />
         </Card>
+        <Card title="Notifications">
+          <NotificationSettings />
+        </Card>
+        <ApiKeysCard />
       </div>
     </div>
   );

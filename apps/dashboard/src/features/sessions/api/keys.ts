@@ -9,6 +9,7 @@ export const sessionKeys = {
   list: (query: Record<string, string>) => [...sessionKeys.lists(), query] as const,
   details: () => [...sessionKeys.all, 'detail'] as const,
   detail: (clientName: string) => [...sessionKeys.details(), clientName] as const,
+  history: (clientName: string) => [...sessionKeys.all, 'history', clientName] as const,
 };
 
 /** `/bff/sessions/<name>`: names may hold `/`, `%`, `?` and spaces, so the segment is encoded. */

@@ -15,4 +15,6 @@ export const listSessionsQueryOptions = (query: Record<string, string>) =>
     placeholderData: keepPreviousData,
   });
 
-export const useSessions = (query: Record<string, string>) => useQuery(listSessionsQueryOptions(query));
+/** `refetchInterval`: polling while the live feed is down (the route knows); live, the feed patches the cache. */
+export const useSessions = (query: Record<string, string>, { refetchInterval = false }: { refetchInterval?: number | false } = {}) =>
+  useQuery({ ...listSessionsQueryOptions(query), refetchInterval });

@@ -42,14 +42,21 @@ interface Selection {
   allMatching: boolean;
 }
 
+export interface SessionsListProps {
+  labelOptions: Option[];
+  headingId: string;
+  /** Poll this often (ms), e.g. while live updates are down; false: the live feed keeps it current. */
+  refreshInterval?: number | false;
+}
+
 /** The sessions table with its filters, bulk actions and paging; all view state lives in the URL. */
-export function SessionsList({ labelOptions, headingId }: { labelOptions: Option[]; headingId: string }) {
+export function SessionsList({ labelOptions, headingId, refreshInterval = false }: SessionsListProps) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseListSearch(searchParams), [searchParams]);
   const query = useMemo(() => toSessionsQuery(state), [state]);
   const filter = useMemo(() => toFilterQuery(state), [state]);
   const scope = JSON.stringify(filter);
-  const sessions = useSessions(query);
+  const sessions = useSessions(query, { refetchInterval: refreshInterval });
 
   const [columnVisibility, setColumnVisibility] = useState<VisibilityState>(readColumnVisibility);
   const [selection, setSelection] = useState<Selection>({ scope, rows: {}, allMatching: false });

@@ -4,6 +4,7 @@ import { flexRender, type OnChangeFn, type RowSelectionState, type SortingState,
 import { Button } from '../../../components/ui/button';
 import { SortAsc, SortDesc, SortNone } from '../../../components/ui/icons';
 import { useAppTable } from '../../../lib/table';
+import { useRowFlash } from '../lib/row-flash';
 import { sessionColumns } from './sessions-columns';
 
 export interface SessionsTableProps {
@@ -48,6 +49,8 @@ export function SessionsTable(props: SessionsTableProps) {
     enableRowSelection: true,
   });
   const visibleColumns = table.getVisibleLeafColumns();
+  // Rows the live feed just changed are highlighted for a moment (styles/table.css).
+  const flashOf = useRowFlash();
 
   return (
     <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`}>
@@ -90,7 +93,7 @@ export function SessionsTable(props: SessionsTableProps) {
                 </tr>
               ))
             : table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={props.allMatching || row.getIsSelected() ? 'is-selected' : undefined}>
+                <tr key={row.id} className={[props.allMatching || row.getIsSelected() ? 'is-selected' : '', flashOf(row.id) ?? ''].filter(Boolean).join(' ') || undefined}>
                   {row.getVisibleCells().map((cell) => {
                     const meta = cell.column.columnDef.meta;
                     const className = [meta?.className, meta?.numeric ? 'num' : ''].filter(Boolean).join(' ') || undefined;

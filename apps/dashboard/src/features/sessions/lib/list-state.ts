@@ -120,6 +120,21 @@ export function toSessionsQuery(state: SessionsListState): Record<string, string
   return { ...toFilterQuery(state), sort: state.sort, dir: state.dir, page: String(state.page), pageSize: String(state.pageSize) };
 }
 
+/**
+ * A list query (the object in the query key, as `toSessionsQuery` wrote it) → state: the live feed
+ * decides from a cached page's own key whether a changed session belongs on that page.
+ */
+export function listStateFromQuery(query: Record<string, string>): SessionsListState {
+  const params = new URLSearchParams();
+  for (const key of ['prefix', 'connection', 'status', 'type', 'health', 'labelId', 'showHidden', 'sort', 'dir', 'pageSize']) {
+    const value = query[key];
+    if (value !== undefined) params.set(key, value);
+  }
+  if (query.unsetHealthMeasures === 'false') params.set('withThresholds', '1');
+  if (query.page !== undefined && /^\d+$/.test(query.page)) params.set('page', String(Number(query.page) + 1));
+  return parseListSearch(params);
+}
+
 export const sortingFromState = (state: SessionsListState): SortingState => [{ id: state.sort, desc: state.dir === 'desc' }];
 
 /** TanStack Table's sorting → state; a column that is not a sort key leaves the state as it is. */
