@@ -42,6 +42,8 @@ export class LiveSession {
   readonly publishedTopics = new Set<string>();
   /** Totals changed since they were last written. */
   dirty = false;
+  /** Published + received when the session's row was last announced on the feed for its traffic. */
+  announcedTraffic = 0;
   lastActivityAt: number | null;
 
   constructor(row: SessionRow, readonly traffic: SessionTraffic) {

@@ -27,6 +27,10 @@ export type Refusal = { kind: 'banned' | 'apiSession'; reason: string };
 
 const protocolName = (v: number) => (v === 5 ? '5.0' : v === 4 ? '3.1.1' : '3.1');
 const TOTALS_FLUSH_MS = 5000;
+const TRAFFIC_ANNOUNCE_MS = 5000;
+
+/** "publishRatePerMinute 12 is above maxHealthySendRatePerMinute 10" → the same with the numbers masked. */
+const reasonKind = (reason: string | null): string | null => reason?.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, '#') ?? null;
 
 /**
  * The session registry (DESIGN §3): one record per client name for MQTT and MQ API sessions,
@@ -39,6 +43,7 @@ export class SessionRegistry extends EventEmitter {
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private tickTimer: NodeJS.Timeout | null = null;
   private lastFlush = Date.now();
+  private lastTrafficAnnounce = Date.now();
 
   constructor(readonly store: Store, private readonly log: Logger, readonly now: () => number = Date.now) {
     super();
@@ -244,6 +249,14 @@ export class SessionRegistry extends EventEmitter {
   }
 
   /** Backlog counting from the persistence decorator. */
+  /** A queued message was dropped because the session's queue was full (MQTT_MAX_QUEUED_MESSAGES). */
+  onDrop(clientName: string): void {
+    const row = this.live.has(clientName) ? undefined : this.store.getSession(clientName);
+    const live = this.live.get(clientName) ?? (row ? this.liveOf(row) : undefined);
+    if (!live) return;
+    if (live.traffic.dropped++ === 0) this.log.warn({ clientName }, 'queue full: the oldest queued messages of this session are being dropped');
+  }
+
   onBacklog(clientName: string, level: number): void {
     const live = this.live.get(clientName);
     if (live) live.traffic.backlog.set(Math.floor(this.now() / 1000), level);
@@ -264,19 +277,18 @@ export class SessionRegistry extends EventEmitter {
       backlogRatePerMinute: live.traffic.backlog.perMinute(nowSec),
       subscribedTopicFilters: live.subCount,
     });
-    if (h.health !== live.health || h.reason !== live.unhealthyReason || force) {
-      const changed = h.health !== live.health || h.reason !== live.unhealthyReason;
-      const wasUnhealthy = live.health === 'unhealthy';
-      live.health = h.health;
-      live.unhealthyReason = h.reason;
-      if (changed || force) this.store.updateSession(live.id, { sessionHealth: h.health, unhealthyReason: h.reason });
-      if (changed) {
-        this.emit('change', live.clientName);
-        // Connects and disconnects have their own events; a health event is a turn to or from unhealthy.
-        if (h.health === 'unhealthy' || wasUnhealthy)
-          this.emit('event', { type: 'health', clientName: live.clientName, sessionHealth: h.health, ...(h.reason ? { reason: h.reason } : {}) });
-      }
-    }
+    // The reason names the current value, which moves every second: store and announce only a turn
+    // of health or a different broken threshold, so healthFilter stays exact without a write a second.
+    const turned = h.health !== live.health;
+    const kindChanged = reasonKind(h.reason) !== reasonKind(live.unhealthyReason);
+    const wasUnhealthy = live.health === 'unhealthy';
+    live.health = h.health;
+    live.unhealthyReason = h.reason;
+    if (turned || kindChanged || force) this.store.updateSession(live.id, { sessionHealth: h.health, unhealthyReason: h.reason });
+    if (turned || kindChanged) this.emit('change', live.clientName);
+    // Connects and disconnects have their own events; a health event is a turn to or from unhealthy.
+    if (turned && (h.health === 'unhealthy' || wasUnhealthy))
+      this.emit('event', { type: 'health', clientName: live.clientName, sessionHealth: h.health, ...(h.reason ? { reason: h.reason } : {}) });
   }
 
   /** MQ API sessions are connectedTemporarily while an action used them within keep-alive × 1.5 (seed 002). */
@@ -288,9 +300,19 @@ export class SessionRegistry extends EventEmitter {
 
   private tick(): void {
     const now = this.now();
+    // Every few seconds a session whose traffic moved is announced, so live tables show current rates.
+    const announceTraffic = now - this.lastTrafficAnnounce >= TRAFFIC_ANNOUNCE_MS;
+    if (announceTraffic) this.lastTrafficAnnounce = now;
     for (const live of this.live.values()) {
       if (live.sessionType === 'mqApi') this.tickApiSession(live, now);
       if (live.connected || live.health !== 'offline') this.evaluate(live);
+      if (announceTraffic && live.connected) {
+        const mark = live.traffic.published.total + live.traffic.received.total;
+        if (mark !== live.announcedTraffic) {
+          live.announcedTraffic = mark;
+          this.emit('change', live.clientName);
+        }
+      }
     }
     if (now - this.lastFlush >= TOTALS_FLUSH_MS) this.flushTotals();
   }
