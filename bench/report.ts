@@ -2,6 +2,9 @@
 import type { runListLatency } from './list-latency.ts';
 import type { runMemory } from './memory.ts';
 import type { runThroughput } from './throughput.ts';
+import type { DurableQos1Result } from './durable-qos1.ts';
+import type { TopicHistoryBenchResult } from './topic-history-bench.ts';
+import type { BrowserTableBenchResult } from './browser-table.ts';
 import type { BenchConfig } from './util.ts';
 
 export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
@@ -13,6 +16,10 @@ export interface Results {
   throughput?: Awaited<ReturnType<typeof runThroughput>>;
   list?: Awaited<ReturnType<typeof runListLatency>>;
   memory?: Awaited<ReturnType<typeof runMemory>>;
+  durable?: DurableQos1Result;
+  emqx?: { p50: number; p95: number };
+  topics?: TopicHistoryBenchResult;
+  browser?: BrowserTableBenchResult;
 }
 
 export function tableRows(cfg: BenchConfig, r: Results): Row[] {
@@ -39,6 +46,25 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
     rows.push([`broker RSS + ${n(m.idleClients)} idle clients (MB)`, n(m.mqdash.withClientsMB, 1), n(m.aedes.withClientsMB, 1), '', 'report', '']);
     rows.push(['RSS per connected idle client (KB)', n(m.mqdash.perClientKB, 1), n(m.aedes.perClientKB, 1),
       n(m.mqdash.perClientKB / m.aedes.perClientKB, 2), 'report', '']);
+  }
+  if (r.durable) {
+    const d = r.durable;
+    rows.push(['QoS 1 durable SQLite vs in-memory (msgs/s)', n(d.durable), `${n(d.memory)} (in-memory)`, n(d.ratio, 2), '≥ 0.50', d.ratio >= 0.5 ? 'PASS' : 'FAIL']);
+  }
+  if (r.emqx) {
+    rows.push(['GET /api/v5/clients?_page=1&_limit=100 p50 (ms)', n(r.emqx.p50, 2), '', '', '', '']);
+    rows.push(['GET /api/v5/clients?_page=1&_limit=100 p95 (ms)', n(r.emqx.p95, 2), '', '', '< 20', r.emqx.p95 < 20 ? 'PASS' : 'FAIL']);
+  }
+  if (r.topics) {
+    rows.push(['getMessagesFromMqTopic (messages read/s)', n(r.topics.messagesPerSecond), '', '', 'report', '']);
+    rows.push(['getMessagesFromMqTopic one read p50 / p95 (ms)', `${n(r.topics.p50Ms, 2)} / ${n(r.topics.p95Ms, 2)}`, '', '', 'report', '']);
+  }
+  if (r.browser) {
+    const b = r.browser;
+    rows.push(['dashboard: first table render (ms)', n(b.firstRenderMs), '', '', '< 1000', b.firstRenderMs < 1000 ? 'PASS' : 'FAIL']);
+    rows.push(['dashboard: last keystroke → table (ms)', n(b.filterToTableMs), '', '', '< 300', b.filterToTableMs < 300 ? 'PASS' : 'FAIL']);
+    rows.push(['dashboard: longest frame while scrolling (ms)', n(b.scrollMaxFrameMs, 1), '', '', '≤ 50', b.scrollMaxFrameMs <= 50 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, p95 frame (ms)', n(b.scrollP95FrameMs, 1), '', '', 'report', '']);
   }
   return rows;
 }

@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: throughput (mqdash vs bare aedes), listMqSessions latency and broker memory,
  * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput picks sections;
+ * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
+ * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
+ * over 100,000 sessions (browser).
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser picks sections;
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
 import { execSync } from 'node:child_process';
@@ -14,6 +17,10 @@ import { runMemory } from './memory.ts';
 import { header, printReport, tableRows, type Results } from './report.ts';
 import { seedFleetDir } from './seed.ts';
 import { runThroughput } from './throughput.ts';
+import { runDurableQos1 } from './durable-qos1.ts';
+import { runEmqxLatency } from './emqx-latency.ts';
+import { runTopicHistoryBench } from './topic-history-bench.ts';
+import { runBrowserTableBench } from './browser-table.ts';
 import { benchConfig } from './util.ts';
 
 const cfg = benchConfig();
@@ -44,6 +51,23 @@ try {
 if (cfg.only.has('throughput')) {
   log(`throughput: ${cfg.runs} run(s), ${cfg.warmupMs / 1000} s warm-up + ${cfg.durationMs / 1000} s measured, 64-byte payloads`);
   results.throughput = await runThroughput(cfg, log);
+}
+
+if (cfg.only.has('durable')) {
+  log('QoS 1, 10 publishers → 1 persistent subscriber: durable SQLite persistence vs in-memory');
+  results.durable = await runDurableQos1({ seconds: cfg.quick ? 2 : 5, runs: cfg.quick ? 1 : 3, log });
+}
+if (cfg.only.has('emqx')) {
+  log(`GET /api/v5/clients?_page=1&_limit=100 over ${cfg.storedSessions} sessions`);
+  results.emqx = await runEmqxLatency({ sessions: cfg.storedSessions, iterations: cfg.quick ? 50 : 200, log });
+}
+if (cfg.only.has('topics')) {
+  log('getMessagesFromMqTopic throughput');
+  results.topics = await runTopicHistoryBench({ durationMs: cfg.quick ? 1000 : 5000 });
+}
+if (cfg.only.has('browser')) {
+  log(`dashboard table in Chromium over ${cfg.storedSessions} sessions`);
+  results.browser = await runBrowserTableBench({ sessions: cfg.storedSessions, loads: cfg.quick ? 2 : 5, filters: cfg.quick ? 3 : 10, log });
 }
 
 const rows = tableRows(cfg, results);
