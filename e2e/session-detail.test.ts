@@ -208,10 +208,10 @@ test('Disconnect ends the connection (MQTT 5 reason 0x98) and keeps the session'
   assertConsoleErrors(page);
 });
 
-// PRODUCT BUG (reported; remove `todo` when fixed): disconnecting a clean session ends it (MQTT 5
+// Was a product bug (fixed): disconnecting a clean session ends it (MQTT 5
 // expiry 0); the live feed's removal can reach the page before the disconnect's answer, the page
 // turns to "Session not found", its action bar unmounts, and the "Disconnected" toast is lost (race).
-test('Disconnect of a clean session: a toast confirms it and the page says the session ended', { todo: 'product bug: toast lost when the page unmounts (race)' }, async () => {
+test('Disconnect of a clean session: a toast confirms it and the page says the session ended', async () => {
   const client = await connectClient(server.mqttPort, 'det-temp', { protocolVersion: 5 });
   await openDetail('det-temp');
   const closed = waitForServerClose(client);
@@ -267,10 +267,10 @@ test('Ban from the detail disconnects the client; its reconnects are refused (0x
   assertConsoleErrors(page);
 });
 
-// PRODUCT BUG (reported; remove `todo` when fixed): a clean MQTT session (MQTT 5 expiry 0 / 3.1.1
+// Was a product bug (fixed): a clean MQTT session (MQTT 5 expiry 0 / 3.1.1
 // clean) is kept while banned, but Unban removes it at once, so PATCH /bff/sessions/:name answers
 // 404 and the page shows "Could not change the session" although the unban took effect.
-test('Unban of a banned clean session succeeds on the page', { todo: 'product bug: Unban of a clean session answers 404' }, async () => {
+test('Unban of a banned clean session succeeds on the page', async () => {
   const client = await connectClient(server.mqttPort, 'det-ban-clean', { protocolVersion: 5 });
   await openDetail('det-ban-clean');
   const closed = waitForServerClose(client);

@@ -16,6 +16,17 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON request body, bytes. */
   maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Messages queued per persistent MQTT session; beyond it the oldest are dropped and counted (stats.droppedMessages). 0: no limit. */
+  mqttMaxQueuedMessages: z.coerce.number().int().min(0).default(100_000),
+  /** A client that stops reading is disconnected once its socket has stayed full this long (ms). 0: never. */
+  mqttDrainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
+  /** Time a client has to send the request headers, ms; a slower one (slow-loris) is cut off. */
+  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /** Time a client has to send the whole request, ms. */
+  requestTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+}).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+  // Node refuses a headers timeout longer than the request timeout.
+  message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -23,6 +34,8 @@ const flags = {
   host: 'HOST', port: 'PORT', 'mqtt-port': 'MQTT_PORT', 'data-dir': 'DATA_DIR',
   'admin-password': 'ADMIN_PASSWORD', 'log-level': 'LOG_LEVEL', 'max-body-bytes': 'MAX_BODY_BYTES',
   'api-key-bootstrap-file': 'API_KEY_BOOTSTRAP_FILE',
+  'mqtt-max-queued-messages': 'MQTT_MAX_QUEUED_MESSAGES', 'mqtt-drain-timeout-ms': 'MQTT_DRAIN_TIMEOUT_MS',
+  'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

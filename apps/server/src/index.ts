@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { storageProblem } from '@mqdash/broker';
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
 
@@ -28,6 +29,8 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (err) {
-  log.fatal({ err: (err as Error).message }, 'mqdash failed to start');
+  // A storage failure past the store's own checks (a damaged page met while loading, a full disk): say which.
+  const problem = storageProblem(err);
+  log.fatal({ err: (err as Error).message, dataDir: config.dataDir }, `mqdash failed to start${problem ? `: ${problem}` : ''}`);
   process.exit(1);
 }

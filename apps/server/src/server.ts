@@ -15,9 +15,18 @@ export interface RunningServer {
 
 /** Opens the store, starts the broker and serves HTTP (dashboard, APIs, MQTT over WebSocket). */
 export async function startServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
-  const broker = await createBroker({ dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log });
+  const broker = await createBroker({
+    dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
+    mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages } },
+  });
   const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes });
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
+  const server = http.createServer({
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: config.headersTimeoutMs,
+    // Node enforces both timeouts only when it checks its connections (every 30 s by default), so
+    // a slow client could hold a connection far past them; check at least twice per headers timeout.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 2))),
+  }, app);
   server.keepAliveTimeout = 5_000;
   broker.attachWebSocket(server, '/mqtt');
   try {

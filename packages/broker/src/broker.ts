@@ -21,6 +21,7 @@ import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
+import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
 
 export interface BrokerOptions {
@@ -31,7 +32,7 @@ export interface BrokerOptions {
   logger?: Logger;
   /** Password of the `admin` account when it is first created. */
   adminPassword?: string;
-  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence'>> & {
+  mqtt?: Partial<Pick<EngineOptions, 'maximumPacketSize' | 'keepAliveLimit' | 'topicAliasMaximum' | 'persistence' | 'drainTimeoutMs'>> & {
     /**
      * MQTT protocol state (subscriptions, queued, in-flight and retained messages, wills) in the
      * database, and a QoS>0 PUBLISH acknowledged only once it is on disk (DESIGN §3, §8). Default
@@ -126,7 +127,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, ...mqtt } = o.mqtt ?? {};
     const mqttState = durable && !mqtt.persistence
-      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, 'MQTT state could not be written') })
+      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
     const engine = await Engine.create({
       registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),

@@ -27,6 +27,11 @@ export interface SessionStats {
   deliveryBacklogRatePerMinuteInSession: number;
   deliveryBacklogRatePerHour: number;
   deliveryBacklogRatePerDay: number;
+  /**
+   * mqdash extension: messages dropped from this session's queue because it was full (the oldest
+   * go first; limit MQTT_MAX_QUEUED_MESSAGES), since the broker started.
+   */
+  droppedMessages?: number;
 }
 
 export interface KeyValue {

@@ -21,7 +21,14 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): { present: boole
 const clip = (v: unknown): unknown => {
   if (typeof v === 'string' && v.length > 200) return `${v.slice(0, 200)}…`;
   if (v !== null && typeof v === 'object') {
-    const s = JSON.stringify(v) ?? '';
+    let s: string;
+    // A value nested thousands of levels deep (or cyclic, from an in-process caller) cannot be
+    // stringified; throwing here would turn a refusal into a crash of the request.
+    try {
+      s = JSON.stringify(v) ?? '';
+    } catch {
+      return '(too deeply nested to show)';
+    }
     return s.length > 200 ? `${s.slice(0, 200)}…` : v;
   }
   return v;

@@ -8,8 +8,7 @@ import { startLiveFeed, type LiveFeed } from '../features/live/lib/live-feed';
 import { notifyUnhealthy } from '../features/notifications/lib/notify-unhealthy';
 import { applyOverviewMessage, overviewKeys } from '../features/overview/api/get-overview';
 import { recordOverview } from '../features/overview/lib/throughput';
-import { sessionKeys } from '../features/sessions/api/keys';
-import { applySessionChanges } from '../features/sessions/api/session-cache';
+import { applySessionChanges, invalidateSessions } from '../features/sessions/api/session-cache';
 import { sessionHref } from '../features/sessions/lib/paths';
 
 /**
@@ -45,7 +44,7 @@ export function useLiveSync(): () => void {
         });
       },
       onResync: () => {
-        void queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+        void invalidateSessions(queryClient);
         void queryClient.invalidateQueries({ queryKey: overviewKeys.all });
         void queryClient.invalidateQueries({ queryKey: auditKeys.all });
       },

@@ -25,6 +25,10 @@ export function apiRouter(broker: Broker, maxBodyBytes: number): express.Router 
       return res.status(413).json({ errorCode: ErrorCode.requestTooLarge, errorMessage: `request body exceeds ${maxBodyBytes} bytes` });
     if (err.type === 'entity.parse.failed')
       return res.status(400).json({ errorCode: ErrorCode.malformedJson, errorMessage: `request body is not valid JSON: ${err.message}` });
+    // A body body-parser cannot read (an unsupported charset or Content-Encoding, an aborted
+    // upload): the request's fault, answered in this API's envelope rather than as a server error.
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+      return res.status(err.status).json({ errorCode: ErrorCode.malformedJson, errorMessage: `request body could not be read: ${err.message}` });
     next(err);
   });
   return router;

@@ -59,6 +59,21 @@ export async function act<R = any>(deps: BffDeps, req: Request, action: string, 
   return r.result as R;
 }
 
+/**
+ * Warnings as an `X-Mqdash-Warning` value. They quote the caller's own property names, and Node
+ * throws on a header with a control character or one past U+00FF (after the action already ran),
+ * so those are written as `\uXXXX` escapes.
+ */
+export function warningHeader(warnings: string[]): string {
+  const text = warnings.join('; ');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c === 9 || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff) ? text[i] : `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.infer<S> {
   const r = schema.safeParse(input ?? {});
   if (!r.success) throw fromZod(r.error, input, where);

@@ -1,6 +1,6 @@
 import express from 'express';
 import { publishBody, topicMessagesQuery, type GetMessagesFromMqTopicResult, type PublishMessagesToMqResult } from '@mqdash/contracts';
-import { act, parseWith, type BffDeps } from './context.ts';
+import { act, parseWith, warningHeader, type BffDeps } from './context.ts';
 
 /**
  * Messages for the session detail's Messages tab: publish a test message as a session
@@ -17,7 +17,7 @@ export function messagesRouter(deps: BffDeps): express.Router {
   router.get('/topics/messages', async (req, res) => {
     const q = parseWith(topicMessagesQuery, req.query, 'query');
     const params = { topic: q.topic, startFrom: 'tail', maxMessages: q.maxMessages, binaryFormat: q.binaryFormat };
-    res.json(await act<GetMessagesFromMqTopicResult>(deps, req, 'getMessagesFromMqTopic', params, (w) => res.set('X-Mqdash-Warning', w.join('; '))));
+    res.json(await act<GetMessagesFromMqTopicResult>(deps, req, 'getMessagesFromMqTopic', params, (w) => res.set('X-Mqdash-Warning', warningHeader(w))));
   });
 
   return router;

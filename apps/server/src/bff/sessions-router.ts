@@ -3,7 +3,7 @@ import {
   bulkBody, deleteQuery, exportFormat, sessionsQuery, subscribeBody,
   type BulkAction, type BulkResult, type ListMqSessionsResult, type SessionDetail, type SessionsPage,
 } from '@mqdash/contracts';
-import { act, parseWith, type BffDeps } from './context.ts';
+import { act, parseWith, warningHeader, type BffDeps } from './context.ts';
 import { sessionsCsv } from './csv.ts';
 import { HttpError } from './errors.ts';
 import { listParams } from './list-params.ts';
@@ -73,8 +73,16 @@ export function sessionsRouter(deps: BffDeps): express.Router {
   router.patch('/:clientName', async (req, res) => {
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of alterMqSession properties');
     const clientName = nameOf(req);
-    await act(deps, req, 'alterMqSession', { ...req.body, clientName }, (w) => res.set('X-Mqdash-Warning', w.join('; ')));
-    res.json(await describe(req, clientName));
+    const altered = await act<SessionDetail>(deps, req, 'alterMqSession', { ...req.body, clientName }, (w) => res.set('X-Mqdash-Warning', warningHeader(w)));
+    try {
+      res.json(await describe(req, clientName));
+    } catch (err) {
+      // Unbanning a temporary session whose expiry ran out while it was banned ends it at once
+      // (DESIGN §3): the change succeeded, and the session is gone.
+      if (!(err instanceof HttpError && err.status === 404)) throw err;
+      res.set('X-Mqdash-Warning', warningHeader(['the session has ended: it was temporary and its session expiry had run out']));
+      res.json(altered);
+    }
   });
 
   router.delete('/:clientName', async (req, res) => {

@@ -21,11 +21,15 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
 }
 
 export function emqxErrorHandler(log: { error: (o: object, m: string) => void }, maxBodyBytes: number) {
-  return (err: Error & { type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  return (err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     let e: EmqxHttpError;
     if (err instanceof EmqxHttpError) e = err;
     else if (err.type === 'entity.too.large') e = new EmqxHttpError(413, 'PAYLOAD_TOO_LARGE', `the request body exceeds ${maxBodyBytes} bytes`);
     else if (err.type === 'entity.parse.failed') e = new EmqxHttpError(400, 'BAD_REQUEST', `the request body is not valid JSON: ${err.message}`);
+    // Other client errors that body-parser (an unsupported charset or Content-Encoding, an aborted
+    // upload) and the router (a path id that is not valid percent-encoding) raise with their
+    // status: the request's fault, so a 4xx, not a 500.
+    else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) e = new EmqxHttpError(err.status, 'BAD_REQUEST', err.message);
     else {
       log.error({ err }, 'EMQX API request failed');
       e = new EmqxHttpError(500, 'INTERNAL_ERROR', 'the server failed to answer this request');

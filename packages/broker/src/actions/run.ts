@@ -1,5 +1,6 @@
 import { ErrorCode, describeZodError, dropNulls, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
 import { z } from 'zod';
+import { storageProblem } from '../store/storage-errors.ts';
 import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
 
 const fail = (e: ActionError, requestId?: string | number): ResponseEnvelope => ({
@@ -13,6 +14,27 @@ const keysOf = (schema: z.ZodType): string[] => {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
 };
+
+/**
+ * Deepest nesting params may have. zod validates recursively and the error report stringifies the
+ * value, so thousands of levels overflow the stack and would surface as an internal error (14099)
+ * instead of a refusal; no legitimate params come near this.
+ */
+export const MAX_PARAMS_DEPTH = 100;
+
+/** Whether `value` nests deeper than `max` levels; iterative, so the check itself cannot overflow. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const seen = new Set<object>();
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    if (depth >= max) return true;
+    seen.add(v);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /**
  * Runs one JSON action request (DESIGN §4): envelope → action → authToken → params → handler,
@@ -54,6 +76,8 @@ export async function runAction(
       if (!info) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
       ctx.user = { username: info.username, tokenHash: info.hash };
     }
+    if (nestsDeeperThan(raw, MAX_PARAMS_DEPTH))
+      throw new ActionError('outOfLimits', `params: nested more than ${MAX_PARAMS_DEPTH} levels deep`, { property: 'params' });
     const parsed = def.params.safeParse(raw);
     if (!parsed.success) {
       const p = describeZodError(parsed.error, raw);
@@ -64,18 +88,28 @@ export async function runAction(
     const result = await def.run(params, ctx);
     response = { result, errorCode: ErrorCode.success, errorMessage: '' };
   } catch (err) {
+    const problem = storageProblem(err);
     if (err instanceof ActionError) response = fail(err);
-    else {
+    else if (problem) {
+      // A full disk, a read-only or damaged database: SQLite rolled the change back.
+      core.log.error({ err: (err as Error).message, action }, `${action} could not be saved: ${problem}`);
+      response = fail(new ActionError('internal', `${action} could not be saved: ${problem}; nothing was changed`));
+    } else {
       core.log.error({ err, action }, 'action failed');
       response = fail(new ActionError('internal', `${action} failed on the server; nothing was changed`));
     }
   }
 
   if (def.audit && ctx.user) {
-    core.audit.record({
-      actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
-      details: { source: caller.source, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}), ...(response.errorCode ? { errorMessage: response.errorMessage } : {}) },
-    });
+    try {
+      core.audit.record({
+        actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
+        details: { source: caller.source, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}), ...(response.errorCode ? { errorMessage: response.errorMessage } : {}) },
+      });
+    } catch (err) {
+      // The answer stands (the action itself committed or failed on its own); the entry is lost, and said so.
+      core.log.error({ err: (err as Error).message, action }, `the audit log entry of ${action} could not be written${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`);
+    }
   }
 
   if (requestId !== undefined) response.requestId = requestId;

@@ -63,6 +63,15 @@ export class BacklogCounter {
   forget(clientId: string): void {
     this.queued.delete(clientId);
   }
+
+  /** A message left a full queue without being delivered (the per-client queue limit). */
+  dropped(clientId: string, packet: Packet): void {
+    this.cleared(clientId, packet);
+    this.dropListener?.(clientId);
+  }
+
+  /** Told of every drop (the registry counts them per session). */
+  dropListener: ((clientId: string) => void) | null = null;
 }
 
 /** Wraps the three outgoing-queue methods of an aedes persistence instance in place. */

@@ -4,7 +4,7 @@ import { Aedes } from 'aedes';
 import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
 import mqttPacket from 'mqtt-packet';
 import type { Logger } from 'pino';
-import { FEED_USERNAME, NEVER_EXPIRES } from '@mqdash/contracts';
+import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem } from '@mqdash/contracts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession, EngineClient } from '../registry/live-session.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
@@ -53,6 +53,11 @@ export interface EngineOptions {
   /** Topic aliases an MQTT 5 client may use towards the broker. */
   topicAliasMaximum: number;
   /**
+   * A client whose socket stays unwritable (it stopped reading) this long is disconnected, so a
+   * slow consumer cannot pile up unsent packets in memory (aedes `drainTimeout`). 0: never. Default 60 s.
+   */
+  drainTimeoutMs?: number;
+  /**
    * Checks the password of a connection that logs in as the feed user (DESIGN §5): returns the
    * administrator it was issued to, or null for a forged or expired token.
    */
@@ -86,6 +91,9 @@ export class Engine {
     const { registry, log } = o;
     const backlog = new BacklogCounter((clientId, level) => registry.onBacklog(clientId, level));
     const persistence = countBacklog(o.persistence ?? (new MemoryPersistence() as unknown as PersistenceLike), backlog);
+    // A durable persistence drops the oldest message of a full queue (its per-client limit): count it per session.
+    if ('onDrop' in persistence) persistence.onDrop = (clientId: string, packet: Parameters<BacklogCounter['dropped']>[1]) => backlog.dropped(clientId, packet);
+    backlog.dropListener = (clientId) => registry.onDrop(clientId);
     const verifyFeedToken = o.verifyFeedToken ?? (() => null);
     const writeAhead = o.writeAhead ?? null;
     let counters: TrafficCounters = { in: 0, out: 0 };
@@ -94,6 +102,7 @@ export class Engine {
       persistence: persistence as never,
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
+      drainTimeout: o.drainTimeoutMs ?? 60_000,
       // [MQTT-3.2.2.3.15] Response Information, returned when a client asks for it.
       responseInformation: (client: { id: string }) => `response/${client.id}/`,
       preConnect(client: AedesClient, packet: any, done: (err: Error | null, ok?: boolean) => void) {
@@ -148,6 +157,10 @@ export class Engine {
       authorizeSubscribe(client: AedesClient, sub: any, done: (err: Error | null, sub: unknown) => void) {
         // DESIGN §5: only admin feed connections may subscribe under $SYS/.
         if (isSys(sub.topic) && !client[ADMIN]) return done(null, null);
+        // aedes checks "#" and emptiness but accepts "a+/b", where "+" is not a whole level
+        // [MQTT-4.7.1-3]: a malformed SUBSCRIBE, so the connection is closed as for "a/#/b".
+        const problem = topicFilterProblem(sub.topic);
+        if (problem) return done(new Error(`topic filter ${JSON.stringify(sub.topic)}: ${problem}`), null);
         done(null, sub);
       },
       authorizeForward(client: AedesClient, packet: any) {

@@ -33,6 +33,8 @@ import { decodePacket, encodePacket, fromJson, queuedCopy, toJson, type AnyPacke
 export type { AnyPacket } from './packet-codec.ts';
 
 const QLOBBER_OPTIONS = { wildcard_one: '+', wildcard_some: '#', separator: '/' };
+/** Default per-client queue limit (env MQTT_MAX_QUEUED_MESSAGES; README). */
+export const DEFAULT_MAX_QUEUED_PER_CLIENT = 100_000;
 const SCHEMA_VERSION = 1;
 
 const schema = `
@@ -106,6 +108,13 @@ export interface SqlitePersistenceOptions extends Partial<Omit<GroupCommitOption
   /** A flush failed (the broker keeps running; the changes are tried again). */
   onError?: (err: Error) => void;
   /**
+   * Most messages queued (and in flight) per client; beyond it the oldest is dropped and reported
+   * to `onDrop` (a subscriber that stays away or stops reading cannot exhaust memory). 0: no limit.
+   */
+  maxQueuedPerClient?: number;
+  /** A message was dropped from a client's full queue. */
+  onDrop?: (clientId: string, packet: AnyPacket) => void;
+  /**
    * A write-ahead entry still open after this long belongs to a PUBLISH aedes dropped (its
    * connection closed before the PUBACK could be written): it is deleted (ms).
    */
@@ -143,7 +152,9 @@ export class SqlitePersistence implements WriteAhead {
   private brokerRef: BrokerLike | null = null;
   private destroyed = false;
   private commit!: GroupCommit;
-  private readonly options: Required<Omit<SqlitePersistenceOptions, 'onError'>> & { onError: (err: Error) => void };
+  private readonly options: Required<Omit<SqlitePersistenceOptions, 'onError' | 'onDrop'>> & { onError: (err: Error) => void };
+  /** Set by the engine (it counts drops per session); also accepted as an option. */
+  onDrop: ((clientId: string, packet: AnyPacket) => void) | null = null;
 
   // In-memory state (what reads are served from), as in aedes-persistence's memory persistence.
   private readonly retained = new Map<string, AnyPacket>();
@@ -187,8 +198,10 @@ export class SqlitePersistence implements WriteAhead {
       maxPending: opts.maxPending ?? 20_000,
       sync: opts.sync ?? 'full',
       orphanAfterMs: opts.orphanAfterMs ?? 5 * 60_000,
+      maxQueuedPerClient: opts.maxQueuedPerClient ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
       onError: opts.onError ?? (() => {}),
     };
+    this.onDrop = opts.onDrop ?? null;
   }
 
   /** The aedes broker (abstract tests read its id). */
@@ -512,6 +525,13 @@ export class SqlitePersistence implements WriteAhead {
     const entry: OutEntry = { seq: this.nextSeq++, clientId, packet: queuedCopy(packet) };
     q.push(entry);
     this.pOut.set(entry.seq, { entry, inserted: true, deleted: false, replaced: false, gen });
+    // Full: the oldest goes (one comparison on the hot path; a shift only once a queue overflows).
+    const max = this.options.maxQueuedPerClient;
+    if (max > 0 && q.length > max) {
+      const dropped = q.shift()!;
+      this.outChanged(dropped, 'delete');
+      this.onDrop?.(clientId, dropped.packet);
+    }
   }
 
   /**

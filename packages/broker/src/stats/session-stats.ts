@@ -11,6 +11,8 @@ export class SessionTraffic {
   readonly backlog: LevelTracker;
   /** Epoch seconds of the current connection's start, or null when not connected. */
   connectedSince: number | null = null;
+  /** Messages dropped from this session's full queue since the broker started (stats.droppedMessages). */
+  dropped = 0;
 
   constructor(nowSec: number, totalPublished = 0, totalReceived = 0) {
     this.published = new RateCounter(nowSec, totalPublished);
@@ -59,6 +61,7 @@ export class SessionTraffic {
       deliveryBacklogRatePerMinuteInSession: round(this.backlog.perMinuteSince(minutes)),
       deliveryBacklogRatePerHour: round(this.backlog.perMinuteOver(nowSec, 60)),
       deliveryBacklogRatePerDay: round(this.backlog.perMinuteOverDay(nowSec)),
+      droppedMessages: this.dropped,
     };
   }
 }
@@ -73,7 +76,7 @@ export function idleRates(totalPublished: number, totalReceived: number): Traffi
     receiveMessagesPerMinute: 0, receiveMessagesPerMinuteLast10Minutes: 0, receiveMessagesPerMinuteSinceInSession: 0,
     receiveMessagesPerHour: 0, currentDeliveryBacklogged: 0, deliveryBacklogRatePerMinute: 0,
     deliveryBacklogRatePerMinuteLast10Minutes: 0, deliveryBacklogRatePerMinuteInSession: 0,
-    deliveryBacklogRatePerHour: 0, deliveryBacklogRatePerDay: 0,
+    deliveryBacklogRatePerHour: 0, deliveryBacklogRatePerDay: 0, droppedMessages: 0,
   };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ipSortKey } from './ip-sort.ts';
+import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import type {
   AccountRow, AuditEntry, LabelRow, NewSession, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
@@ -54,26 +55,61 @@ export class SqliteStore implements Store {
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     const fresh = file === ':memory:' || !fs.existsSync(file) || fs.statSync(file).size === 0;
+    if (file !== ':memory:') SqliteStore.checkFile(file, fresh);
+    let db: Database.Database | undefined;
     try {
-      this.db = new Database(file);
+      this.db = db = new Database(file);
+      // Before anything writes (switching to WAL rewrites the header): another app's database is left as it is.
+      if (!fresh) this.checkIdentity(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
-      this.migrate(fresh, file);
+      this.migrate(file);
     } catch (err) {
+      if (db?.open) db.close();
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+      const problem = storageProblem(err);
+      throw new StoreError(`cannot open the database ${file}: ${problem ? `${problem} (${(err as Error).message})` : (err as Error).message}`, { cause: err });
     }
   }
 
-  private migrate(fresh: boolean, file: string): void {
-    const appId = this.db.pragma('application_id', { simple: true }) as number;
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (!fresh && appId !== APPLICATION_ID) {
-      const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-      if (tables.n > 0) throw new StoreError(`${file} is not an mqdash database (application_id ${appId}); refusing to use it`);
+  /**
+   * Refuses, before SQLite touches it, a file that is not an SQLite database (random bytes, another
+   * kind of file) and a data folder or database this process cannot write (a read-only mount,
+   * another user's files): mqdash does not run read-only, and must never overwrite what it cannot read.
+   */
+  private static checkFile(file: string, fresh: boolean): void {
+    const dir = path.dirname(file);
+    const who = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
+    try {
+      fs.accessSync(dir, fs.constants.W_OK);
+      if (!fresh) fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    } catch {
+      throw new StoreError(`the data folder ${dir} or its database ${path.basename(file)} is not writable by this process${who}: `
+        + 'mqdash writes its database there and does not start read-only; give it write access or choose another DATA_DIR');
     }
+    if (fresh) return;
+    const header = Buffer.alloc(16);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, header, 0, 16, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (header.toString('latin1') !== 'SQLite format 3\0')
+      throw new StoreError(`${file} is not an SQLite database (damaged, or another kind of file); refusing to use or overwrite it: restore a backup, or move it away to start empty`);
+  }
+
+  private checkIdentity(file: string): void {
+    const appId = this.db.pragma('application_id', { simple: true }) as number;
+    if (appId === APPLICATION_ID) return;
+    const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) throw new StoreError(`${file} is not an mqdash database (application_id ${appId}, ${tables.n} tables of another application); refusing to use or change it: choose another DATA_DIR`);
+  }
+
+  private migrate(file: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new StoreError(`${file} has schema version ${version}, newer than this mqdash (${SCHEMA_VERSION})`);
     if (version === 0) {
       this.db.transaction(() => {

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../../lib/api-client';
 import { toast } from '../../../lib/toast';
 import { sessionKeys, sessionPath } from './keys';
-import { patchSessions, restoreSessions, setSessionDetail, snapshotSessions } from './session-cache';
+import { markRemoved, patchSessions, restoreSessions, setSessionDetail, snapshotSessions, invalidateSessions } from './session-cache';
 
 /** alterMqSession's properties without clientName (it is in the path); `label: null` removes the label. */
 export type SessionSettingsPatch = Omit<Partial<AlterMqSessionParams>, 'clientName'>;
@@ -44,9 +44,11 @@ export function useAlterSession(options: { errorToast?: string | false } = {}) {
     },
     onError: (_error, _input, context) => restoreSessions(queryClient, context?.snapshot),
     onSuccess: ({ session, warning }) => {
-      setSessionDetail(queryClient, session);
+      // Unbanning a temporary session whose expiry ran out ends it (the server says so in the warning).
+      if (warning?.includes('the session has ended')) markRemoved(queryClient, session.clientName);
+      else setSessionDetail(queryClient, session);
       if (warning) toast.warning('Saved, with a note', warning);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onSettled: () => invalidateSessions(queryClient),
   });
 }

@@ -2,7 +2,7 @@ import type { BulkAction, BulkBody, BulkResult, SessionStatus } from '@mqdash/co
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { sessionKeys } from './keys';
-import { patchSessions, restoreSessions, snapshotSessions } from './session-cache';
+import { patchSessions, restoreSessions, snapshotSessions, invalidateSessions } from './session-cache';
 
 /** The status each bulk action leads to; kick changes none. */
 export const bulkStatus: Record<BulkAction, SessionStatus | null> = {
@@ -32,6 +32,6 @@ export function useBulkSessions() {
     },
     onError: (_error, _body, context) => restoreSessions(queryClient, context?.snapshot),
     // Per-session failures come back in a 200: the refetch shows the true state of each.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onSettled: () => invalidateSessions(queryClient),
   });
 }

@@ -1,8 +1,7 @@
 import type { CreateMqApiSessionParams, SessionDetail } from '@mqdash/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { sessionKeys } from './keys';
-import { setSessionDetail } from './session-cache';
+import { setSessionDetail, invalidateSessions } from './session-cache';
 
 /** `POST /bff/mq-api-sessions` (seed 003); 409 NAME_IN_USE when the name is taken. */
 export const createMqApiSession = (params: Partial<CreateMqApiSessionParams>): Promise<SessionDetail> =>
@@ -14,6 +13,6 @@ export function useCreateMqApiSession() {
     mutationFn: createMqApiSession,
     meta: { errorToast: false },
     onSuccess: (detail) => setSessionDetail(queryClient, detail),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onSettled: () => invalidateSessions(queryClient),
   });
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { sessionKeys, sessionPath } from './keys';
-import { invalidateAfterRemoval } from './session-cache';
+import { sessionPath } from './keys';
+import { invalidateAfterRemoval, invalidateSessions } from './session-cache';
 
 export interface DeleteSessionInput {
   clientName: string;
@@ -18,7 +18,7 @@ export function useDeleteSession() {
     mutationFn: deleteSession,
     meta: { errorToast: 'Could not delete the session' },
     onSuccess: (_data, { clientName, permanent }) =>
-      permanent ? invalidateAfterRemoval(queryClient, clientName) : queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
-    onError: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+      permanent ? invalidateAfterRemoval(queryClient, clientName) : invalidateSessions(queryClient),
+    onError: () => invalidateSessions(queryClient),
   });
 }

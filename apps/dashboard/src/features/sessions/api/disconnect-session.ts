@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { sessionKeys, sessionPath } from './keys';
+import { invalidateSessions } from './session-cache';
+import { sessionPath } from './keys';
 
 export interface DisconnectResult {
   clientName: string;
@@ -15,6 +16,6 @@ export function useDisconnectSession() {
   return useMutation({
     mutationFn: disconnectSession,
     meta: { errorToast: 'Could not disconnect the session' },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onSettled: () => invalidateSessions(queryClient),
   });
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { sessionKeys, sessionPath } from './keys';
-import { invalidateAfterRemoval } from './session-cache';
+import { sessionPath } from './keys';
+import { invalidateAfterRemoval, invalidateSessions } from './session-cache';
 
 /** `POST /bff/sessions/:clientName/kick` → 204: disconnects and deletes the session permanently (EMQX's kick). */
 export const kickSession = (clientName: string): Promise<void> => api.post<void>(sessionPath(clientName, '/kick'));
@@ -12,6 +12,6 @@ export function useKickSession() {
     mutationFn: kickSession,
     meta: { errorToast: 'Could not kick the session' },
     onSuccess: (_data, clientName) => invalidateAfterRemoval(queryClient, clientName),
-    onError: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onError: () => invalidateSessions(queryClient),
   });
 }

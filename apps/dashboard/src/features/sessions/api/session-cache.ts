@@ -47,14 +47,24 @@ export const setSessionDetail = (queryClient: QueryClient, detail: SessionDetail
 };
 
 /**
- * After a permanent delete (or kick): refresh every sessions query but the deleted session's
- * detail, which would only answer 404 (the page showing it is being left).
+ * Sessions this browser knows are gone (deleted, kicked, expired): refetching their detail or
+ * history would only answer 404, which the browser logs as a console error. A feed change for the
+ * name (the client came back) takes it off the list.
  */
-export const invalidateAfterRemoval = (queryClient: QueryClient, clientName: string): Promise<void> =>
+const gone = new Set<string>();
+
+/** Refresh every sessions query but the detail and history of sessions known to be gone. */
+export const invalidateSessions = (queryClient: QueryClient): Promise<void> =>
   queryClient.invalidateQueries({
     queryKey: sessionKeys.all,
-    predicate: (query) => !((query.queryKey[1] === 'detail' || query.queryKey[1] === 'history') && query.queryKey[2] === clientName),
+    predicate: (query) => !((query.queryKey[1] === 'detail' || query.queryKey[1] === 'history') && gone.has(String(query.queryKey[2]))),
   });
+
+/** After a permanent delete (or kick): the session is gone; refresh everything else. */
+export const invalidateAfterRemoval = (queryClient: QueryClient, clientName: string): Promise<void> => {
+  gone.add(clientName);
+  return invalidateSessions(queryClient);
+};
 
 /* ---- The live feed (DESIGN §5): `$SYS/mqdash/sessions/changes` patches the cache in place ---- */
 
@@ -65,6 +75,7 @@ const MAX_SEEN = 50_000;
 function remember(message: SessionChanges, at: number): void {
   for (const name of message.removed) seen.delete(name);
   for (const row of message.changes) {
+    gone.delete(row.clientName);
     seen.delete(row.clientName);
     seen.set(row.clientName, { row, at });
   }
@@ -110,7 +121,8 @@ function scheduleDetailRefetch(queryClient: QueryClient, clientName: string): vo
  * A session the feed reports removed (deleted, kicked, expired): its open detail says so at once.
  * Asking the server would only answer 404, which the browser also logs as a console error.
  */
-function markRemoved(queryClient: QueryClient, clientName: string): void {
+export function markRemoved(queryClient: QueryClient, clientName: string): void {
+  gone.add(clientName);
   clearTimeout(detailTimers.get(clientName));
   detailTimers.delete(clientName);
   const detail = queryClient.getQueryCache().find({ queryKey: sessionKeys.detail(clientName), exact: true });

@@ -1,8 +1,8 @@
 import type { SessionDetail, SubscribeBody } from '@mqdash/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { sessionKeys, sessionPath } from './keys';
-import { setSessionDetail } from './session-cache';
+import { sessionPath } from './keys';
+import { setSessionDetail, invalidateSessions } from './session-cache';
 
 export interface SubscribeInput extends SubscribeBody {
   clientName: string;
@@ -18,6 +18,6 @@ export function useSubscribeSession() {
     mutationFn: subscribeSession,
     meta: { errorToast: false },
     onSuccess: (detail) => setSessionDetail(queryClient, detail),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+    onSettled: () => invalidateSessions(queryClient),
   });
 }

@@ -32,15 +32,17 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
   const status = session.sessionStatus;
   const connected = session.connectionStatus !== 'disconnected';
 
+  // mutateAsync, not mutate(…, {onSuccess}): the live feed may remove this session and unmount the
+  // page before the request answers, and mutate's per-call callbacks are dropped on unmount.
+  // Failures are toasted by the mutations' own error handling, so the promise's rejection is spent here.
+  const ignore = () => {};
   const setStatus = (next: SessionStatus, done: string, then?: () => void) =>
-    alter.mutate({ clientName: name, patch: { sessionStatus: next } }, { onSuccess: () => { toast.success(done, name); then?.(); } });
+    alter.mutateAsync({ clientName: name, patch: { sessionStatus: next } }).then(() => { toast.success(done, name); then?.(); }, ignore);
 
   const doDisconnect = (quiet = false) =>
-    disconnect.mutate(name, {
-      onSuccess: (r) => {
-        if (!quiet) toast.success(r.wasConnected ? 'Disconnected' : 'The client was not connected', name);
-      },
-    });
+    disconnect.mutateAsync(name).then((r) => {
+      if (!quiet) toast.success(r.wasConnected ? 'Disconnected' : 'The client was not connected', name);
+    }, ignore);
 
   const run = () => {
     const action = confirm;
@@ -52,22 +54,15 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
       });
     else if (action === 'markInactive') setStatus('inactive', 'Session marked inactive');
     else if (action === 'kick')
-      kick.mutate(name, {
-        onSuccess: () => {
-          toast.success('Session kicked', name);
-          onDeleted();
-        },
-      });
+      kick.mutateAsync(name).then(() => {
+        toast.success('Session kicked', name);
+        onDeleted();
+      }, ignore);
     else if (action === 'delete')
-      remove.mutate(
-        { clientName: name, permanent },
-        {
-          onSuccess: () => {
-            toast.success(permanent ? 'Session deleted permanently' : 'Session marked inactive', name);
-            if (permanent) onDeleted();
-          },
-        },
-      );
+      remove.mutateAsync({ clientName: name, permanent }).then(() => {
+        toast.success(permanent ? 'Session deleted permanently' : 'Session marked inactive', name);
+        if (permanent) onDeleted();
+      }, ignore);
   };
 
   const busy = alter.isPending || disconnect.isPending || kick.isPending || remove.isPending;
