@@ -5,6 +5,7 @@ import type { runThroughput } from './throughput.ts';
 import type { DurableQos1Result } from './durable-qos1.ts';
 import type { TopicHistoryBenchResult } from './topic-history-bench.ts';
 import type { BrowserTableBenchResult } from './browser-table.ts';
+import type { runFeedBench } from './feed-bench.ts';
 import type { BenchConfig } from './util.ts';
 
 export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
@@ -20,6 +21,7 @@ export interface Results {
   emqx?: { p50: number; p95: number };
   topics?: TopicHistoryBenchResult;
   browser?: BrowserTableBenchResult;
+  feed?: Awaited<ReturnType<typeof runFeedBench>>;
 }
 
 export function tableRows(cfg: BenchConfig, r: Results): Row[] {
@@ -65,6 +67,14 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
     rows.push(['dashboard: last keystroke → table (ms)', n(b.filterToTableMs), '', '', '< 300', b.filterToTableMs < 300 ? 'PASS' : 'FAIL']);
     rows.push(['dashboard: longest frame while scrolling (ms)', n(b.scrollMaxFrameMs, 1), '', '', '≤ 50', b.scrollMaxFrameMs <= 50 ? 'PASS' : 'FAIL']);
     rows.push(['  same, p95 frame (ms)', n(b.scrollP95FrameMs, 1), '', '', 'report', '']);
+  }
+  if (r.feed) {
+    const f = r.feed;
+    rows.push(['feed: broker event → updated DOM p50 (ms)', n(f.latencyP50Ms), '', '', '', '']);
+    rows.push(['feed: broker event → updated DOM p95 (ms)', n(f.latencyP95Ms), '', '', '< 1000', f.latencyP95Ms < 1000 ? 'PASS' : 'FAIL']);
+    rows.push(['dashboard under ~1,000 changes/s: longest frame (ms)', n(f.longestFrameMs), '', '', '< 100', f.longestFrameMs < 100 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, page heap after GC start → end (MB)', `${n(f.heapStartMB, 1)} → ${n(f.heapEndMB, 1)}`, '', '', 'no growth', '']);
+    rows.push(['  same, heap slope (MB/min)', n(f.heapSlopeMBPerMin, 2), '', '', 'report', '']);
   }
   return rows;
 }

@@ -4,7 +4,8 @@
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
  * over 100,000 sessions (browser).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser picks sections;
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser,feed picks sections
+ * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
 import { execSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { runDurableQos1 } from './durable-qos1.ts';
 import { runEmqxLatency } from './emqx-latency.ts';
 import { runTopicHistoryBench } from './topic-history-bench.ts';
 import { runBrowserTableBench } from './browser-table.ts';
+import { runFeedBench } from './feed-bench.ts';
 import { benchConfig } from './util.ts';
 
 const cfg = benchConfig();
@@ -68,6 +70,11 @@ if (cfg.only.has('topics')) {
 if (cfg.only.has('browser')) {
   log(`dashboard table in Chromium over ${cfg.storedSessions} sessions`);
   results.browser = await runBrowserTableBench({ sessions: cfg.storedSessions, loads: cfg.quick ? 2 : 5, filters: cfg.quick ? 3 : 10, log });
+}
+if (cfg.only.has('feed')) {
+  const seconds = Number(process.env.BENCH_FEED_SECONDS ?? (cfg.quick ? 20 : 300));
+  log(`dashboard under ~1,000 session changes/s over 10,000 sessions for ${seconds} s, and feed latency`);
+  results.feed = await runFeedBench({ sessions: 10_000, changesPerSecond: 1000, seconds, log });
 }
 
 const rows = tableRows(cfg, results);

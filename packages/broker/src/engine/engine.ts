@@ -166,7 +166,11 @@ export class Engine {
       authorizeForward(client: AedesClient, packet: any) {
         // DESIGN §5: $SYS/ is for admin feed connections only. Others cannot subscribe there, but
         // aedes hands retained messages to a '#' or '+/…' subscription against [MQTT-4.7.2-1].
-        if (isSys(packet.topic) && !client[ADMIN]) return null;
+        if (isSys(packet.topic)) {
+          if (!client[ADMIN]) return null;
+          // The admin feed is the broker talking to dashboards: not client traffic, not counted.
+          return packet;
+        }
         // [MQTT-3.3.2-5] An expired message is not delivered. aedes asks this hook before its own
         // expiry check when it empties an offline queue, so drop it here or it counts as delivered.
         if (packet.messageExpiry !== undefined && packet.messageExpiry <= Date.now()) return null;

@@ -27,7 +27,8 @@ function show(title: string, body: string, tag: string, onClick: () => void): vo
 
 /** Feed events → browser notifications for sessions that turned unhealthy, when the user asked for them. */
 export function notifyUnhealthy(events: readonly FeedEvent[], targets: NotifyTargets): void {
-  if (!notificationsSupported() || Notification.permission !== 'granted' || !readNotifyUnhealthy()) return;
+  // The user's own setting first: reading Notification.permission asks the browser process.
+  if (!readNotifyUnhealthy() || !notificationsSupported() || Notification.permission !== 'granted') return;
   const now = Date.now();
   const turned = new Map<string, string>();
   for (const event of events)
