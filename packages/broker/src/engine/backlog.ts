@@ -25,6 +25,11 @@ export class BacklogCounter {
 
   constructor(private readonly listener: BacklogListener) {}
 
+  /** Whether anything is counted for the client (so an acknowledgement may lower its backlog). */
+  tracks(clientId: string): boolean {
+    return this.queued.has(clientId);
+  }
+
   level(clientId: string): number {
     return this.queued.get(clientId)?.size ?? 0;
   }
@@ -79,18 +84,22 @@ export function countBacklog<P extends PersistenceLike>(persistence: P, counter:
   const enqueue = persistence.outgoingEnqueue.bind(persistence);
   const enqueueCombi = persistence.outgoingEnqueueCombi.bind(persistence);
   const clear = persistence.outgoingClearMessageId.bind(persistence);
-  persistence.outgoingEnqueue = async (sub, packet) => {
-    await enqueue(sub, packet);
-    counter.enqueued(sub.clientId, packet);
+  // These wrap aedes' per-message QoS 1/2 path: add no promise hop where there is nothing to count.
+  persistence.outgoingEnqueue = (sub, packet) => enqueue(sub, packet).then(() => counter.enqueued(sub.clientId, packet));
+  persistence.outgoingEnqueueCombi = (subs, packet) => {
+    // aedes calls this for every QoS>0 PUBLISH, with an empty list when no persistent session subscribes.
+    if (subs.length === 0) return enqueueCombi(subs, packet);
+    return enqueueCombi(subs, packet).then(() => {
+      for (const s of subs) counter.enqueued(s.clientId, packet);
+    });
   };
-  persistence.outgoingEnqueueCombi = async (subs, packet) => {
-    await enqueueCombi(subs, packet);
-    for (const s of subs) counter.enqueued(s.clientId, packet);
-  };
-  persistence.outgoingClearMessageId = async (client, packet) => {
-    const stored = await clear(client, packet);
-    counter.cleared(client.id, stored);
-    return stored;
+  persistence.outgoingClearMessageId = (client, packet) => {
+    // A PUBACK from a client with nothing queued (a clean session) has nothing to uncount.
+    if (!counter.tracks(client.id)) return clear(client, packet);
+    return clear(client, packet).then((stored) => {
+      counter.cleared(client.id, stored);
+      return stored;
+    });
   };
   return persistence;
 }
