@@ -21,7 +21,7 @@ import mqttPacket from 'mqtt-packet';
 import { pino } from 'pino';
 import { Child, serve, type BrokerStats, type Listening } from './ipc.ts';
 import {
-  FrameSplitter, PacketType, connectPacket, publishBatch, publishMessageId, publishTemplate, pubackBatch, subscribePacket,
+  RawClient, PacketType, connectPacket, publishBatch, publishMessageId, publishTemplate, pubackBatch, subscribePacket,
 } from './mqtt-raw.ts';
 
 const PUBLISHERS = 10;
@@ -99,63 +99,6 @@ if (process.argv[2] === 'durable-broker') {
 
 // ---- the load generator ------------------------------------------------------------------------
 
-class RawClient {
-  onPublish: (flags: number, buf: Buffer, bodyStart: number) => void = () => {};
-  onPuback: () => void = () => {};
-  afterChunk: () => void = () => {};
-  blocked = false;
-  private waiter: { type: number; resolve: () => void } | null = null;
-
-  private constructor(readonly sock: net.Socket) {
-    const splitter = new FrameSplitter((type, flags, buf, body) => {
-      if (type === PacketType.publish) this.onPublish(flags, buf, body);
-      else if (type === PacketType.puback) this.onPuback();
-      else if (this.waiter?.type === type) {
-        const w = this.waiter;
-        this.waiter = null;
-        w.resolve();
-      }
-    });
-    sock.on('data', (chunk: Buffer) => {
-      splitter.push(chunk);
-      this.afterChunk();
-    });
-    sock.on('error', () => {});
-  }
-
-  static connect(port: number, connect: Buffer): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1');
-      sock.setNoDelay(true);
-      const c = new RawClient(sock);
-      sock.once('error', reject);
-      sock.once('connect', () => {
-        c.expect(PacketType.connack).then(() => {
-          sock.off('error', reject);
-          resolve(c);
-        }, reject);
-        sock.write(connect);
-      });
-    });
-  }
-
-  expect(type: number, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no packet type ${type} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiter = { type, resolve: () => { clearTimeout(t); resolve(); } };
-    });
-  }
-
-  write(buf: Buffer, onDrain: () => void): void {
-    if (!this.sock.write(buf)) {
-      this.blocked = true;
-      this.sock.once('drain', () => {
-        this.blocked = false;
-        onDrain();
-      });
-    }
-  }
-}
 
 /** A persistent-session CONNECT (clean session false): the broker queues QoS 1 messages for it. */
 function persistentConnect(clientId: string): Buffer {

@@ -3,70 +3,11 @@
  * 3.1.1 over `net`: pre-built PUBLISH batches, frames counted from fixed headers only (mqtt.js
  * saturates its own core before aedes does, DESIGN §8). Driven over IPC by bench/run.ts.
  */
-import net from 'node:net';
 import { serve } from './ipc.ts';
 import {
-  FrameSplitter, PacketType, connectPacket, publishBatch, publishMessageId, publishTemplate, pubackBatch, subscribePacket,
+  RawClient, PacketType, connectPacket, publishBatch, publishMessageId, publishTemplate, pubackBatch, subscribePacket,
 } from './mqtt-raw.ts';
 
-class RawClient {
-  onPublish: (flags: number, buf: Buffer, bodyStart: number) => void = () => {};
-  onPuback: () => void = () => {};
-  afterChunk: () => void = () => {};
-  private waiter: { type: number; resolve: () => void } | null = null;
-  blocked = false;
-
-  private constructor(readonly sock: net.Socket) {
-    const splitter = new FrameSplitter((type, flags, buf, body) => {
-      if (type === PacketType.publish) this.onPublish(flags, buf, body);
-      else if (type === PacketType.puback) this.onPuback();
-      else if (this.waiter?.type === type) {
-        const w = this.waiter;
-        this.waiter = null;
-        w.resolve();
-      }
-    });
-    sock.on('data', (chunk: Buffer) => {
-      splitter.push(chunk);
-      this.afterChunk();
-    });
-    sock.on('error', () => {});
-  }
-
-  static connect(port: number, clientId: string): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1');
-      sock.setNoDelay(true);
-      const c = new RawClient(sock);
-      sock.once('error', reject);
-      sock.once('connect', () => {
-        c.expect(PacketType.connack).then(() => {
-          sock.off('error', reject);
-          resolve(c);
-        }, reject);
-        sock.write(connectPacket(clientId));
-      });
-    });
-  }
-
-  expect(type: number, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no packet type ${type} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiter = { type, resolve: () => { clearTimeout(t); resolve(); } };
-    });
-  }
-
-  /** Writes, noting TCP back-pressure so the pump skips this client until 'drain'. */
-  write(buf: Buffer, onDrain: () => void): void {
-    if (!this.sock.write(buf)) {
-      this.blocked = true;
-      this.sock.once('drain', () => {
-        this.blocked = false;
-        onDrain();
-      });
-    }
-  }
-}
 
 const tag = Math.random().toString(36).slice(2, 8);
 let clients: RawClient[] = [];
@@ -78,7 +19,7 @@ async function startLoad(s: LoadSpec): Promise<void> {
   Object.assign(counters, { published: 0, received: 0, running: false });
   const subs: RawClient[] = [];
   for (let i = 0; i < s.subs; i++) {
-    const c = await RawClient.connect(s.port, `bench-sub-${tag}-${i}`);
+    const c = await RawClient.connect(s.port, connectPacket(`bench-sub-${tag}-${i}`));
     const acks: number[] = [];
     c.onPublish = (flags, buf, body) => {
       counters.received++;
@@ -100,7 +41,7 @@ async function startLoad(s: LoadSpec): Promise<void> {
   const payload = Buffer.alloc(s.payloadBytes, 0x61);
   const pubs: Array<{ c: RawClient; inflight: number; nextId: number; template: ReturnType<typeof publishTemplate> }> = [];
   for (let i = 0; i < s.pubs; i++) {
-    const c = await RawClient.connect(s.port, `bench-pub-${tag}-${i}`);
+    const c = await RawClient.connect(s.port, connectPacket(`bench-pub-${tag}-${i}`));
     const p = { c, inflight: 0, nextId: 0, template: publishTemplate(`bench/${i}`, payload, s.qos) };
     c.onPuback = () => { p.inflight--; };
     c.afterChunk = pump;
@@ -157,7 +98,7 @@ serve({
     const worker = async () => {
       while (next < count) {
         const i = next++;
-        clients.push(await RawClient.connect(port, `bench-idle-${tag}-${i}`));
+        clients.push(await RawClient.connect(port, connectPacket(`bench-idle-${tag}-${i}`)));
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

@@ -4,6 +4,7 @@
  * cost the generator more CPU than the broker spends, and the generator must never be the bottleneck.
  */
 import mqttPacket from 'mqtt-packet';
+import net from 'node:net';
 
 const opts = { protocolVersion: 4 };
 
@@ -87,4 +88,64 @@ export class FrameSplitter {
 export function publishMessageId(buf: Buffer, bodyStart: number): number {
   const topicLen = buf.readUInt16BE(bodyStart);
   return buf.readUInt16BE(bodyStart + 2 + topicLen);
+}
+
+/** One raw MQTT 3.1.1 connection over `net` for the load generators: frames counted from fixed headers only. */
+export class RawClient {
+  onPublish: (flags: number, buf: Buffer, bodyStart: number) => void = () => {};
+  onPuback: () => void = () => {};
+  afterChunk: () => void = () => {};
+  private waiter: { type: number; resolve: () => void } | null = null;
+  blocked = false;
+
+  private constructor(readonly sock: net.Socket) {
+    const splitter = new FrameSplitter((type, flags, buf, body) => {
+      if (type === PacketType.publish) this.onPublish(flags, buf, body);
+      else if (type === PacketType.puback) this.onPuback();
+      else if (this.waiter?.type === type) {
+        const w = this.waiter;
+        this.waiter = null;
+        w.resolve();
+      }
+    });
+    sock.on('data', (chunk: Buffer) => {
+      splitter.push(chunk);
+      this.afterChunk();
+    });
+    sock.on('error', () => {});
+  }
+
+  static connect(port: number, connect: Buffer): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.setNoDelay(true);
+      const c = new RawClient(sock);
+      sock.once('error', reject);
+      sock.once('connect', () => {
+        c.expect(PacketType.connack).then(() => {
+          sock.off('error', reject);
+          resolve(c);
+        }, reject);
+        sock.write(connect);
+      });
+    });
+  }
+
+  expect(type: number, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no packet type ${type} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiter = { type, resolve: () => { clearTimeout(t); resolve(); } };
+    });
+  }
+
+  /** Writes, noting TCP back-pressure so the pump skips this client until 'drain'. */
+  write(buf: Buffer, onDrain: () => void): void {
+    if (!this.sock.write(buf)) {
+      this.blocked = true;
+      this.sock.once('drain', () => {
+        this.blocked = false;
+        onDrain();
+      });
+    }
+  }
 }
