@@ -22,6 +22,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+function accepts(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ServerOptions {
@@ -42,7 +49,7 @@ export interface ServerProcess {
   output(): string;
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** Resolves once the MQTT port accepts connections; rejects if the process exits first. */
+  /** Resolves once both the MQTT and the HTTP port accept connections; rejects if the process exits first. */
   listening(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -71,11 +78,8 @@ export function spawnServer(o: ServerOptions): ServerProcess {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (done) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}): ${out}`);
-        const ok = await new Promise<boolean>((resolve) => {
-          const s = net.connect(o.mqttPort, '127.0.0.1', () => { s.destroy(); resolve(true); });
-          s.once('error', () => resolve(false));
-        });
-        if (ok) return;
+        // The MQTT listener opens before the HTTP one: wait for both.
+        if (await accepts(o.mqttPort) && await accepts(o.httpPort)) return;
         if (Date.now() > deadline) throw new Error(`the server did not listen within ${timeoutMs} ms: ${out}`);
         await sleep(50);
       }
