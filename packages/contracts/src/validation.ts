@@ -34,6 +34,9 @@ const clip = (v: unknown): unknown => {
   return v;
 };
 
+/** Properties whose value is never echoed in an error (issue 6: no secret is ever returned or logged). */
+const SECRET_PROPERTY = /password|secret|token/i;
+
 /**
  * Turns the first zod issue into the API's error: which property, which error code (missing,
  * wrong type, out of limits, mutually exclusive) and a message that names both.
@@ -76,7 +79,8 @@ export function describeZodError(error: z.ZodError, input: unknown, prefix = 'pa
   } else {
     code = 'outOfLimits';
   }
-  return { code, property, message: `${property}: ${message}`, ...(at.present ? { value: clip(at.value) } : {}) };
+  const secret = path.some((k) => typeof k === 'string' && SECRET_PROPERTY.test(k));
+  return { code, property, message: `${property}: ${message}`, ...(at.present && !secret ? { value: clip(at.value) } : {}) };
 }
 
 /** Keys of `input` the schema does not know: ignored, with a warning (DESIGN §4). */
