@@ -18,9 +18,10 @@ export function benchConfig(): BenchConfig {
   const quick = process.env.BENCH_QUICK === '1';
   return {
     quick,
-    runs: quick ? 1 : 5,
+    // BENCH_RUNS / BENCH_SECONDS: fewer or shorter runs while investigating (not for quoted figures).
+    runs: Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5)),
     warmupMs: quick ? 500 : 2000,
-    durationMs: quick ? 3000 : 10_000,
+    durationMs: Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 10)) * 1000,
     storedSessions: 100_000,
     listIterations: quick ? 50 : 200,
     idleClients: 5000,

@@ -4,10 +4,37 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Engine } from './engine.ts';
 
+/**
+ * Coalesces what is written to a socket during one turn of the event loop into one system call.
+ * aedes writes every outgoing packet on its own (each delivery in its own setImmediate), so a
+ * subscriber receiving 100,000 messages a second costs 100,000 writev calls, the largest item in
+ * the broker's profile. The socket is corked at the first write of a turn and uncorked in the next
+ * check phase: packets leave in order, at most one loop turn later (well under a millisecond when
+ * busy), and backpressure is unchanged (`write()` still answers false past the high-water mark, and
+ * 'drain' follows the flush).
+ */
+export function coalesceWrites(socket: net.Socket): void {
+  const write = socket.write;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function coalescedWrite(this: net.Socket, ...args: Parameters<net.Socket['write']>) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(flush);
+    }
+    return write.apply(this, args);
+  } as net.Socket['write'];
+}
+
 /** MQTT over TCP (3.1.1 and 5.0). Resolves once listening. */
 export function listenTcp(engine: Engine, port: number, host: string): Promise<net.Server> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
+    coalesceWrites(socket);
     engine.handle(socket);
   });
   return new Promise((resolve, reject) => {
