@@ -20,6 +20,12 @@ const configSchema = z.object({
   mqttMaxQueuedMessages: z.coerce.number().int().min(0).default(100_000),
   /** A client that stops reading is disconnected once its socket has stayed full this long (ms). 0: never. */
   mqttDrainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Whether MQTT clients without a user name are accepted. Only a default: once an administrator
+   * switches it in the dashboard, the stored value wins (README).
+   */
+  mqttAllowAnonymous: z.string().default('true').transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' })).transform((v) => v === 'true' || v === '1'),
   /** Time a client has to send the request headers, ms; a slower one (slow-loris) is cut off. */
   headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Time a client has to send the whole request, ms. */
@@ -35,6 +41,7 @@ const flags = {
   'admin-password': 'ADMIN_PASSWORD', 'log-level': 'LOG_LEVEL', 'max-body-bytes': 'MAX_BODY_BYTES',
   'api-key-bootstrap-file': 'API_KEY_BOOTSTRAP_FILE',
   'mqtt-max-queued-messages': 'MQTT_MAX_QUEUED_MESSAGES', 'mqtt-drain-timeout-ms': 'MQTT_DRAIN_TIMEOUT_MS',
+  'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
 } as const;
 

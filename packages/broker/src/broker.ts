@@ -8,6 +8,7 @@ import { actions, runAction, type BrokerCore, type CallerContext } from './actio
 import { AuditLog } from './audit.ts';
 import { applyApiKeyBootstrapFile } from './auth/api-key-bootstrap.ts';
 import { ApiKeys } from './auth/api-keys.ts';
+import { MqttUsers } from './auth/mqtt-users.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
@@ -19,6 +20,7 @@ import { Messaging, resolveMessagingOptions, type MessagingOptions } from './mes
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
+import { MqttUserStore } from './store/mqtt-user-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
@@ -39,6 +41,11 @@ export interface BrokerOptions {
      * true; false keeps it in memory (lost on restart). Ignored when `persistence` is given.
      */
     durable?: boolean | SqlitePersistenceOptions;
+    /**
+     * Whether MQTT clients without a user name are accepted (MQTT_ALLOW_ANONYMOUS), default true.
+     * Only a default: once an administrator changes it (alterMqttAuthSettings), the stored value wins.
+     */
+    allowAnonymous?: boolean;
   };
   /** Timings of the admin feed (tests shorten them). */
   feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
@@ -71,6 +78,8 @@ export class Broker {
   get auth(): AuthService { return this.core.auth; }
   /** API keys of the EMQX-compatible API: create, verify (cached), disable, delete. */
   get apiKeys(): ApiKeys { return this.core.apiKeys; }
+  /** MQTT client accounts and the allowAnonymous setting (issue 6). */
+  get mqttUsers(): MqttUsers { return this.core.mqttUsers; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -125,13 +134,15 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
-    const { durable = true, ...mqtt } = o.mqtt ?? {};
+    const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
+    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous);
     const mqttState = durable && !mqtt.persistence
       ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
     const engine = await Engine.create({
       registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
       verifyFeedToken: (t) => feedTokens.verify(t),
+      clientAuth: mqttUsers,
     });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
@@ -141,7 +152,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, emqxClients, messaging, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, log });
   } catch (err) {
     store.close();
     throw err;

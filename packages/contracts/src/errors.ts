@@ -19,6 +19,7 @@ export const ErrorCode = {
   loginFailed: 14011,
   unknownLabel: 14012,
   unknownApiKey: 14013,
+  unknownMqttUser: 14014,
   internal: 14099,
 } as const;
 
@@ -36,12 +37,13 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14004, name: 'mutuallyExclusive', meaning: 'Two properties that exclude each other were both given.' },
   { code: 14005, name: 'unknownAction', meaning: 'The action name is not one this server offers.' },
   { code: 14006, name: 'unknownSession', meaning: 'No session has the given clientName.' },
-  { code: 14007, name: 'nameInUse', meaning: 'The name already belongs to a session (clientName) or an API key.' },
+  { code: 14007, name: 'nameInUse', meaning: 'The name already belongs to a session (clientName), an API key or an MQTT client account.' },
   { code: 14008, name: 'sessionBanned', meaning: 'The session is banned and cannot be used by its client.' },
   { code: 14009, name: 'notPermitted', meaning: 'The account may not perform this action.' },
   { code: 14010, name: 'requestTooLarge', meaning: 'The request body exceeds the size limit.' },
   { code: 14011, name: 'loginFailed', meaning: 'Unknown username or wrong password.' },
   { code: 14012, name: 'unknownLabel', meaning: 'No label has the given labelId.' },
   { code: 14013, name: 'unknownApiKey', meaning: 'No API key has the given name.' },
+  { code: 14014, name: 'unknownMqttUser', meaning: 'No MQTT client account has the given username.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

@@ -18,5 +18,6 @@ export * from './actions/labels.ts';
 export * from './actions/account.ts';
 export * from './feed.ts';
 export * from './actions/api-keys.ts';
+export * from './actions/mqtt-users.ts';
 export * from './emqx.ts';
 export * from './actions/messages.ts';

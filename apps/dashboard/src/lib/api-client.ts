@@ -38,7 +38,7 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
   onUnauthorized = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type QueryValue = string | number | boolean | undefined | null;
 
 export interface RequestOptions {
@@ -132,6 +132,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
 export const api = {
   get: async <T>(path: string, opts?: RequestOptions) => (await request<T>('GET', path, opts)).data,
   post: async <T>(path: string, body?: unknown, opts?: RequestOptions) => (await request<T>('POST', path, { ...opts, body })).data,
+  put: async <T>(path: string, body?: unknown, opts?: RequestOptions) => (await request<T>('PUT', path, { ...opts, body })).data,
   patch: async <T>(path: string, body?: unknown, opts?: RequestOptions) => (await request<T>('PATCH', path, { ...opts, body })).data,
   delete: async <T>(path: string, opts?: RequestOptions) => (await request<T>('DELETE', path, opts)).data,
 };

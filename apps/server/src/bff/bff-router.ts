@@ -8,6 +8,8 @@ import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './conte
 import { errorHandler, HttpError } from './errors.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { messagesRouter } from './messages-router.ts';
+import { mqttAuthRouter } from './mqtt-auth-router.ts';
+import { mqttUsersRouter } from './mqtt-users-router.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
 
@@ -27,6 +29,8 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use(requireLogin(deps), requireCsrf);
   router.use('/sessions', sessionsRouter(deps));
   router.use('/api-keys', apiKeysRouter(deps));
+  router.use('/mqtt-users', mqttUsersRouter(deps));
+  router.use('/mqtt-auth', mqttAuthRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -19,6 +19,7 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.unknownSession]: [404, 'SESSION_NOT_FOUND'],
   [ErrorCode.unknownLabel]: [404, 'LABEL_NOT_FOUND'],
   [ErrorCode.unknownApiKey]: [404, 'API_KEY_NOT_FOUND'],
+  [ErrorCode.unknownMqttUser]: [404, 'MQTT_USER_NOT_FOUND'],
   [ErrorCode.nameInUse]: [409, 'NAME_IN_USE'],
   [ErrorCode.sessionBanned]: [403, 'SESSION_BANNED'],
   [ErrorCode.notPermitted]: [403, 'FORBIDDEN'],

@@ -4,8 +4,8 @@
  * numbers at and past their limits, -0, NaN-like strings, arrays where objects go, extra keys — and
  * must always answer (never throw), with errorCode 0 or a code from the table in
  * packages/contracts/src/errors.ts and a non-empty errorMessage. A refused action changes nothing:
- * every session (all statuses, hidden included), its description, the labels and the API keys are
- * deepEqual before and after, apart from the stats rates that move with time. A real MQTT client
+ * every session (all statuses, hidden included), its description, the labels, the API keys, the MQTT
+ * client accounts and the anonymous-access setting are deepEqual before and after, apart from the stats rates that move with time. A real MQTT client
  * stays connected throughout, so the broker process is still serving.
  */
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +24,7 @@ const NUM_RUNS = Number(process.env.HOSTILE_RUNS ?? 50);
 const ROBOT = 'hostile/robot';
 const API = 'hostile-api';
 const KEY = 'hostile-key';
+const MQTT_USER = 'hostile-mqtt-user';
 
 /** Built once and shared, so generating a run stays cheap. */
 const nested = (depth: number, leaf: unknown = 1, asArray = false): unknown => {
@@ -53,7 +54,7 @@ const boundaryValues: unknown[] = [
   '\uffff', '\u202e', '🙂', '#', '+', '/', '//', 'a/#/b', 'a+/b', '$SYS/#', '$SYS/mqdash/x', '../../etc/passwd', '%00', '%zz',
   "'; DROP TABLE sessions; --", '<script>alert(1)</script>', '__proto__', 'constructor', 'prototype', 'true', 'null',
   '2030-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '9999-99-99T99:99:99Z', 'normal', 'hidden', 'banned', 'inactive',
-  ROBOT, API, KEY, ...Object.values(big),
+  ROBOT, API, KEY, MQTT_USER, ...Object.values(big),
   [], [null], [[]], {}, { '': 1 }, JSON.parse('{"__proto__":{"polluted":1}}'), [{}], ['normal', 'bogus'],
 ];
 
@@ -109,6 +110,12 @@ const seeds: Record<string, Record<string, unknown>> = {
   listApiKeys: {},
   alterApiKey: { name: KEY, enabled: false, description: 'changed' },
   deleteApiKey: { name: KEY },
+  createMqttUser: { username: 'hostile-new-user', password: 'hostile-password-1', description: 'd', enabled: true },
+  listMqttUsers: {},
+  alterMqttUser: { username: MQTT_USER, password: 'hostile-password-2', enabled: false, description: 'changed', disconnectClients: false },
+  deleteMqttUser: { username: MQTT_USER },
+  describeMqttAuthSettings: {},
+  alterMqttAuthSettings: { allowAnonymous: true },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */
@@ -135,7 +142,12 @@ describe('every JSON action survives hostile params and changes nothing when it 
     const list = await t.listAll();
     const names = list.data.map((r: { clientName: string }) => r.clientName).sort();
     const described = await t.ok('describeMqSessions', { clientNames: names, includeStats: true, includeSubscribedTopics: true, includePublishedTopics: true });
-    return stable({ list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}) });
+    // The anonymous client count moves with the robot's and the probes' connections, not with a change.
+    const { connectedAnonymousClients: _, ...mqttAuth } = await t.ok('describeMqttAuthSettings', {});
+    return stable({
+      list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}),
+      mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth,
+    });
   }
 
   /** Puts back what a successful random action may have removed, so later runs have something to hit. */
@@ -144,6 +156,10 @@ describe('every JSON action survives hostile params and changes nothing when it 
     if (!have.has(API)) await t.ok('createMqApiSession', { clientName: API });
     const keys = (await t.ok('listApiKeys', {})).data.map((k: { name: string }) => k.name);
     if (!keys.includes(KEY)) await t.ok('createApiKey', { name: KEY });
+    const users = (await t.ok('listMqttUsers', {})).data.map((u: { username: string }) => u.username);
+    if (!users.includes(MQTT_USER)) await t.ok('createMqttUser', { username: MQTT_USER, password: 'hostile-password-0' });
+    // A random alterMqttAuthSettings may have refused anonymous clients (and disconnected the robot).
+    if (!(await t.ok('describeMqttAuthSettings', {})).allowAnonymous) await t.ok('alterMqttAuthSettings', { allowAnonymous: true });
     if (!robot.connected) {
       // A random alterMqSession may have banned it; a disconnect or delete may have ended it.
       await t.run('alterMqSession', { clientName: ROBOT, sessionStatus: 'normal' });

@@ -1,14 +1,19 @@
 import type { ActionDef } from './types.ts';
 import { alterApiKey } from './alter-api-key.ts';
 import { alterMqSession } from './alter-mq-session.ts';
+import { alterMqttAuthSettings } from './alter-mqtt-auth-settings.ts';
+import { alterMqttUser } from './alter-mqtt-user.ts';
 import { changePassword } from './change-password.ts';
 import { createApiKey } from './create-api-key.ts';
 import { createMqApiSession } from './create-mq-api-session.ts';
+import { createMqttUser } from './create-mqtt-user.ts';
 import { createSession } from './create-session.ts';
 import { deleteApiKey } from './delete-api-key.ts';
 import { deleteMqSession } from './delete-mq-session.ts';
+import { deleteMqttUser } from './delete-mqtt-user.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
+import { describeMqttAuthSettings } from './describe-mqtt-auth-settings.ts';
 import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
 import { getMessagesFromMqApiSession } from './get-messages-from-mq-api-session.ts';
@@ -17,6 +22,7 @@ import { createLabel, listLabelGroups, listLabels } from './labels.ts';
 import { listApiKeys } from './list-api-keys.ts';
 import { listAuditLog } from './list-audit-log.ts';
 import { listMqSessions } from './list-mq-sessions.ts';
+import { listMqttUsers } from './list-mqtt-users.ts';
 import { pingSession } from './ping-session.ts';
 import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
@@ -29,6 +35,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     subscribeToMq, publishMessagesToMq, getMessagesFromMqApiSession, getMessagesFromMqTopic, createLabel, listLabels, listLabelGroups,
     createFeedToken, getOverview, getSessionHistory,
     createApiKey, listApiKeys, alterApiKey, deleteApiKey,
+    createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

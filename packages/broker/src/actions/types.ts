@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ErrorCodeName } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
+import type { MqttUsers } from '../auth/mqtt-users.ts';
 import type { AuthService } from '../auth/auth.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -23,6 +24,8 @@ export interface BrokerCore {
   feed: AdminFeed;
   feedTokens: FeedTokens;
   apiKeys: ApiKeys;
+  /** MQTT client accounts and the allowAnonymous setting. */
+  mqttUsers: MqttUsers;
   /** The indexed queries of the EMQX Clients API (read-only). */
   emqxClients: EmqxClientQueries;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */

@@ -23,11 +23,14 @@ const LIVE = Symbol('mqdash.live');
 const CONNECT = Symbol('mqdash.connect');
 const ADMIN = Symbol('mqdash.admin');
 const END_REASON = Symbol('mqdash.endReason');
+/** The MQTT account a client authenticated with; null for anonymous (and unchecked) clients. */
+const ACCOUNT = Symbol('mqdash.account');
 
 type AedesClient = EngineClient & {
   [LIVE]?: LiveSession;
   [ADMIN]?: string;
   [END_REASON]?: string;
+  [ACCOUNT]?: string | null;
   _disconnected?: boolean;
   disconnectReasonCode?: number | null;
   [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
@@ -62,7 +65,33 @@ export interface EngineOptions {
    * administrator it was issued to, or null for a forged or expired token.
    */
   verifyFeedToken?: (token: string) => string | null;
+  /**
+   * Decides every other CONNECT by its user name and password (issue 6: MQTT client accounts,
+   * anonymous access switchable off). Default: allowEveryClient.
+   */
+  clientAuth?: ClientAuthenticator;
 }
+
+/**
+ * The answer to a CONNECT: accepted with the account it authenticated as (null: anonymous), or
+ * refused with an MQTT 3.1.1 return code that aedes maps for MQTT 5 (DESIGN §8: 3 → 0x88
+ * Server unavailable, 4 → 0x86 Bad user name or password, 5 → 0x87 Not authorized) and a reason
+ * recorded as the session's last failed connect. A reason never holds the password.
+ */
+export type ConnectVerdict = { ok: true; account: string | null } | { ok: false; returnCode: 3 | 4 | 5; reason: string };
+
+/** How the engine authenticates MQTT clients (the dashboard's feed user aside). */
+export interface ClientAuthenticator {
+  check(username: string | undefined, password: Buffer | undefined): ConnectVerdict | Promise<ConnectVerdict>;
+  /** Whether a client connected with this account (null: none) may stay connected, checked once it is. */
+  admits(account: string | null): boolean;
+}
+
+/** The default ClientAuthenticator: every client gets in, anonymous. */
+export const allowEveryClient: ClientAuthenticator = {
+  check: () => ({ ok: true, account: null }),
+  admits: () => true,
+};
 
 /** Broker-wide message counters for the overview (messages in from clients, out to clients). */
 export interface TrafficCounters {
@@ -95,8 +124,45 @@ export class Engine {
     if ('onDrop' in persistence) persistence.onDrop = (clientId: string, packet: Parameters<BacklogCounter['dropped']>[1]) => backlog.dropped(clientId, packet);
     backlog.dropListener = (clientId) => registry.onDrop(clientId);
     const verifyFeedToken = o.verifyFeedToken ?? (() => null);
+    const clientAuth = o.clientAuth ?? allowEveryClient;
     const writeAhead = o.writeAhead ?? null;
     let counters: TrafficCounters = { in: 0, out: 0 };
+
+    /** An MQTT client's CONNECT through the ClientAuthenticator; a refusal is recorded like a ban's. */
+    const authenticateClient = (client: AedesClient, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok?: boolean) => void) => {
+      const answer = (verdict: ConnectVerdict) => {
+        if (verdict.ok) {
+          client[ACCOUNT] = verdict.account;
+          return done(null, true);
+        }
+        recordRefusal(client.id, username, verdict.reason);
+        done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }), false);
+      };
+      let verdict: ConnectVerdict | Promise<ConnectVerdict>;
+      try {
+        verdict = clientAuth.check(username, password);
+      } catch (err) {
+        verdict = Promise.reject(err);
+      }
+      // Most CONNECTs are decided without waiting (anonymous, cached): no promise hop for them.
+      if (!(verdict instanceof Promise)) return answer(verdict);
+      verdict.then(answer, (err: unknown) => {
+        log.error({ err, clientName: client.id }, 'MQTT authentication failed');
+        answer({ ok: false, returnCode: 3, reason: 'server unavailable: the credentials could not be checked' });
+      });
+    };
+    const recordRefusal = (clientName: string, username: string | undefined, reason: string) => {
+      log.info({ clientName, username, reason }, 'connect refused');
+      try {
+        // As for a banned client (registry.admit): only a session that exists records it, so
+        // refused strangers leave no rows behind.
+        const row = registry.get(clientName);
+        if (row) registry.recordFailedConnect(row, reason);
+        registry.emit('event', { type: 'refused', clientName, reason });
+      } catch (err) {
+        log.error({ err, clientName }, 'registry failed to record a refused connect');
+      }
+    };
 
     const aedes = await Aedes.createBroker({
       persistence: persistence as never,
@@ -132,7 +198,7 @@ export class Engine {
         }
       },
       authenticate(client: AedesClient, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok?: boolean) => void) {
-        if (username !== FEED_USERNAME) return done(null, true);
+        if (username !== FEED_USERNAME) return authenticateClient(client, username, password, done);
         // The feed user is reserved: only a valid feed token gets in [DESIGN §5].
         const admin = password ? verifyFeedToken(password.toString('utf8')) : null;
         if (!admin) {
@@ -240,6 +306,12 @@ export class Engine {
     engine.writeAhead = writeAhead;
     counters = engine.counters;
     registry.on('removed', (clientName: string) => engine.wipe(clientName));
+    // An account disabled (or anonymous access switched off) while a client was between its
+    // authentication and its registration would slip past the sweep of connected clients: check again.
+    events.on('client', (client: AedesClient) => {
+      if (client[ADMIN] === undefined && !clientAuth.admits(client[ACCOUNT] ?? null))
+        void engine.disconnect(client.id, { reasonCode: Reason.notAuthorized, dropWill: true, reason: 'MQTT access revoked while connecting' });
+    });
     return engine;
   }
 
@@ -266,6 +338,28 @@ export class Engine {
       client._will = null;
     }
     return whenConnected(client).then(() => new Promise((resolve) => client.disconnect({ reasonCode: opts.reasonCode ?? Reason.administrativeAction }, () => resolve(true))));
+  }
+
+  /**
+   * Connected MQTT clients with the account each authenticated as (null: anonymous or unchecked);
+   * the dashboard's feed connections are not clients here.
+   */
+  connectedClients(): Array<{ clientName: string; account: string | null }> {
+    const out: Array<{ clientName: string; account: string | null }> = [];
+    for (const client of Object.values((this.aedes as unknown as { clients: Record<string, AedesClient> }).clients))
+      if (!client.closed && client[ADMIN] === undefined) out.push({ clientName: client.id, account: client[ACCOUNT] ?? null });
+    return out;
+  }
+
+  /**
+   * Disconnects the clients whose account no longer admits them (disabled, deleted, anonymous
+   * access off): MQTT 5 clients are told 0x87 Not authorized; wills are discarded, since the
+   * broker no longer publishes for them. Returns how many were disconnected.
+   */
+  async revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
+    const targets = this.connectedClients().filter((c) => match(c.account));
+    const done = await Promise.all(targets.map((c) => this.disconnect(c.clientName, { reasonCode: Reason.notAuthorized, dropWill: true, reason })));
+    return done.filter(Boolean).length;
   }
 
   /** Replaces a connected client's will (alterMqSession); null removes it. */

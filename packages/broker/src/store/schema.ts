@@ -104,6 +104,10 @@ CREATE INDEX audit_ts ON audit_log (ts);
  * - Indexes for `GET /api/v5/clients` (store/emqx-query.ts): its pages run in creation order over
  *   the visible MQTT sessions (a partial index, which also serves its count and created_at
  *   bounds), and its username filter.
+ * - `mqtt_users`: the accounts MQTT clients authenticate with (issue 6); passwords as scrypt
+ *   hashes only. Not MQTT protocol state, despite the prefix it shares with the persistence's tables.
+ * - `broker_settings`: settings an administrator changed at run time (JSON values by name), e.g.
+ *   `allowAnonymous`; a stored value wins over the environment's default.
  */
 export const schemaExtensions = `
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -122,4 +126,20 @@ CREATE TABLE IF NOT EXISTS api_keys (
 CREATE INDEX IF NOT EXISTS sessions_emqx_created ON sessions (created_at)
   WHERE session_type = 'mqtt' AND session_status <> 'hidden';
 CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username) WHERE username IS NOT NULL;
+CREATE TABLE IF NOT EXISTS mqtt_users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  description TEXT NOT NULL DEFAULT '',
+  created_by TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS broker_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT
+);
 `;

@@ -2,9 +2,10 @@ import { Card, DescriptionList } from '../../components/ui/card';
 import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
 import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
+import { MqttClientsCard } from '../../features/mqtt-users/components/mqtt-clients-card';
 import { NotificationSettings } from '../../features/notifications/components/notification-settings';
 
-/** Settings (DESIGN §6): the account and its password, notifications, API keys. */
+/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access. */
 export function SettingsRoute() {
   const me = useMe();
   return (
@@ -24,6 +25,7 @@ export function SettingsRoute() {
           <NotificationSettings />
         </Card>
         <ApiKeysCard />
+        <MqttClientsCard />
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import {
-  Button as AriaButton, Checkbox, Dialog, DialogTrigger, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Text,
+  Button as AriaButton, Checkbox, Dialog, DialogTrigger, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Switch, Text,
   TextArea, TextField, type Key, type Selection,
 } from 'react-aria-components';
 import { Check, ChevronDown, Minus } from './icons';
@@ -97,6 +97,27 @@ export function CheckboxField({ children, ariaLabel, className = '', ...rest }: 
         </>
       )}
     </Checkbox>
+  );
+}
+
+export interface SwitchFieldProps {
+  /** Visible text and the accessible name. */
+  children: ReactNode;
+  isSelected: boolean;
+  onChange: (selected: boolean) => void;
+  isDisabled?: boolean;
+  className?: string;
+}
+
+/** An on/off setting that applies at once (React Aria Switch: role "switch", Space toggles). */
+export function SwitchField({ children, className = '', ...rest }: SwitchFieldProps) {
+  return (
+    <Switch {...rest} className={`switch ${className}`}>
+      <span className="switch-track" aria-hidden="true">
+        <span className="switch-thumb" />
+      </span>
+      {children}
+    </Switch>
   );
 }
 
