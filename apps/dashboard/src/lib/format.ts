@@ -10,6 +10,21 @@ export function formatDateTime(iso: string | undefined | null): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+/**
+ * For dense table cells: `20:56:13` today, `09-18 20:56` earlier this year, `2024-09-18` before;
+ * the cell's tooltip has the full formatDateTime.
+ */
+export function formatShortDateTime(iso: string | undefined | null, now = new Date()): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const sameYear = date.getFullYear() === now.getFullYear();
+  if (sameYear && date.getMonth() === now.getMonth() && date.getDate() === now.getDate())
+    return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  if (sameYear) return `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400_000],

@@ -28,7 +28,25 @@ export interface TimeSeriesChartProps {
   emptyText?: string;
   /** The time axis from..to (seconds), e.g. the last hour, however little data there is yet. */
   timeRange?: readonly [number, number];
+  /** Counts (connections, messages per minute): whole-number ticks only. */
+  integers?: boolean;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** 24-hour time ticks (`14:05`, seconds when ticks are under a minute apart), the date where it changes. */
+function timeTicks(_u: uPlot, ticks: number[]): string[] {
+  const withSeconds = ticks.length > 1 && ticks[1]! - ticks[0]! < 60;
+  return ticks.map((t, i) => {
+    const d = new Date(t * 1000);
+    const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}${withSeconds ? `:${pad2(d.getSeconds())}` : ''}`;
+    const prev = i > 0 ? new Date(ticks[i - 1]! * 1000) : null;
+    return !prev || prev.getDate() !== d.getDate() ? `${time}\n${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}` : time;
+  });
+}
+
+/** 1, 2, 5, 10, 20, 50, … up to 5e12: tick steps for whole numbers. */
+const INTEGER_INCREMENTS = Array.from({ length: 13 }, (_, k) => [1, 2, 5].map((m) => m * 10 ** k)).flat();
 
 function withAlpha(color: string, alpha: number): string {
   const m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
@@ -44,7 +62,7 @@ const lastValue = (values: readonly (number | null)[] | undefined): number | nul
 const peak = (values: readonly (number | null)[] | undefined): number | null =>
   values?.reduce<number | null>((m, v) => (v === null || v === undefined ? m : m === null || v > m ? v : m), null) ?? null;
 
-export function TimeSeriesChart({ title, series, data, format = formatRate, height = 180, emptyText = 'No data yet', timeRange }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, series, data, format = formatRate, height = 180, emptyText = 'No data yet', timeRange, integers = false }: TimeSeriesChartProps) {
   const titleId = useId();
   const plotRef = useRef<HTMLDivElement>(null);
   const swatchRefs = useRef<Array<HTMLSpanElement | null>>([]);
@@ -53,6 +71,7 @@ export function TimeSeriesChart({ title, series, data, format = formatRate, heig
   const formatRef = useRef(format);
   const seriesRef = useRef(series);
   const timeRangeRef = useRef(timeRange);
+  const integersRef = useRef(integers);
   const [hover, setHover] = useState<number | null>(null);
   const theme = useThemeVersion();
   const seriesKey = series.map((s) => `${s.label}:${s.tone}`).join('|');
@@ -62,6 +81,7 @@ export function TimeSeriesChart({ title, series, data, format = formatRate, heig
     formatRef.current = format;
     seriesRef.current = series;
     timeRangeRef.current = timeRange;
+    integersRef.current = integers;
   });
 
   // Create the chart (again when the theme or the series change); size follows the container.
@@ -81,9 +101,17 @@ export function TimeSeriesChart({ title, series, data, format = formatRate, heig
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         scales: {
           x: { time: true, range: (_u, min, max) => (timeRangeRef.current ? [timeRangeRef.current[0], timeRangeRef.current[1]] : [min, max]) },
-          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? (integersRef.current ? Math.max(1, Math.ceil(max * 1.15)) : max * 1.15) : 1] },
         },
-        axes: [axisOptions, { ...axisOptions, size: 56, values: (_u, ticks) => ticks.map((t) => formatRef.current(t)) }],
+        axes: [
+          { ...axisOptions, values: timeTicks },
+          {
+            ...axisOptions,
+            size: 56,
+            ...(integersRef.current ? { incrs: INTEGER_INCREMENTS } : {}),
+            values: (_u, ticks) => ticks.map((t) => formatRef.current(t)),
+          },
+        ],
         series: [
           {},
           ...seriesRef.current.map((s, i) => ({

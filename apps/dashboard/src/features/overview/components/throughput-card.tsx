@@ -22,7 +22,7 @@ export function ThroughputCard({ history, nowMs }: { history: readonly OverviewS
     <Card title="Throughput, last hour" className="card-wide">
       <div className="chart-grid">
         <TimeSeriesChart title="Messages per second" series={messageSeries} data={messages} format={formatRate} timeRange={lastHour} emptyText="No traffic recorded yet" />
-        <TimeSeriesChart title="Connections" series={connectionSeries} data={connections} format={formatCount} timeRange={lastHour} emptyText="No samples yet" />
+        <TimeSeriesChart title="Connections" series={connectionSeries} data={connections} format={formatCount} integers timeRange={lastHour} emptyText="No samples yet" />
       </div>
     </Card>
   );

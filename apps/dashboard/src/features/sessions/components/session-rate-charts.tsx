@@ -32,8 +32,8 @@ export function SessionRateCharts({ clientName }: { clientName: string }) {
         <p className="callout callout-error" role="alert">Could not load the rates: {errorMessage(history.error)}</p>
       ) : (
         <div className="chart-grid">
-          <TimeSeriesChart title="Messages per minute" series={messageSeries} data={data.messages} format={formatCount} />
-          <TimeSeriesChart title="Delivery backlog" series={backlogSeries} data={data.backlog} format={formatCount} />
+          <TimeSeriesChart title="Messages per minute" series={messageSeries} data={data.messages} format={formatCount} integers />
+          <TimeSeriesChart title="Delivery backlog" series={backlogSeries} data={data.backlog} format={formatCount} integers />
         </div>
       )}
     </Card>

@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { CheckboxField } from '../../../components/ui/fields';
 import { Info } from '../../../components/ui/icons';
 import { Tooltip } from '../../../components/ui/tooltip';
-import { formatCount, formatDateTime, formatRate } from '../../../lib/format';
+import { formatCount, formatDateTime, formatRate, formatShortDateTime } from '../../../lib/format';
 import { typeText } from '../lib/display';
 import { sessionHref } from '../lib/paths';
 import { ConnectionBadge, HealthBadge, StatusBadge } from './session-badges';
@@ -25,7 +25,7 @@ declare module '@tanstack/react-table' {
 const column = createColumnHelper<SessionListRow>();
 
 function DateCell({ value }: { value: string | undefined }) {
-  return value ? <time dateTime={value}>{formatDateTime(value)}</time> : <span className="muted">—</span>;
+  return value ? <time dateTime={value} title={formatDateTime(value)}>{formatShortDateTime(value)}</time> : <span className="muted">—</span>;
 }
 
 export const sessionColumns = [
@@ -125,7 +125,7 @@ export const sessionColumns = [
   }),
   column.accessor('subscribedTopicFiltersCount', {
     id: 'subscriptions',
-    header: 'Subscriptions',
+    header: () => <abbr title="Subscribed topic filters">Subs</abbr>,
     enableSorting: false,
     meta: { label: 'Subscriptions', numeric: true },
     cell: ({ getValue }) => formatCount(getValue()),

@@ -1,6 +1,6 @@
 import type { SessionListRow } from '@mqdash/contracts';
-import type { ReactNode } from 'react';
-import { flexRender, type OnChangeFn, type RowSelectionState, type SortingState, type VisibilityState } from '@tanstack/react-table';
+import { memo, type ReactNode } from 'react';
+import { flexRender, type OnChangeFn, type Row, type RowSelectionState, type SortingState, type VisibilityState } from '@tanstack/react-table';
 import { Button } from '../../../components/ui/button';
 import { SortAsc, SortDesc, SortNone } from '../../../components/ui/icons';
 import { useAppTable } from '../../../lib/table';
@@ -49,6 +49,7 @@ export function SessionsTable(props: SessionsTableProps) {
     enableRowSelection: true,
   });
   const visibleColumns = table.getVisibleLeafColumns();
+  const columnsKey = visibleColumns.map((c) => c.id).join(',');
   // Rows the live feed just changed are highlighted for a moment (styles/table.css).
   const flashOf = useRowFlash();
 
@@ -93,17 +94,14 @@ export function SessionsTable(props: SessionsTableProps) {
                 </tr>
               ))
             : table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={[props.allMatching || row.getIsSelected() ? 'is-selected' : '', flashOf(row.id) ?? ''].filter(Boolean).join(' ') || undefined}>
-                  {row.getVisibleCells().map((cell) => {
-                    const meta = cell.column.columnDef.meta;
-                    const className = [meta?.className, meta?.numeric ? 'num' : ''].filter(Boolean).join(' ') || undefined;
-                    return (
-                      <td key={cell.id} className={className}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    );
-                  })}
-                </tr>
+                <SessionRow
+                  key={row.id}
+                  row={row}
+                  original={row.original}
+                  selected={props.allMatching || row.getIsSelected()}
+                  flash={flashOf(row.id)}
+                  columnsKey={columnsKey}
+                />
               ))}
         </tbody>
       </table>
@@ -111,3 +109,37 @@ export function SessionsTable(props: SessionsTableProps) {
     </div>
   );
 }
+
+interface SessionRowProps {
+  row: Row<SessionListRow>;
+  /** The row's data: a live-feed patch replaces the object of a changed row only. */
+  original: SessionListRow;
+  selected: boolean;
+  flash: string | undefined;
+  /** The visible columns, in order. */
+  columnsKey: string;
+}
+
+/**
+ * One table row, rendered again only when its data, selection, highlight or the visible columns
+ * change: a feed message that changes a few sessions, or a filter change showing the old page until
+ * the new one arrives, does not re-render every row (issue 4: no long frames under many changes).
+ */
+const SessionRow = memo(
+  function SessionRow({ row, selected, flash }: SessionRowProps) {
+    return (
+      <tr className={[selected ? 'is-selected' : '', flash ?? ''].filter(Boolean).join(' ') || undefined}>
+        {row.getVisibleCells().map((cell) => {
+          const meta = cell.column.columnDef.meta;
+          const className = [meta?.className, meta?.numeric ? 'num' : ''].filter(Boolean).join(' ') || undefined;
+          return (
+            <td key={cell.id} className={className}>
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </td>
+          );
+        })}
+      </tr>
+    );
+  },
+  (a, b) => a.original === b.original && a.selected === b.selected && a.flash === b.flash && a.columnsKey === b.columnsKey,
+);
