@@ -224,6 +224,13 @@ async function main(): Promise<void> {
   const acked = reports.reduce((n, r) => n + r.acked, 0);
   const steady = rss.filter((s) => Number.isFinite(s.mb) && s.t >= Math.min(60, SECONDS / 4));
   const rssSlope = slope(steady.map((s) => [s.t / 60, s.mb]));
+  // RSS is a garbage-collection sawtooth; each minute's lowest sample is nearer the live memory,
+  // so the slope of those floors is the better sign of a leak than a fit through the peaks.
+  const floors = new Map<number, number[]>();
+  for (const s of steady) if (Number.isFinite(s.mb)) floors.set(Math.floor(s.t / 60), [...(floors.get(Math.floor(s.t / 60)) ?? []), s.mb]);
+  // Whole minutes only (SAMPLE_MS apart: 6 samples): the final sample alone is no floor.
+  const floorPoints = [...floors].filter(([, v]) => v.length >= 60_000 / SAMPLE_MS / 2).map(([minute, v]) => [minute, Math.min(...v)] as [number, number]);
+  const floorSlope = floorPoints.length >= 3 ? slope(floorPoints) : NaN;
   const report = {
     when: new Date().toISOString(),
     config: { seconds: SECONDS, clients: CLIENTS, generators: GENERATORS, rate: RATE, topicsPerGenerator: TOPICS, subscribedTopicsPerGenerator: SUBSCRIBED_TOPICS, cpus: os.cpus().length, loadAverage: os.loadavg().map((n) => round(n, 2)) },
@@ -235,7 +242,8 @@ async function main(): Promise<void> {
       return [name, { calls: s.length, p50: round(pct(s, 50)), p95: round(pct(s, 95)), p99: round(pct(s, 99)), max: round(s.at(-1)!) }];
     })),
     adminCalls,
-    rss: { samplesMb: rss.map((s) => [Math.round(s.t), round(s.mb)]), slopeMbPerMinute: round(rssSlope, 2), fittedFromSecond: steady[0]?.t ?? null },
+    rss: { samplesMb: rss.map((s) => [Math.round(s.t), round(s.mb)]), slopeMbPerMinute: round(rssSlope, 2), fittedFromSecond: steady[0]?.t ?? null,
+      minuteFloorsMb: floorPoints.map(([m, mb]) => [m, round(mb)]), floorSlopeMbPerMinute: round(floorSlope, 2) },
   };
   const totalErrors = Object.values(genErrors).reduce((a, b) => a + b, 0) + adminErrors.length + serverErrors.length + subscriberDisconnects;
   const totalLost = Object.values(losses).reduce((a, b) => a + b, 0);
@@ -244,7 +252,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `soak-${report.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  log(`errors ${totalErrors}, lost ${totalLost}, RSS slope ${round(rssSlope, 2)} MB/min; report in ${path.relative(repoRoot, file)}`);
+  log(`errors ${totalErrors}, lost ${totalLost}, RSS slope ${round(rssSlope, 2)} MB/min (per-minute floors: ${round(floorSlope, 2)} MB/min); report in ${path.relative(repoRoot, file)}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(totalErrors === 0 && totalLost === 0 ? 0 : 1);
 }

@@ -188,6 +188,28 @@ describe('stats counters', () => {
     assert.equal((await tb.describe(name)).stats.totalMessagesReceived, 4);
   });
 
+  test('QoS 2 messages queued for a persistent subscriber leave the backlog once PUBCOMP completes the exchange', async () => {
+    const name = 'bl-sub2';
+    const sub = await tb.connect({ clientId: name, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 300 } });
+    await sub.subscribeAsync('bl2/t', { qos: 2 });
+    sub.end();
+    await closed(sub);
+    await waitFor(async () => (await tb.describe(name)).connectionStatus === 'disconnected', 2000, 'bl-sub2 disconnected');
+    const pub = await tb.connect({ clientId: 'bl-pub2', protocolVersion: 5 });
+    for (let i = 0; i < 3; i++) await pub.publishAsync('bl2/t', `e${i}`, { qos: 2 });
+    await waitFor(async () => (await tb.describe(name)).stats.currentDeliveryBacklogged === 3, 2000, 'backlog of 3');
+
+    // PUBREC turns each stored PUBLISH into a PUBREL (packet identifier only); PUBCOMP clears it.
+    const back = await tb.connect({ clientId: name, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 300 } });
+    const got = collect(back);
+    await waitFor(() => got.length === 3, 3000, 'the 3 queued messages delivered');
+    await waitFor(async () => (await tb.describe(name)).stats.currentDeliveryBacklogged === 0, 2000, 'backlog back to 0');
+    // And live QoS 2 deliveries to the connected session do not pile up either.
+    for (let i = 0; i < 3; i++) await pub.publishAsync('bl2/t', `l${i}`, { qos: 2 });
+    await waitFor(() => got.length === 6, 3000, '3 more delivered');
+    await waitFor(async () => (await tb.describe(name)).stats.currentDeliveryBacklogged === 0, 2000, 'backlog still 0');
+  });
+
   test('unacknowledged in-flight messages count as backlog and break maxHealthyBacklogRatePerMinute', async () => {
     const name = 'bl-noack';
     // customHandleAcks that never answers: mqtt.js sends no PUBACK.

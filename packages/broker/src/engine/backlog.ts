@@ -16,12 +16,18 @@ export interface BacklogListener {
 export interface PersistenceLike {
   outgoingEnqueue(sub: Sub, packet: Packet): Promise<void>;
   outgoingEnqueueCombi(subs: Sub[], packet: Packet): Promise<void>;
+  outgoingUpdate(client: Client, packet: Packet): Promise<void>;
   outgoingClearMessageId(client: Client, packet: Packet): Promise<Packet | undefined>;
   [k: string]: unknown;
 }
 
 export class BacklogCounter {
   private readonly queued = new Map<string, Set<string>>();
+  /**
+   * Per client, packet identifier → queued message, for QoS 2: on PUBREC aedes replaces the stored
+   * PUBLISH with a PUBREL that has only the packet identifier, and PUBCOMP clears that PUBREL.
+   */
+  private readonly byMessageId = new Map<string, Map<number, string>>();
 
   constructor(private readonly listener: BacklogListener) {}
 
@@ -45,10 +51,29 @@ export class BacklogCounter {
     this.notify(clientId);
   }
 
+  /** A queued message was given a packet identifier (it is being sent). */
+  assigned(clientId: string, packet: Packet): void {
+    if (packet.brokerId === undefined || packet.messageId === undefined) return;
+    const key = `${packet.brokerId}:${packet.brokerCounter}`;
+    if (!this.queued.get(clientId)?.has(key)) return;
+    let ids = this.byMessageId.get(clientId);
+    if (!ids) this.byMessageId.set(clientId, (ids = new Map()));
+    ids.set(packet.messageId, key);
+  }
+
   cleared(clientId: string, stored: Packet | undefined): void {
-    if (!stored || stored.brokerId === undefined) return;
+    if (!stored) return;
+    const ids = this.byMessageId.get(clientId);
+    let key: string | undefined;
+    if (stored.brokerId !== undefined) key = `${stored.brokerId}:${stored.brokerCounter}`;
+    else if (stored.messageId !== undefined) key = ids?.get(stored.messageId); // a QoS 2 PUBREL
+    if (ids && stored.messageId !== undefined && ids.get(stored.messageId) === key) {
+      ids.delete(stored.messageId);
+      if (ids.size === 0) this.byMessageId.delete(clientId);
+    }
+    if (key === undefined) return;
     const set = this.queued.get(clientId);
-    if (set?.delete(`${stored.brokerId}:${stored.brokerCounter}`)) {
+    if (set?.delete(key)) {
       if (set.size === 0) this.queued.delete(clientId);
       this.notify(clientId);
     }
@@ -61,12 +86,14 @@ export class BacklogCounter {
       if (p.cmd !== undefined && p.cmd !== 'publish') continue;
       if (!set) this.queued.set(clientId, (set = new Set()));
       set.add(`${p.brokerId}:${p.brokerCounter}`);
+      this.assigned(clientId, p);
     }
     if (set) this.notify(clientId);
   }
 
   forget(clientId: string): void {
     this.queued.delete(clientId);
+    this.byMessageId.delete(clientId);
   }
 
   /** A message left a full queue without being delivered (the per-client queue limit). */
@@ -79,11 +106,12 @@ export class BacklogCounter {
   dropListener: ((clientId: string) => void) | null = null;
 }
 
-/** Wraps the three outgoing-queue methods of an aedes persistence instance in place. */
+/** Wraps the outgoing-queue methods of an aedes persistence instance in place. */
 export function countBacklog<P extends PersistenceLike>(persistence: P, counter: BacklogCounter): P {
   const enqueue = persistence.outgoingEnqueue.bind(persistence);
   const enqueueCombi = persistence.outgoingEnqueueCombi.bind(persistence);
   const clear = persistence.outgoingClearMessageId.bind(persistence);
+  const update = persistence.outgoingUpdate.bind(persistence);
   // These wrap aedes' per-message QoS 1/2 path: add no promise hop where there is nothing to count.
   persistence.outgoingEnqueue = (sub, packet) => enqueue(sub, packet).then(() => counter.enqueued(sub.clientId, packet));
   persistence.outgoingEnqueueCombi = (subs, packet) => {
@@ -92,6 +120,10 @@ export function countBacklog<P extends PersistenceLike>(persistence: P, counter:
     return enqueueCombi(subs, packet).then(() => {
       for (const s of subs) counter.enqueued(s.clientId, packet);
     });
+  };
+  persistence.outgoingUpdate = (client, packet) => {
+    if (counter.tracks(client.id)) counter.assigned(client.id, packet);
+    return update(client, packet);
   };
   persistence.outgoingClearMessageId = (client, packet) => {
     // A PUBACK from a client with nothing queued (a clean session) has nothing to uncount.

@@ -573,7 +573,10 @@ export class SqlitePersistence implements WriteAhead {
     for (let i = 0; i < q.length; i++) {
       const entry = q[i]!;
       const temp = entry.packet;
-      if (temp.brokerId === packet.brokerId) {
+      // A PUBREL has no brokerId: matched by packet identifier only. (aedes-persistence compares
+      // brokerIds first, so a second PUBREL "matches" the first one, undefined === undefined, and
+      // takes its identifier: with two QoS 2 messages in flight one queue entry is never cleared.)
+      if (packet.brokerId !== undefined && temp.brokerId === packet.brokerId) {
         if (temp.brokerCounter === packet.brokerCounter) {
           temp.messageId = packet.messageId;
           this.outChanged(entry, 'update');

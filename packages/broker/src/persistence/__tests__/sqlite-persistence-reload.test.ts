@@ -225,3 +225,30 @@ test('a flush that fails refuses the PUBLISHes waiting for it, and later writes 
   await p.destroy();
   db.close();
 });
+
+test('several QoS 2 messages in flight: each PUBREL replaces its own PUBLISH and each PUBCOMP clears its own entry, also after a restart', async () => {
+  const file = dbFile();
+  let db = open(file);
+  let p = await start(db, 'b1');
+  const client = { id: 'dev-qos2' };
+  const sub = { clientId: client.id, topic: 'sensors/1', qos: 2 };
+  for (let i = 1; i <= 3; i++) await p.outgoingEnqueue(sub, publish(i, `m${i}`, 2));
+  for (let i = 1; i <= 3; i++) await p.outgoingUpdate(client, publish(i, `m${i}`, 2, { messageId: 100 + i }));
+  // PUBREC for all three: aedes replaces each stored PUBLISH with a PUBREL carrying only the id.
+  for (let i = 1; i <= 3; i++) await p.outgoingUpdate(client, { cmd: 'pubrel', messageId: 100 + i });
+  const queued = await list(p.outgoingStream(client));
+  assert.deepEqual(queued.map((q) => [q.cmd, q.messageId]), [['pubrel', 101], ['pubrel', 102], ['pubrel', 103]]);
+
+  await p.destroy();
+  db.close();
+  db = open(file);
+  p = await start(db, 'b1');
+  assert.deepEqual((await list(p.outgoingStream(client))).map((q) => [q.cmd, q.messageId]), [['pubrel', 101], ['pubrel', 102], ['pubrel', 103]]);
+  for (let i = 1; i <= 3; i++) {
+    const cleared = await p.outgoingClearMessageId(client, { cmd: 'pubcomp', messageId: 100 + i });
+    assert.deepEqual([cleared?.cmd, cleared?.messageId], ['pubrel', 100 + i]);
+  }
+  assert.deepEqual(await list(p.outgoingStream(client)), []);
+  await p.destroy();
+  db.close();
+});
