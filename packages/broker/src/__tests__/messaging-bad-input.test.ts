@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, type ReceivedMessage, type ResponseEnvelope, type SessionDetail } from '@mqdash/contracts';
-import { collect, roundTrip, startBroker, type TestBroker, type TestClient } from './helpers.ts';
+import { collect, roundTrip, startBroker, waitFor, type TestBroker, type TestClient } from './helpers.ts';
 
 const PUB = 'bad-pub';
 const READER = 'bad-reader';
@@ -32,6 +32,8 @@ before(async () => {
   await mqtt.subscribeAsync('bad/#', { qos: 1 });
   // One message each, so there is a queue and a history that a bad request must leave alone.
   await tb.ok('publishMessagesToMq', { clientName: PUB, messages: [{ topic: 'bad/kept', payload: 'kept' }] });
+  // Delivered before the first refusal counts what arrives (the broker writes it a loop turn later).
+  await waitFor(() => received.some((m) => m.topic === 'bad/kept'), 3000, 'bad/kept delivered');
 });
 after(async () => {
   await tb?.close();
