@@ -14,6 +14,22 @@ export function topicFilterProblem(filter: string): string | null {
   return null;
 }
 
+/**
+ * Whether a topic name matches a topic filter [MQTT-4.7]: `+` is one level, `#` the rest (the
+ * parent level included), and a filter starting with a wildcard does not match `$` topics.
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
 /** A topic name for PUBLISH: no wildcards [MQTT-3.3.2-2]. */
 export function topicNameProblem(topic: string): string | null {
   if (topic.length === 0) return 'must not be empty [MQTT-4.7.3-1]';

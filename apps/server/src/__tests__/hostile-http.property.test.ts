@@ -236,6 +236,9 @@ describe('hostile HTTP input: never a 5xx, documented error shapes, nothing chan
     const r = await send();
     const where = `${what} → ${r.status} ${short(r.text)}`;
     assert.ok(r.status < 500, `5xx for ${where}`);
+    // A URL or headers over Node's 16 KiB limit are refused by its HTTP parser (431, no body)
+    // before any route runs: nothing to check but that.
+    if (r.status === 431) return;
     if (kind === 'api') {
       assert.ok([200, 400, 405, 413, 415].includes(r.status), `unexpected status for ${where}`);
       assert.ok(knownCodes.has(r.body.errorCode), `errorCode in the table for ${where}`);

@@ -385,7 +385,8 @@ describe('will set by alterMqSession while disconnected', () => {
     assert.equal((await tb.describe('will-next')).willTopic, 'wnext/a');
     (c2 as any).stream.destroy();
     await waitFor(() => got.length === 1, 3000, 'the stored will');
-    assert.deepEqual([got[0]!.topic, got[0]!.text, got[0]!.packet.qos], ['wnext/a', '{"down":true}', 2]);
+    // Published at the will's QoS 2, delivered at the QoS 1 the subscription was granted [MQTT-3.8.4-8].
+    assert.deepEqual([got[0]!.topic, got[0]!.text, got[0]!.packet.qos], ['wnext/a', '{"down":true}', 1]);
 
     // Removing the will of a connected client that brought its own.
     const w = await tb.connect({ clientId: 'will-removed', protocolVersion: 5, will: { topic: 'wnext/b', payload: Buffer.from('b'), qos: 1, retain: false } });
@@ -450,5 +451,22 @@ describe('$SYS', () => {
     assert.deepEqual(watcher4Got.map((m) => m.topic), [], '+/… matched a $SYS topic [MQTT-4.7.2-1]');
     assert.deepEqual((await tb.describe('sys-pub5')).publishedTopics, [], 'refused publishes were recorded as published topics');
     assert.equal((await tb.describe('sys-pub5')).stats.totalMessagesPublished, 0, 'refused publishes were counted');
+  });
+});
+
+describe('QoS of deliveries', () => {
+  test('a QoS 2 message reaches a subscription granted QoS 1 at QoS 1, through an exact or a wildcard filter [MQTT-3.8.4-8]', async () => {
+    for (const protocolVersion of [4, 5] as const) {
+      const sub = await tb.connect({ clientId: `qos-sub-${protocolVersion}`, protocolVersion });
+      const got = collect(sub);
+      await sub.subscribeAsync(`qos${protocolVersion}/exact`, { qos: 1 });
+      await sub.subscribeAsync(`qos${protocolVersion}/wild/+`, { qos: 1 });
+      await sub.subscribeAsync(`qos${protocolVersion}/two/#`, { qos: 2 });
+      const pub = await tb.connect({ clientId: `qos-pub-${protocolVersion}`, protocolVersion: 5 });
+      for (const topic of ['exact', 'wild/a', 'two/b']) await pub.publishAsync(`qos${protocolVersion}/${topic}`, topic, { qos: 2 });
+      await waitFor(() => got.length === 3, 3000, 'three deliveries');
+      const qos = Object.fromEntries(got.map((m) => [m.topic, m.packet.qos]));
+      assert.deepEqual(qos, { [`qos${protocolVersion}/exact`]: 1, [`qos${protocolVersion}/wild/a`]: 1, [`qos${protocolVersion}/two/b`]: 2 }, `MQTT ${protocolVersion}`);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { Aedes } from 'aedes';
 import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
 import mqttPacket from 'mqtt-packet';
 import type { Logger } from 'pino';
-import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem } from '@mqdash/contracts';
+import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem, topicMatches } from '@mqdash/contracts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession, EngineClient } from '../registry/live-session.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
@@ -100,6 +100,17 @@ export interface TrafficCounters {
 }
 
 const isSys = (topic: string) => topic.startsWith('$SYS');
+
+/** The highest QoS granted by the client's subscriptions that match the topic (0 when none). */
+function grantedQos(subscriptions: Record<string, { qos?: number }>, topic: string): number {
+  let max = 0;
+  for (const filter in subscriptions) {
+    const qos = subscriptions[filter]?.qos ?? 0;
+    if (qos > max && topicMatches(filter, topic)) max = qos;
+    if (max === 2) break;
+  }
+  return max;
+}
 
 /**
  * The MQTT engine: aedes wrapped, never forked. Its hooks and events feed the session registry and
@@ -245,6 +256,12 @@ export class Engine {
         if (live?.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) return null;
         counters.out++;
         if (live) registry.onDeliver(live, Date.now());
+        // [MQTT-3.8.4-8] QoS 2 to a subscription granted QoS 1: aedes lowers the QoS only for a
+        // subscription whose filter is the topic itself, not for a wildcard one (DESIGN §8).
+        if (packet.qos === 2 && !(client.subscriptions as Record<string, { qos?: number } | undefined>)[packet.topic]) {
+          const granted = grantedQos(client.subscriptions as Record<string, { qos?: number }>, packet.topic);
+          if (granted === 1) return { ...packet, qos: 1 };
+        }
         return packet;
       },
     } as never);
