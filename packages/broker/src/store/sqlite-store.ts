@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { ipSortKey } from './ip-sort.ts';
 import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
+import { applyMigrations } from './migrations/index.ts';
 import type {
   AccountRow, AuditEntry, LabelRow, NewSession, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
 } from './types.ts';
@@ -119,6 +120,7 @@ export class SqliteStore implements Store {
       })();
     }
     this.db.exec(schemaExtensions);
+    applyMigrations(this.db);
   }
 
   private stmt(sql: string): Database.Statement {
