@@ -15,13 +15,14 @@ import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
-import { attachWebSocket, listenTcp } from './engine/listeners.ts';
+import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
+import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
@@ -97,8 +98,8 @@ export class Broker {
     return server;
   }
 
-  attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024): void {
-    attachWebSocket(this.engine, httpServer, pathname, maxPayload);
+  attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024, o: WebSocketOptions = {}): void {
+    attachWebSocket(this.engine, httpServer, pathname, maxPayload, o);
   }
 
   /** Closes listeners, disconnects clients, flushes and closes the store. */
@@ -119,9 +120,12 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const log = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   // Bad limits in the environment stop the start before anything is opened.
   const messagingOptions = resolveMessagingOptions(o.messaging);
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = new SqliteStore(o.databaseFile ?? path.join(o.dataDir, 'mqdash.db'));
   try {
+    // Issue 12: the folder 0700, mqdash's files in it 0600, however an older version left them.
+    const tightened = securePrivateDir(o.dataDir);
+    if (tightened.length) log.warn({ paths: tightened }, 'took group and other access from the data folder and its files');
     const registry = new SessionRegistry(store, log);
     const auth = new AuthService(store, {
       idleTimeoutMs: o.auth?.idleTimeoutMs ?? 60 * 60 * 1000,

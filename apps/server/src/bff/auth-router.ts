@@ -22,7 +22,7 @@ export function authRouter(deps: BffDeps): express.Router {
     }
     const r = await deps.broker.actions.run(
       { action: 'createSession', params: body },
-      { source: 'bff', remoteAddress: req.socket.remoteAddress },
+      { source: 'bff', remoteAddress: req.ip },
     );
     if (r.errorCode !== 0 || !r.authToken) {
       deps.limiter.fail(keys);

@@ -5,6 +5,7 @@ import { listAuditLogParams } from '@mqdash/contracts';
 import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
+import { jsonBody } from '../http/json-body.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { messagesRouter } from './messages-router.ts';
@@ -20,7 +21,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
     addressLimiter: new LoginLimiter({ freeAttempts: 30, windowMs: 15 * 60_000, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000 }),
   };
   const router = express.Router();
-  router.use(express.json({ limit: o.maxBodyBytes }));
+  router.use(jsonBody({ limit: o.maxBodyBytes }));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

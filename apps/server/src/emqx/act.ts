@@ -12,7 +12,7 @@ const badRequest: ReadonlySet<number> = new Set([ErrorCode.missingProperty, Erro
 export async function act<R = unknown>(broker: Broker, req: Request, res: Response, action: string, params: Record<string, unknown>): Promise<R> {
   const r = await broker.actions.run(
     { action, params },
-    { source: 'emqx', principal: res.locals.principal as string, remoteAddress: req.socket.remoteAddress },
+    { source: 'emqx', principal: res.locals.principal as string, remoteAddress: req.ip },
   );
   if (r.errorCode === ErrorCode.success) return r.result as R;
   if (r.errorCode === ErrorCode.unknownSession) throw clientNotFound(String(params.clientName));

@@ -2,6 +2,7 @@ import os from 'node:os';
 import express from 'express';
 import type { Broker } from '@mqdash/broker';
 import { requireApiKey } from './api-key-auth.ts';
+import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
@@ -26,7 +27,7 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   });
   router.use(requireApiKey(broker));
   // Any content type is read as JSON: EMQX tooling does not always send one.
-  router.use(express.json({ limit: o.maxBodyBytes, strict: false, type: () => true }));
+  router.use(jsonBody({ limit: o.maxBodyBytes, strict: false, anyContentType: true }));
   router.use('/clients', clientsRouter(broker, node));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));

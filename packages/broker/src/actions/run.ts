@@ -1,4 +1,4 @@
-import { ErrorCode, describeZodError, dropNulls, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
 import { z } from 'zod';
 import { storageProblem } from '../store/storage-errors.ts';
 import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
@@ -22,18 +22,18 @@ const keysOf = (schema: z.ZodType): string[] => {
  */
 export const MAX_PARAMS_DEPTH = 100;
 
-/** Whether `value` nests deeper than `max` levels; iterative, so the check itself cannot overflow. */
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  const seen = new Set<object>();
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    if (depth >= max) return true;
-    seen.add(v);
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
+/** At most this many warnings, each at most WARNING_CHARS long, go into a response (issue 12). */
+export const MAX_WARNINGS = 20;
+export const WARNING_CHARS = 300;
+
+/**
+ * A request with 100,000 unknown keys would otherwise get 100,000 warnings back, each quoting a key
+ * that may itself be 64 KiB long: the response is kept small whatever the request held.
+ */
+export function capWarnings(warnings: readonly string[]): string[] {
+  const out = warnings.slice(0, MAX_WARNINGS).map((w) => (w.length > WARNING_CHARS ? `${w.slice(0, WARNING_CHARS)}…` : w));
+  if (warnings.length > MAX_WARNINGS) out.push(`… and ${warnings.length - MAX_WARNINGS} more warnings`);
+  return out;
 }
 
 /**
@@ -117,7 +117,7 @@ export async function runAction(
   if (token && action !== 'deleteSession') response.authToken = token;
   if (ctx.warnings.length || debug === 'max') {
     response.debugInfo = {
-      ...(ctx.warnings.length ? { warnings: ctx.warnings } : {}),
+      ...(ctx.warnings.length ? { warnings: capWarnings(ctx.warnings) } : {}),
       ...(debug === 'max' ? { ...ctx.debugInfo, action, elapsedMilliseconds: Math.round((performance.now() - started) * 1000) / 1000 } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, PRIVATE_DIR_MODE, tightenFile } from './file-modes.ts';
 import { ipSortKey } from './ip-sort.ts';
 import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
@@ -54,14 +55,18 @@ export class SqliteStore implements Store {
   private readonly stmts = new Map<string, Database.Statement>();
 
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const fresh = file === ':memory:' || !fs.existsSync(file) || fs.statSync(file).size === 0;
     if (file !== ':memory:') SqliteStore.checkFile(file, fresh);
     let db: Database.Database | undefined;
     try {
+      // Issue 12: 0600 from the start; SQLite gives its -wal and -shm files the same mode.
+      if (fresh && file !== ':memory:') createPrivateFile(file);
       this.db = db = new Database(file);
       // Before anything writes (switching to WAL rewrites the header): another app's database is left as it is.
       if (!fresh) this.checkIdentity(file);
+      // An mqdash database an older version or a loose umask left readable by others: tightened.
+      if (!fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) tightenFile(f);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
