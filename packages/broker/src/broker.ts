@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, type ResponseEnvelope } from '@mqdash/contracts';
 import { actions, runAction, type BrokerCore, type CallerContext } from './actions/index.ts';
 import { AuditLog } from './audit.ts';
 import { applyApiKeyBootstrapFile } from './auth/api-key-bootstrap.ts';
@@ -11,6 +11,7 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { MqttUsers } from './auth/mqtt-users.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
+import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
@@ -21,6 +22,7 @@ import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
+import { SqliteSignInAttemptStore } from './store/sign-in-attempt-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -58,6 +60,8 @@ export interface BrokerOptions {
   apiKeyBootstrapFile?: string;
   /** Topic history and MQ API session queue limits (env TOPIC_HISTORY_LIMIT etc.; README). */
   messaging?: MessagingOptions;
+  /** Free attempts and backoff of the sign-in limiter (issue 12); defaults in auth/sign-in-limiter.ts. */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 export const defaultMqttOptions = {
@@ -81,6 +85,8 @@ export class Broker {
   get apiKeys(): ApiKeys { return this.core.apiKeys; }
   /** MQTT client accounts and the allowAnonymous setting (issue 6). */
   get mqttUsers(): MqttUsers { return this.core.mqttUsers; }
+  /** The one limiter of failed sign-ins at every door (issue 12); `clearLockout(account)`. */
+  get signInLimiter(): SignInLimiter { return this.core.signInLimiter; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -112,6 +118,7 @@ export class Broker {
     this.core.messaging.close();
     this.registry.stop();
     this.auth.close();
+    this.core.signInLimiter.close();
     this.store.close();
   }
 }
@@ -132,6 +139,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       maxLifetimeMs: o.auth?.maxLifetimeMs ?? 12 * 60 * 60 * 1000,
     });
     const audit = new AuditLog(store);
+    const signInLimiter = new SignInLimiter(new SqliteSignInAttemptStore(store.db), {
+      limits: o.signInLimits,
+      onFailure: (f) => recordFailedSignIn(audit, f),
+      onError: (err, what) => log.error({ err }, `could not ${what}${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`),
+    });
     await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
     const apiKeys = new ApiKeys(new ApiKeyStore(store.db));
     if (o.apiKeyBootstrapFile) await applyApiKeyBootstrapFile(apiKeys, o.apiKeyBootstrapFile, audit, log);
@@ -139,7 +151,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
-    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous);
+    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
     const mqttState = durable && !mqtt.persistence
       ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
@@ -156,9 +168,23 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, signInLimiter, log });
   } catch (err) {
     store.close();
     throw err;
   }
+}
+
+/** Attacker-chosen names (an MQTT user name can be 64 KiB) are clipped in the audit log. */
+const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
+/** Issue 12: every failed sign-in, at any door, in the audit log: the account tried, door, address, why. */
+function recordFailedSignIn(audit: AuditLog, f: FailedSignIn): void {
+  audit.record({
+    actor: clip(f.account), action: 'signInFailed', target: signInTarget(f.realm, clip(f.account)), errorCode: ErrorCode.loginFailed,
+    details: {
+      source: f.door, realm: f.realm, remoteAddress: f.address, reason: clip(f.reason),
+      ...(f.blockedForMs ? { blockedForSeconds: Math.ceil(f.blockedForMs / 1000) } : {}),
+    },
+  });
 }

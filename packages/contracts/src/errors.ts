@@ -20,6 +20,7 @@ export const ErrorCode = {
   unknownLabel: 14012,
   unknownApiKey: 14013,
   unknownMqttUser: 14014,
+  tooManyAttempts: 14030,
   internal: 14099,
 } as const;
 
@@ -45,5 +46,6 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14012, name: 'unknownLabel', meaning: 'No label has the given labelId.' },
   { code: 14013, name: 'unknownApiKey', meaning: 'No API key has the given name.' },
   { code: 14014, name: 'unknownMqttUser', meaning: 'No MQTT client account has the given username.' },
+  { code: 14030, name: 'tooManyAttempts', meaning: 'Too many failed sign-ins from this address; errorData.retryAfterSeconds says when to try again (HTTP 429).' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

@@ -7,7 +7,6 @@ import { authRouter } from './auth-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { errorHandler, HttpError } from './errors.ts';
-import { LoginLimiter } from './login-limiter.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
@@ -16,10 +15,7 @@ import { BffSessions } from './sessions-store.ts';
 
 /** `/bff/*`, the dashboard's own API (DESIGN §4): cookie login, CSRF header, JSON actions in-process. */
 export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.Router {
-  const deps: BffDeps = {
-    broker, sessions: new BffSessions(), limiter: new LoginLimiter(),
-    addressLimiter: new LoginLimiter({ freeAttempts: 30, windowMs: 15 * 60_000, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000 }),
-  };
+  const deps: BffDeps = { broker, sessions: new BffSessions() };
   const router = express.Router();
   router.use(jsonBody({ limit: o.maxBodyBytes }));
   router.use((_req, res, next) => {

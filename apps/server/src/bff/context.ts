@@ -4,15 +4,10 @@ import type { z } from 'zod';
 import type { Broker } from '@mqdash/broker';
 import { fromEnvelope, fromZod, HttpError } from './errors.ts';
 import { type BffSession, BffSessions, COOKIE_NAME, sameSecret } from './sessions-store.ts';
-import { LoginLimiter } from './login-limiter.ts';
 
 export interface BffDeps {
   broker: Broker;
   sessions: BffSessions;
-  /** Failed sign-ins per address and username: slows down guessing one account's password. */
-  limiter: LoginLimiter;
-  /** Failed sign-ins per address, more lenient: slows down spraying many usernames from one place. */
-  addressLimiter: LoginLimiter;
 }
 
 declare module 'express-serve-static-core' {

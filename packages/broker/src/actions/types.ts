@@ -5,6 +5,7 @@ import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
 import type { AuthService } from '../auth/auth.ts';
+import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
@@ -30,6 +31,8 @@ export interface BrokerCore {
   emqxClients: EmqxClientQueries;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
+  /** Failed sign-ins at every door that checks a secret (issue 12). */
+  signInLimiter: SignInLimiter;
   log: Logger;
 }
 
