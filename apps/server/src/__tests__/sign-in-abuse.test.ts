@@ -39,7 +39,7 @@ describe('sign-in abuse', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-sign-in-abuse-'));
     broker = await createBroker({ dataDir: dir, adminPassword: PASSWORD });
-    await broker.apiKeys.create({ name: 'tooling', apiKey: 'tooling', apiSecret: 'tooling-secret-123', description: '', expiresAt: null, createdBy: null, source: 'bootstrapFile' });
+    await broker.apiKeys.create({ name: 'tooling', apiKey: 'tooling', apiSecret: 'tooling-secret-123', description: '', expiresAt: null, createdBy: null, source: 'bootstrapFile', role: 'administrator' });
     app = createApp(broker, { maxBodyBytes: 64 * 1024, trustProxy: ['loopback'] });
   });
   after(async () => {

@@ -33,7 +33,7 @@ describe('web hardening', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-web-hardening-'));
     broker = await createBroker({ dataDir: dir, adminPassword: PASSWORD });
-    await broker.apiKeys.create({ name: 'hardening-key', apiKey: 'hardening-key', apiSecret: 'hardening-secret-1234', description: '', expiresAt: null, createdBy: null, source: 'bootstrapFile' });
+    await broker.apiKeys.create({ name: 'hardening-key', apiKey: 'hardening-key', apiSecret: 'hardening-secret-1234', description: '', expiresAt: null, createdBy: null, source: 'bootstrapFile', role: 'administrator' });
     app = createApp(broker, { maxBodyBytes: MAX_BODY });
     agent = request.agent(app);
     csrf = (await agent.post('/bff/login').send({ username: 'admin', password: PASSWORD }).expect(200)).body.csrfToken;

@@ -18,14 +18,14 @@ export function authRouter(deps: BffDeps): express.Router {
     if (r.errorCode !== 0 || !r.authToken) throw new HttpError(401, 'LOGIN_FAILED', 'wrong username or password');
     const session = deps.sessions.create(body.username, r.authToken);
     res.cookie(COOKIE_NAME, session.id, cookieOptions(req.secure));
-    res.json({ username: session.username, csrfToken: session.csrfToken } satisfies MeResponse);
+    res.json({ username: session.username, role: deps.broker.auth.role(body.username) ?? 'viewer', csrfToken: session.csrfToken } satisfies MeResponse);
   });
 
   const login = requireLogin(deps);
 
   router.get('/me', login, requireCsrf, (req, res) => {
     const s = sessionOf(req);
-    res.json({ username: s.username, csrfToken: s.csrfToken } satisfies MeResponse);
+    res.json({ username: s.username, role: req.bffRole!, csrfToken: s.csrfToken } satisfies MeResponse);
   });
 
   router.post('/logout', login, requireCsrf, async (req, res) => {

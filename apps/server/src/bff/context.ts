@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import type { z } from 'zod';
 import type { Broker } from '@mqdash/broker';
+import type { Role } from '@mqdash/contracts';
 import { fromEnvelope, fromZod, HttpError } from './errors.ts';
 import { type BffSession, BffSessions, COOKIE_NAME, sameSecret } from './sessions-store.ts';
 
@@ -13,6 +14,8 @@ export interface BffDeps {
 declare module 'express-serve-static-core' {
   interface Request {
     bff?: BffSession;
+    /** The signed-in account's role, read at every request (issue 12). */
+    bffRole?: Role;
   }
 }
 
@@ -26,11 +29,14 @@ export function requireLogin(deps: BffDeps) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const id = parseCookie(req.headers.cookie ?? '')[COOKIE_NAME];
     const session = deps.sessions.get(id);
-    if (!session || !deps.broker.auth.verify(session.authToken)) {
+    // A deleted account has no role: its sign-ins end with it.
+    const role = session && deps.broker.auth.verify(session.authToken) ? deps.broker.auth.role(session.username) : undefined;
+    if (!session || !role) {
       if (session) deps.sessions.delete(session.id);
       return next(new HttpError(401, 'UNAUTHENTICATED', 'your sign-in has expired; sign in again'));
     }
     req.bff = session;
+    req.bffRole = role;
     next();
   };
 }

@@ -30,6 +30,8 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.loginFailed]: [401, 'LOGIN_FAILED'],
   [ErrorCode.requestTooLarge]: [413, 'TOO_LARGE'],
   [ErrorCode.tooManyAttempts]: [429, 'TOO_MANY_ATTEMPTS'],
+  [ErrorCode.unknownAccount]: [404, 'ACCOUNT_NOT_FOUND'],
+  [ErrorCode.lastAdministrator]: [409, 'LAST_ADMINISTRATOR'],
 };
 
 /** A failed JSON action as an HTTP error; `params.` is dropped from property paths (the BFF has no envelope). */

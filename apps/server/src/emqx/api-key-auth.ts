@@ -45,6 +45,8 @@ export function requireApiKey(broker: Broker) {
     }
     attempt.succeed();
     res.locals.principal = `apikey:${name}`;
+    // Issue 12: read at every request, so a role change applies to the key's next request.
+    res.locals.role = broker.apiKeys.get(name)?.role;
     next();
   };
 }

@@ -1,7 +1,10 @@
 import os from 'node:os';
 import express from 'express';
 import type { Broker } from '@mqdash/broker';
+import type { Role } from '@mqdash/contracts';
+import { roleGate } from '../http/role-gate.ts';
 import { requireApiKey } from './api-key-auth.ts';
+import { emqxRouteRoles } from './route-roles.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
@@ -26,6 +29,9 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
     next();
   });
   router.use(requireApiKey(broker));
+  // Issue 12: the key's role against the route's, before anything is read (route-roles.ts).
+  router.use(roleGate(emqxRouteRoles, (_req, res) => res.locals.role as Role | undefined,
+    (need, have) => new EmqxHttpError(403, 'FORBIDDEN', `this API key has the ${have ?? 'no'} role; this request needs ${need}`)));
   // Any content type is read as JSON: EMQX tooling does not always send one.
   router.use(jsonBody({ limit: o.maxBodyBytes, strict: false, anyContentType: true }));
   router.use('/clients', clientsRouter(broker, node));

@@ -17,7 +17,7 @@ export const createSession = defineAction({
     if (!token) throw new ActionError('loginFailed', 'params.password: username or password is wrong', { property: 'params.password' });
     ctx.core.audit.record({
       actor: p.username, action: 'createSession', target: null, errorCode: 0,
-      details: { source: ctx.source, ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
+      details: { source: ctx.source, role: auth.role(p.username), ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
     });
     ctx.issuedToken = token;
     const info = auth.verify(token)!;

@@ -1,6 +1,7 @@
-import { ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, roleAllows, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
 import { z } from 'zod';
 import { storageProblem } from '../store/storage-errors.ts';
+import { requiredRole } from './roles.ts';
 import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
 
 const fail = (e: ActionError, requestId?: string | number): ResponseEnvelope => ({
@@ -70,12 +71,19 @@ export async function runAction(
     if (def.requiresAuth !== false && caller.principal !== undefined && caller.source === 'emqx') {
       // A trusted in-process caller that checked its own credentials (CallerContext.principal).
       // No authToken ends for it: temporary MQ API sessions it created end at the next restart.
-      ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}` };
+      // Its role comes with it (the API key's); none means nothing is allowed.
+      if (caller.principalRole === undefined) throw new ActionError('notPermitted', `${action}: ${caller.principal} has no role`);
+      ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}`, role: caller.principalRole };
     } else if (def.requiresAuth !== false) {
       const info = core.auth.verify(authToken);
-      if (!info) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
-      ctx.user = { username: info.username, tokenHash: info.hash };
+      // The role is read at every request, so a change applies at once; a deleted account's token is dead.
+      const role = info ? core.auth.role(info.username) : undefined;
+      if (!info || !role) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
+      ctx.user = { username: info.username, tokenHash: info.hash, role };
     }
+    // Issue 12: the role each action needs (actions/roles.ts), checked before anything is read.
+    if (ctx.user && !roleAllows(ctx.user.role, requiredRole(action)))
+      throw new ActionError('notPermitted', `${action} needs the ${requiredRole(action)} role; ${ctx.user.username} has the ${ctx.user.role} role`, { requiredRole: requiredRole(action), role: ctx.user.role });
     if (nestsDeeperThan(raw, MAX_PARAMS_DEPTH))
       throw new ActionError('outOfLimits', `params: nested more than ${MAX_PARAMS_DEPTH} levels deep`, { property: 'params' });
     const parsed = def.params.safeParse(raw);
@@ -104,7 +112,10 @@ export async function runAction(
     try {
       core.audit.record({
         actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
-        details: { source: caller.source, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}), ...(response.errorCode ? { errorMessage: response.errorMessage } : {}) },
+        details: {
+          source: caller.source, role: ctx.user.role, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
+          ...(response.errorCode ? { errorMessage: response.errorMessage } : {}),
+        },
       });
     } catch (err) {
       // The answer stands (the action itself committed or failed on its own); the entry is lost, and said so.

@@ -232,6 +232,9 @@ export class Engine {
       authorizePublish(client: AedesClient | null, packet: any, done: (err?: Error | null) => void) {
         if (client) {
           if (isSys(packet.topic)) return done(new Error('publishing under $SYS/ is not allowed'));
+          // Issue 12 (w/security): a feed token is issued to viewers too, and a viewer never changes
+          // state: the feed connection only reads. Publishing goes through publishMessagesToMq (operator).
+          if (client[ADMIN] !== undefined) return done(new Error('the dashboard feed connection cannot publish'));
           counters.in++;
           const live = client[LIVE];
           if (live) registry.onPublish(live, packet.topic, Date.now());
