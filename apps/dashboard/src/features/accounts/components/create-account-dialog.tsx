@@ -1,8 +1,6 @@
 import type { Role } from '@mqdash/contracts';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { Button } from '../../../components/ui/button';
-import { AppDialog } from '../../../components/ui/dialog';
+import { FormDialog } from '../../../components/ui/dialog';
 import { SelectField, TextInputField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/api-client';
 import { serverFieldError, type FieldErrors } from '../../../lib/form-errors';
@@ -11,7 +9,6 @@ import { toast } from '../../../lib/toast';
 import { useCreateAccount } from '../api/create-account';
 import { accountErrors } from '../lib/account-form';
 
-const FORM_ID = 'create-account-form';
 const FIELDS = ['username', 'password', 'role', 'accountDescription'] as const;
 
 /**
@@ -65,27 +62,14 @@ export function CreateAccountDialog({ isOpen, onOpenChange }: { isOpen: boolean;
   };
 
   return (
-    <AppDialog
-      isOpen={isOpen}
-      onOpenChange={(open) => (open ? onOpenChange(true) : close())}
-      title="Create account"
-      isDismissable={false}
-      footer={
-        <>
-          <Button variant="ghost" onPress={close}>Cancel</Button>
-          <Button variant="primary" type="submit" form={FORM_ID} isPending={create.isPending}>Create account</Button>
-        </>
-      }
-    >
-      <Form id={FORM_ID} onSubmit={submit} validationBehavior="aria" className="stack">
-        <p className="muted">Someone who signs in to this dashboard and the JSON API. Tell them the password; mqdash keeps only a hash of it.</p>
-        {formError && <div className="callout callout-error" role="alert">{formError}</div>}
-        <TextInputField label="Username" value={username} onChange={setUsername} error={errors.username} autoFocus autoComplete="off" description="Up to 64 characters." />
-        <SelectField label="Role" options={roleOptions} value={role} onChange={setRole} error={errors.role} description="What the account may do. It can be changed later." />
-        <TextInputField label="Password" type="password" value={password} onChange={setPassword} error={errors.password} autoComplete="new-password" description="At least 12 characters." />
-        <TextInputField label="Confirm password" type="password" value={confirmation} onChange={setConfirmation} error={errors.confirmation} autoComplete="new-password" />
-        <TextInputField label="Description" value={description} onChange={setDescription} error={errors.description} autoComplete="off" description="Optional: who uses it." />
-      </Form>
-    </AppDialog>
+    <FormDialog isOpen={isOpen} onClose={close} title="Create account" submitLabel="Create account" onSubmit={submit} isPending={create.isPending}>
+      <p className="muted">Someone who signs in to this dashboard and the JSON API. Tell them the password; mqdash keeps only a hash of it.</p>
+      {formError && <div className="callout callout-error" role="alert">{formError}</div>}
+      <TextInputField label="Username" value={username} onChange={setUsername} error={errors.username} autoFocus autoComplete="off" description="Up to 64 characters." />
+      <SelectField label="Role" options={roleOptions} value={role} onChange={setRole} error={errors.role} description="What the account may do. It can be changed later." />
+      <TextInputField label="Password" type="password" value={password} onChange={setPassword} error={errors.password} autoComplete="new-password" description="At least 12 characters." />
+      <TextInputField label="Confirm password" type="password" value={confirmation} onChange={setConfirmation} error={errors.confirmation} autoComplete="new-password" />
+      <TextInputField label="Description" value={description} onChange={setDescription} error={errors.description} autoComplete="off" description="Optional: who uses it." />
+    </FormDialog>
   );
 }

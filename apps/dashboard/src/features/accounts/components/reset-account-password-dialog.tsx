@@ -1,8 +1,6 @@
 import type { AccountInfo } from '@mqdash/contracts';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { Button } from '../../../components/ui/button';
-import { AppDialog } from '../../../components/ui/dialog';
+import { FormDialog } from '../../../components/ui/dialog';
 import { TextInputField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/api-client';
 import { serverFieldError, type FieldErrors } from '../../../lib/form-errors';
@@ -10,7 +8,6 @@ import { toast } from '../../../lib/toast';
 import { useAlterAccount } from '../api/alter-account';
 import { passwordErrors } from '../lib/account-form';
 
-const FORM_ID = 'reset-account-password-form';
 
 /** A new password for another account; its sign-ins end at once (it signs in again with the new one). */
 export function ResetAccountPasswordDialog({ account, onClose }: { account: AccountInfo | null; onClose: () => void }) {
@@ -53,26 +50,13 @@ export function ResetAccountPasswordDialog({ account, onClose }: { account: Acco
   };
 
   return (
-    <AppDialog
-      isOpen={account !== null}
-      onOpenChange={(open) => !open && close()}
-      title="Reset password"
-      isDismissable={false}
-      footer={
-        <>
-          <Button variant="ghost" onPress={close}>Cancel</Button>
-          <Button variant="primary" type="submit" form={FORM_ID} isPending={alter.isPending}>Set password</Button>
-        </>
-      }
-    >
-      <Form id={FORM_ID} onSubmit={submit} validationBehavior="aria" className="stack">
-        <p className="muted">
-          A new password for <span className="mono">{account?.username}</span>. Its sign-ins end at once, in every browser and script.
-        </p>
-        {formError && <div className="callout callout-error" role="alert">{formError}</div>}
-        <TextInputField label="New password" type="password" value={password} onChange={setPassword} error={errors.password} autoFocus autoComplete="new-password" description="At least 12 characters." />
-        <TextInputField label="Confirm new password" type="password" value={confirmation} onChange={setConfirmation} error={errors.confirmation} autoComplete="new-password" />
-      </Form>
-    </AppDialog>
+    <FormDialog isOpen={account !== null} onClose={close} title="Reset password" submitLabel="Set password" onSubmit={submit} isPending={alter.isPending}>
+      <p className="muted">
+        A new password for <span className="mono">{account?.username}</span>. Its sign-ins end at once, in every browser and script.
+      </p>
+      {formError && <div className="callout callout-error" role="alert">{formError}</div>}
+      <TextInputField label="New password" type="password" value={password} onChange={setPassword} error={errors.password} autoFocus autoComplete="new-password" description="At least 12 characters." />
+      <TextInputField label="Confirm new password" type="password" value={confirmation} onChange={setConfirmation} error={errors.confirmation} autoComplete="new-password" />
+    </FormDialog>
   );
 }

@@ -12,7 +12,7 @@ import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
 import { roleLabel, roleShortOptions, useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
-import { useSetApiKeyEnabled, useSetApiKeyRole } from '../api/alter-api-key';
+import { useAlterApiKey } from '../api/alter-api-key';
 import { useDeleteApiKey } from '../api/delete-api-key';
 import { useApiKeys } from '../api/list-api-keys';
 import { CreateApiKeyDialog } from './create-api-key-dialog';
@@ -25,8 +25,8 @@ function KeyStatus({ apiKey }: { apiKey: ApiKeyInfo }) {
 /** Settings → API keys: list, create (secret shown once), enable/disable, delete (asks first). */
 export function ApiKeysCard() {
   const keys = useApiKeys();
-  const setEnabled = useSetApiKeyEnabled();
-  const setRole = useSetApiKeyRole();
+  const setEnabled = useAlterApiKey();
+  const setRole = useAlterApiKey();
   const remove = useDeleteApiKey();
   // Issue 12: keys are an administrator's to manage; others see the list.
   const canManage = useCan('administrator');
