@@ -87,4 +87,21 @@ describe('/mqtt upgrades: Origin and Host', () => {
     assert.match(r.body, /host name "rebind.example" is not allowed/);
     assert.equal((await upgradeStatus(url, { Host: `localhost:${server.httpPort}`, Origin: `http://localhost:${server.httpPort}` })).status, 101);
   });
+
+  test('behind a trusted proxy (TRUST_PROXY), the name checked is its X-Forwarded-Host', async () => {
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-ws-proxy-'));
+    const config = loadConfig(['--port', '0', '--mqtt-port', '0', '--data-dir', dir2, '--log-level', 'silent', '--trust-proxy', 'loopback', '--allowed-hosts', 'console.example.com'], { ADMIN_PASSWORD: 'ws-proxy-admin-password' });
+    const proxied = await startServer(config, pino({ level: 'silent' }));
+    try {
+      const u = `ws://127.0.0.1:${proxied.httpPort}/mqtt`;
+      // As a TLS proxy on this machine forwards a browser's upgrade for https://console.example.com.
+      assert.equal((await upgradeStatus(u, { 'X-Forwarded-Host': 'console.example.com', Origin: 'https://console.example.com' })).status, 101);
+      assert.equal((await upgradeStatus(u, { 'X-Forwarded-Host': 'evil.example', Origin: 'https://evil.example' })).status, 403);
+      // Without the proxy's header the Host itself (127.0.0.1) is not in the list.
+      assert.equal((await upgradeStatus(u, {})).status, 403);
+    } finally {
+      await proxied.close();
+      fs.rmSync(dir2, { recursive: true, force: true });
+    }
+  });
 });
