@@ -19,6 +19,7 @@ import { typeText } from '../../features/sessions/lib/display';
 import { sessionHref, sessionsListHref } from '../../features/sessions/lib/paths';
 import { errorMessage } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
+import { Can } from '../../lib/permissions';
 
 type DetailTab = 'details' | 'messages';
 
@@ -62,7 +63,11 @@ export function SessionDetailRoute() {
             </div>
           )}
         </div>
-        {session.data && <SessionActions session={session.data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />}
+        {session.data && (
+          <Can need="operator">
+            <SessionActions session={session.data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />
+          </Can>
+        )}
       </div>
 
       {session.isPending ? (
@@ -112,7 +117,9 @@ export function SessionDetailRoute() {
               </TabPanel>
               <TabPanel id="messages" className="tab-panel">
                 <div className="card-grid">
-                  <PublishMessageCard clientName={clientName} defaultTopic={session.data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                  <Can need="operator">
+                    <PublishMessageCard clientName={clientName} defaultTopic={session.data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                  </Can>
                   <TopicMessagesCard
                     key={peekTopic ?? ''}
                     showAtOnce={peekTopic !== null}

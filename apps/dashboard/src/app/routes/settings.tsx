@@ -1,11 +1,13 @@
 import { Card, DescriptionList } from '../../components/ui/card';
+import { AccountsCard } from '../../features/accounts/components/accounts-card';
 import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
 import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
 import { MqttClientsCard } from '../../features/mqtt-users/components/mqtt-clients-card';
 import { NotificationSettings } from '../../features/notifications/components/notification-settings';
+import { roleLabel } from '../../lib/permissions';
 
-/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access. */
+/** Settings (DESIGN §6): the account and its password, notifications, accounts and roles, API keys, MQTT client access. */
 export function SettingsRoute() {
   const me = useMe();
   return (
@@ -16,7 +18,7 @@ export function SettingsRoute() {
       </div>
       <div className="stack-lg">
         <Card title="Account">
-          <DescriptionList items={[['Username', me.data?.username]]} />
+          <DescriptionList items={[['Username', me.data?.username], ['Role', me.data && roleLabel[me.data.role]]]} />
         </Card>
         <Card title="Change password">
           <ChangePasswordForm />
@@ -24,6 +26,7 @@ export function SettingsRoute() {
         <Card title="Notifications">
           <NotificationSettings />
         </Card>
+        <AccountsCard me={me.data?.username} />
         <ApiKeysCard />
         <MqttClientsCard />
       </div>
