@@ -20,6 +20,9 @@ export const ErrorCode = {
   unknownLabel: 14012,
   unknownApiKey: 14013,
   unknownMqttUser: 14014,
+  unknownProperty: 14015,
+  notSupported: 14016,
+  notice: 14017,
   internal: 14099,
 } as const;
 
@@ -45,5 +48,8 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14012, name: 'unknownLabel', meaning: 'No label has the given labelId.' },
   { code: 14013, name: 'unknownApiKey', meaning: 'No API key has the given name.' },
   { code: 14014, name: 'unknownMqttUser', meaning: 'No MQTT client account has the given username.' },
+  { code: 14015, name: 'unknownProperty', meaning: 'A property the action does not know: ignored with a warning, or refused when it differs from a known one only in letter case (ignoring it would change the request).' },
+  { code: 14016, name: 'notSupported', meaning: 'A form FairCom documents that this server does not offer (e.g. integration tables); the message names the alternative.' },
+  { code: 14017, name: 'notice', meaning: 'Used in debugInfo.warnings only: the action succeeded; the message says what to know (e.g. a setting applies at the next connection).' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

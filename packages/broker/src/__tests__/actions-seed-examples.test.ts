@@ -397,7 +397,7 @@ describe('seed request examples answer errorCode 0 with the seeds\' response sha
       assert.ok(Array.isArray(deferred), 'debugInfo says which properties wait for the next connection');
       for (const k of ['keepAliveSeconds', 'sessionExpiryInterval', 'receiveMaximum', 'maximumPacketSize'])
         assert.ok(deferred.includes(k), `${k} is fixed at CONNECT`);
-      assert.ok(r.debugInfo!.warnings!.some((w) => /cleanSession/.test(w)), 'the seed\'s stray top-level cleanSession is ignored with a warning');
+      assert.ok(r.debugInfo!.warnings!.some((w) => /cleanSession/.test(w.message)), 'the seed\'s stray top-level cleanSession is ignored with a warning');
 
       await new Promise((res) => setTimeout(res, 100));
       assert.equal(press.connected, true, 'the client is still connected');

@@ -64,7 +64,7 @@ async function refused(action: string, params: unknown, errorCode: number, prope
   const r = await tb.broker.actions.run({ action, params, authToken: tb.token });
   assert.equal(r.errorCode, errorCode, `expected ${errorCode}, got ${JSON.stringify(r).slice(0, 400)}`);
   assert.ok(knownCodes.has(r.errorCode), `${r.errorCode} is in the error table`);
-  assert.equal(r.result, undefined);
+  assert.deepEqual(r.result, {});
   assert.equal(r.errorData?.property, property, `errorData.property of: ${r.errorMessage}`);
   assert.ok(r.errorMessage.includes(property), `errorMessage names ${property}: ${r.errorMessage.slice(0, 300)}`);
   // A round trip proves any message the bad request had published would have arrived by now.

@@ -1,6 +1,6 @@
 import { getMessagesFromMqTopicParams, parseIsoTimestamp, type GetMessagesFromMqTopicResult } from '@mqdash/contracts';
 import { toReceived } from '../messaging/payload.ts';
-import { defineAction } from './types.ts';
+import { defineAction, warn } from './types.ts';
 
 /**
  * getMessagesFromMqTopic (seed 003): a stateless read of the messages kept for one topic (the
@@ -14,7 +14,7 @@ export const getMessagesFromMqTopic = defineAction({
   params: getMessagesFromMqTopicParams,
   run(p, ctx): GetMessagesFromMqTopicResult {
     const { history } = ctx.core.messaging;
-    if (!history.enabled) ctx.warnings.push('the topic history is turned off (TOPIC_HISTORY_LIMIT=0): no messages are kept');
+    if (!history.enabled) warn(ctx, 'notice', 'the topic history is turned off (TOPIC_HISTORY_LIMIT=0): no messages are kept');
     const page = history.read(p.topic, {
       startFrom: p.startFrom,
       startTimestamp: p.startTimestamp === undefined ? undefined : parseIsoTimestamp(p.startTimestamp),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ErrorCodeName } from '@mqdash/contracts';
+import type { ActionWarning, ErrorCodeName } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
@@ -52,7 +52,11 @@ export interface ActionContext extends CallerContext {
   authToken?: string;
   /** Set for authenticated actions. */
   user?: { username: string; tokenHash: string };
-  warnings: string[];
+  /**
+   * `debugInfo.warnings`: use `warn()`. A plain string is accepted too and answered with code
+   * 14017 (notice), so older call sites keep working.
+   */
+  warnings: Array<string | ActionWarning>;
   /** Extra facts for `debugInfo` (returned when debug is "max"). */
   debugInfo: Record<string, unknown>;
   /** A new authToken to return in the envelope (createSession). */
@@ -72,6 +76,11 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
 }
 
 export const defineAction = <S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<S, R> => def;
+
+/** Adds a `debugInfo.warnings` entry `{code, message}` (FairCom's shape) with a code from the error table. */
+export function warn(ctx: Pick<ActionContext, 'warnings'>, code: ErrorCodeName, message: string): void {
+  ctx.warnings.push({ code: ErrorCode[code], message });
+}
 
 /** A failure with a code from the error table; the runner turns it into the response. */
 export class ActionError extends Error {
