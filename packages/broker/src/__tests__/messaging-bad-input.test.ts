@@ -123,7 +123,8 @@ describe('publishMessagesToMq', () => {
     await refused('publishMessagesToMq', one({ retain: 'yes' }), ErrorCode.wrongType, 'params.messages[0].retain');
     await refused('publishMessagesToMq', one({ expirySeconds: -1 }), ErrorCode.outOfLimits, 'params.messages[0].expirySeconds');
     await refused('publishMessagesToMq', one({ responseTopic: 'bad/#' }), ErrorCode.outOfLimits, 'params.messages[0].responseTopic');
-    await refused('publishMessagesToMq', one({ correlationData: 5 }), ErrorCode.wrongType, 'params.messages[0].correlationData');
+    // Issue 9: correlationData is any JSON value (FairCom), limited to 65,500 bytes.
+    await refused('publishMessagesToMq', one({ correlationData: { big: 'x'.repeat(65500) } }), ErrorCode.outOfLimits, 'params.messages[0].correlationData');
     await refused('publishMessagesToMq', one({ contentType: ['a'] }), ErrorCode.wrongType, 'params.messages[0].contentType');
     await refused('publishMessagesToMq', one({ userProperties: [{ key: '', value: 'v' }] }), ErrorCode.outOfLimits, 'params.messages[0].userProperties[0].key');
     await refused('publishMessagesToMq', one({ userProperties: { key: 'k', value: 'v' } }), ErrorCode.wrongType, 'params.messages[0].userProperties');
@@ -146,7 +147,7 @@ describe('getMessagesFromMqApiSession', () => {
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 10001 }, ErrorCode.outOfLimits, 'params.maxMessages');
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 'ten' }, ErrorCode.wrongType, 'params.maxMessages');
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 2.5 }, ErrorCode.wrongType, 'params.maxMessages');
-    await refused('getMessagesFromMqApiSession', { clientName: READER, binaryFormat: 'byteArray' }, ErrorCode.outOfLimits, 'params.binaryFormat');
+    await refused('getMessagesFromMqApiSession', { clientName: READER, binaryFormat: 'png' }, ErrorCode.outOfLimits, 'params.binaryFormat');
   });
 
   test('after the refusals the queued message is still there', async () => {
