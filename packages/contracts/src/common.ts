@@ -20,6 +20,16 @@ export const jsonValue = (max: number) =>
 /** Seeds: "clientName" string 0 to 65,550 bytes. */
 export const clientNameSchema = utf8String(0, 65550);
 
+/** An enum of words matched in any letter case, answered in the spelling listed. */
+export const caseInsensitiveEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.string().transform((s, ctx): T[number] => {
+    const lower = s.toLowerCase();
+    const hit = values.find((v) => v.toLowerCase() === lower);
+    if (hit !== undefined) return hit;
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')} (any letter case)` });
+    return z.NEVER;
+  });
+
 /** MQTT's 32-bit intervals; the seeds use 4294967296 to mean "never". */
 export const NEVER_EXPIRES = 4294967296;
 export const sessionExpiryIntervalSchema = z.int().min(0).max(NEVER_EXPIRES);

@@ -1,4 +1,5 @@
 import { describeMqSessionsParams, type DescribeMqSessionsResult } from '@mqdash/contracts';
+import { topicsPublishedUnder } from '../messaging/subscribed-topics.ts';
 import { toDetail } from '../registry/format.ts';
 import { ActionError, defineAction, warn } from './types.ts';
 
@@ -15,6 +16,7 @@ export const describeMqSessions = defineAction({
     if (missing.length && rows.length === 0)
       throw new ActionError('unknownSession', `params.clientNames: no session named ${missing.slice(0, 5).map((n: string) => JSON.stringify(n)).join(', ')}`, { property: 'params.clientNames', value: missing.slice(0, 20) });
     for (const n of missing) warn(ctx, 'unknownSession', `params.clientNames: no session named ${JSON.stringify(n)}`);
-    return { data: rows.map((row) => toDetail(row, registry.live.get(row.clientName), store, p, now)) };
+    const topicsUnder = (filter: string, since: number) => topicsPublishedUnder(ctx.core.messaging.history, filter, since);
+    return { data: rows.map((row) => toDetail(row, registry.live.get(row.clientName), store, { ...p, topicsUnder }, now)) };
   },
 });

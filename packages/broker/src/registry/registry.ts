@@ -182,16 +182,19 @@ export class SessionRegistry extends EventEmitter {
     }
   }
 
-  onSubscribe(client: EngineClient, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }>): void {
+  onSubscribe(client: EngineClient, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number; subscriptionIdentifier?: number }>): void {
     const live = this.live.get(client.id);
     if (!live) return;
+    const now = this.now();
     this.store.transaction(() => {
       for (const s of subs) {
         if (s.qos >= 128) continue;
-        const options: Record<string, unknown> = {};
+        // subscribedAt: describeMqSessions lists the topics published under the filter since (issue 9).
+        const options: Record<string, unknown> = { subscribedAt: now };
         if (s.nl !== undefined) options.nl = s.nl;
         if (s.rap !== undefined) options.rap = s.rap;
         if (s.rh !== undefined) options.rh = s.rh;
+        if (s.subscriptionIdentifier !== undefined) options.subscriptionIdentifier = s.subscriptionIdentifier;
         this.store.putSubscription(live.id, { topicFilter: s.topic, qos: s.qos, options });
       }
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { clientNameSchema, exclusive, jsonValue, uint32, userPropertiesSchema, utf8String } from '../common.ts';
-import { topicNameSchema } from '../topics.ts';
+import { caseInsensitiveEnum, clientNameSchema, exclusive, jsonValue, uint32, userPropertiesSchema, utf8String } from '../common.ts';
+import { topicFilterSchema, topicNameSchema } from '../topics.ts';
 
 /**
  * MQ API messaging (seed 003 names the actions; DESIGN §4): publishMessagesToMq,
@@ -22,15 +22,6 @@ export const MAX_MESSAGES_PER_GET = 10000;
 export const payloadFormats = ['utf8', 'json', 'base64', 'hex', 'byteArray'] as const;
 export type PayloadFormat = (typeof payloadFormats)[number];
 
-/** An enum of words matched in any letter case, answered in the spelling listed. */
-export const caseInsensitiveEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.string().transform((s, ctx): T[number] => {
-    const lower = s.toLowerCase();
-    const hit = values.find((v) => v.toLowerCase() === lower);
-    if (hit !== undefined) return hit;
-    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')} (any letter case)` });
-    return z.NEVER;
-  });
 export const payloadFormatSchema = caseInsensitiveEnum(payloadFormats);
 
 /**
@@ -147,6 +138,11 @@ export const getMessagesFromMqApiSessionParams = z.object({
   maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
   /** How payloads are written in the response (default `utf8`; see ReceivedMessage.binaryFormat). */
   binaryFormat: payloadFormatSchema.default('utf8'),
+  /**
+   * FairCom: only messages of this topic (one of the subscribed ones); the others stay queued.
+   * mqdash also takes a topic filter (`sensors/+/t`, or a subscription's own `$share/…` filter).
+   */
+  topic: topicFilterSchema.optional(),
 });
 export type GetMessagesFromMqApiSessionParams = z.infer<typeof getMessagesFromMqApiSessionParams>;
 
