@@ -159,18 +159,58 @@ export const isoTimestampSchema = z.string().max(64).superRefine((s, ctx) => {
     ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
 });
 
+/** Where getMessagesFromMqTopic starts, from FairCom's startFrom (or mqdash's startTimestamp / startPosition). */
+export type TopicStart = { from: 'head' | 'tail' } | { timestamp: number } | { position: number };
+
+/**
+ * FairCom's startFrom: "tail" (default) or "head" in any letter case, an ISO 8601 time (a date
+ * alone is its midnight; no zone is UTC), or an integer position (a number, or digits in a string).
+ * Null when the value is none of these.
+ */
+export function parseStartFrom(v: string | number): TopicStart | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? { position: v } : null;
+  const word = v.toLowerCase();
+  if (word === 'head' || word === 'tail') return { from: word };
+  if (/^\d{1,15}$/.test(v)) return { position: Number(v) };
+  const t = parseIsoTimestamp(v);
+  return Number.isNaN(t) ? null : { timestamp: t };
+}
+
+/** FairCom's integration-table form of getMessagesFromMqTopic, which mqdash does not offer. */
+const TABLE_PROPERTIES = ['tableName', 'databaseName', 'ownerName'] as const;
+
 export const getMessagesFromMqTopicParams = z.object({
-  /** An exact topic name (no wildcards). */
-  topic: topicNameSchema,
-  /** `tail` (default): the newest maxMessages messages; `head`: from the oldest kept. */
-  startFrom: z.enum(['head', 'tail']).optional(),
-  /** Messages published at or after this time, oldest first. */
+  /** An exact topic name (no wildcards). Required: FairCom's tableName alternative is not offered. */
+  topic: topicNameSchema.optional(),
+  /** FairCom's integration-table form: refused, naming `topic` as the alternative. */
+  tableName: z.unknown().optional(),
+  databaseName: z.unknown().optional(),
+  ownerName: z.unknown().optional(),
+  /**
+   * `"tail"` (default): the newest maxMessages messages; `"head"`: from the oldest kept; an ISO
+   * 8601 time: from the first message at or after it; an integer: from that position.
+   */
+  startFrom: z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().max(64)]).optional(),
+  /** mqdash: messages published at or after this time, oldest first (startFrom takes a time too). */
   startTimestamp: isoTimestampSchema.optional(),
-  /** Messages from this position on (positions count a topic's messages from 1), oldest first. */
+  /** mqdash: messages from this position on (positions count a topic's messages from 1), oldest first. */
   startPosition: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
   binaryFormat: payloadFormatSchema.default('utf8'),
 }).superRefine((v, ctx) => {
+  const table = TABLE_PROPERTIES.find((k) => v[k] !== undefined);
+  if (table) {
+    ctx.addIssue({ code: 'custom', path: [table], params: { errorCode: 'notSupported' },
+      message: 'integration tables are not offered by this server; name the topic to read with "topic" (a topic name, e.g. "plant/line1/temperature")' });
+    return;
+  }
+  if (v.topic === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['topic'], params: { errorCode: 'missingProperty' }, message: 'is required (a topic name without wildcards)' });
+    return;
+  }
+  if (v.startFrom !== undefined && parseStartFrom(v.startFrom) === null)
+    ctx.addIssue({ code: 'custom', path: ['startFrom'], params: { errorCode: 'outOfLimits' },
+      message: 'must be "tail", "head", an ISO 8601 time such as "2024-07-11T21:18:01.000" or "2024-07-11" (no zone: UTC), or a position (an integer of at least 0)' });
   exclusive(ctx, v, 'startFrom', 'startTimestamp');
   exclusive(ctx, v, 'startFrom', 'startPosition');
   exclusive(ctx, v, 'startTimestamp', 'startPosition');
