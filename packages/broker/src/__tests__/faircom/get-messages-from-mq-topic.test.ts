@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, waitFor, type TestBroker } from '../helpers.ts';
-import { assertRefused, assertSucceeded, send } from './faircom-helpers.ts';
+import { assertRefused, assertSucceeded, send, type Res } from './faircom-helpers.ts';
 
 let tb: TestBroker;
 let before2Published: string;
@@ -18,7 +18,7 @@ let before2Published: string;
 const request = (params: Record<string, unknown>) => ({
   api: 'mq', action: 'getMessagesFromMqTopic', params: { topic: 'plant/line1/temperature', ...params }, authToken: 'replaceWithAuthTokenFromCreateSession',
 });
-const payloads = (r: { result: { data: Array<{ payload: unknown }> } }) => r.result.data.map((m) => m.payload);
+const payloads = (r: Res) => (r.result.data as Array<{ payload: unknown }>).map((m) => m.payload);
 
 before(async () => {
   tb = await startBroker();
