@@ -13,7 +13,7 @@ export function apiRouter(broker: Broker, maxBodyBytes: number): express.Router 
     '/',
     express.json({ limit: maxBodyBytes, strict: false, type: () => true }),
     async (req: Request, res: Response) => {
-      const response = await broker.actions.run(req.body, { source: 'api', remoteAddress: req.socket.remoteAddress });
+      const response = await broker.actions.run(req.body, { source: 'api', remoteAddress: req.socket.remoteAddress, remotePort: req.socket.remotePort });
       res.status(200).json(response);
     },
   );

@@ -37,6 +37,8 @@ export interface BrokerCore {
 export interface CallerContext {
   source: 'api' | 'bff' | 'emqx' | 'internal';
   remoteAddress?: string;
+  /** The caller's TCP port (recorded as an MQ API session's port while its client uses it). */
+  remotePort?: number;
   /**
    * A trusted in-process caller that authenticated its client itself runs the action as this
    * principal, without an authToken: the EMQX router after checking an API key passes

@@ -107,8 +107,9 @@ export class ApiSessionQueues {
       const q = this.queueFor(r.id, r.name);
       q.stored = r.n;
       q.nextSeq = r.last + 1;
-      this.report(q);
     }
+    // Every MQ API session with a subscription or a queue is reported, so its health is watched from the start (issue 9).
+    for (const q of this.queues.values()) this.report(q);
   }
 
   private queueFor(sessionId: number, clientName: string): SessionQueue {
