@@ -22,6 +22,7 @@ import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
+import { LabelStore } from './store/label-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
@@ -152,7 +153,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, log });
   } catch (err) {
     store.close();
     throw err;

@@ -10,6 +10,16 @@ export const utf8String = (min: number, max: number) =>
     if (n < min || n > max) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be ${min} to ${max} bytes of UTF-8, got ${n}` });
   });
 
+/**
+ * A string of at most `max` characters. Not `z.string().max()`: zod 4's length check also runs on
+ * a non-string that has a `length` property and throws on one it cannot compare (an object), which
+ * would turn a refusal into an internal error (found by the hostile-input property tests).
+ */
+export const maxChars = (max: number) =>
+  z.string().superRefine((s, ctx) => {
+    if (s.length > max) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be at most ${max} characters` });
+  });
+
 /** A JSON value whose serialised form is at most `max` bytes. */
 export const jsonValue = (max: number) =>
   z.json().superRefine((v, ctx) => {

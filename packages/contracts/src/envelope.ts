@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { responseOptionsSchema, utf8Bytes } from './common.ts';
+import { maxChars, responseOptionsSchema, utf8Bytes } from './common.ts';
 import type { ErrorCodeValue } from './errors.ts';
 
 /**
@@ -28,12 +28,12 @@ export const requestIdSchema = z.json().superRefine((v, ctx) => {
 
 /** FairCom's JSON action envelope (DESIGN §4). `params` is validated per action. */
 export const requestEnvelopeSchema = z.object({
-  api: z.string().max(64).nullish(),
-  action: z.string().min(1).max(128),
+  api: maxChars(64).nullish(),
+  action: maxChars(128).refine((s) => s.length > 0, { message: 'must not be empty', params: { errorCode: 'outOfLimits' } }),
   params: z.record(z.string(), z.unknown()).nullish(),
-  authToken: z.string().max(1024).nullish(),
+  authToken: maxChars(1024).nullish(),
   requestId: requestIdSchema.optional(),
-  apiVersion: z.string().max(32).nullish(),
+  apiVersion: maxChars(32).nullish(),
   debug: debugLevelSchema.nullish(),
   responseOptions: responseOptionsSchema.nullish(),
 });

@@ -103,6 +103,8 @@ const seeds: Record<string, Record<string, unknown>> = {
   createLabel: { group: 'g', name: 'hostile-label', description: 'd', metadata: { a: 1 } },
   listLabels: { groupFilter: ['g'], skipRecords: 0, maxRecords: 10 },
   listLabelGroups: {},
+  alterLabel: { group: 'g', name: 'existing', newName: 'renamed', value: 7, enum: 1, sequence: 2.5, deprecated: true, description: 'd', metadata: { color: '#3b82f6' } },
+  deleteLabel: { group: 'g', name: 'existing' },
   createFeedToken: {},
   getOverview: { historyMinutes: 60 },
   getSessionHistory: { clientName: ROBOT },

@@ -12,6 +12,7 @@ import type { FeedTokens } from '../feed/feed-tokens.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
+import type { LabelStore } from '../store/label-store.ts';
 import type { Store } from '../store/types.ts';
 
 /** What every action handler can reach. */
@@ -28,6 +29,8 @@ export interface BrokerCore {
   mqttUsers: MqttUsers;
   /** The indexed queries of the EMQX Clients API (read-only). */
   emqxClients: EmqxClientQueries;
+  /** Labels with FairCom's properties (createLabel, listLabels, alterLabel, deleteLabel). */
+  labels: LabelStore;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
   log: Logger;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { caseInsensitiveEnum, clientNameSchema, exclusive, jsonValue, uint32, userPropertiesSchema, utf8String } from '../common.ts';
+import { caseInsensitiveEnum, clientNameSchema, exclusive, jsonValue, maxChars, uint32, userPropertiesSchema, utf8String } from '../common.ts';
 import { topicFilterSchema, topicNameSchema } from '../topics.ts';
 
 /**
@@ -72,7 +72,7 @@ export const publishMessageSchema = z.object({
   payload: z.json().optional(),
   binaryFormat: payloadFormatSchema.optional(),
   /** FairCom's older spelling of binaryFormat (issue 9: older spellings are aliases). */
-  mqttPayloadType: z.string().max(64).optional(),
+  mqttPayloadType: maxChars(64).optional(),
   qos: z.int().min(0).max(2).default(1),
   retain: z.boolean().default(false),
   /** MQTT 5 Content Type. */
@@ -154,7 +154,7 @@ export function parseIsoTimestamp(s: string): number {
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
   return Date.parse(zoned ? t : `${t}Z`);
 }
-export const isoTimestampSchema = z.string().max(64).superRefine((s, ctx) => {
+export const isoTimestampSchema = maxChars(64).superRefine((s, ctx) => {
   if (Number.isNaN(parseIsoTimestamp(s)))
     ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
 });
@@ -190,7 +190,7 @@ export const getMessagesFromMqTopicParams = z.object({
    * `"tail"` (default): the newest maxMessages messages; `"head"`: from the oldest kept; an ISO
    * 8601 time: from the first message at or after it; an integer: from that position.
    */
-  startFrom: z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().max(64)]).optional(),
+  startFrom: z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), maxChars(64)]).optional(),
   /** mqdash: messages published at or after this time, oldest first (startFrom takes a time too). */
   startTimestamp: isoTimestampSchema.optional(),
   /** mqdash: messages from this position on (positions count a topic's messages from 1), oldest first. */
