@@ -7,3 +7,5 @@ export type { SessionRow, Store } from './store/types.ts';
 export { ApiKeys, VERIFIED_CACHE_MS } from './auth/api-keys.ts';
 export { parseApiKeyBootstrap } from './auth/api-key-bootstrap.ts';
 export type { EmqxClientFilter, EmqxClientRow } from './store/emqx-query.ts';
+export { publishAsBroker, type ApiMessage } from './messaging/api-publish.ts';
+export type { EmqxSubscriptionFilter, EmqxSubscriptionRow } from './store/emqx-subscriptions.ts';

@@ -3,6 +3,8 @@ import express from 'express';
 import type { Broker } from '@mqdash/broker';
 import { requireApiKey } from './api-key-auth.ts';
 import { clientsRouter } from './clients-router.ts';
+import { publishRouter } from './publish-router.ts';
+import { subscriptionsRouter } from './subscriptions-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
 export interface EmqxRouterOptions {
@@ -28,6 +30,8 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   // Any content type is read as JSON: EMQX tooling does not always send one.
   router.use(express.json({ limit: o.maxBodyBytes, strict: false, type: () => true }));
   router.use('/clients', clientsRouter(broker, node));
+  router.use('/publish', publishRouter(broker));
+  router.use('/subscriptions', subscriptionsRouter(broker, node));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
   return router;

@@ -308,6 +308,11 @@ export class ApiSessionQueues {
     return { messages, remaining: q.stored, dropped };
   }
 
+  /** Whether an MQ API session's subscription matches `topic` (EMQX's publish answers 202 when none does). */
+  matches(topic: string): boolean {
+    return this.active && this.matcher.any(topic);
+  }
+
   /** Messages queued for a session (written or not). */
   length(clientName: string): number {
     const q = this.queues.get(clientName);

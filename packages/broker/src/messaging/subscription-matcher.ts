@@ -98,6 +98,12 @@ export class SubscriptionMatcher<Q extends MatchedQueue> {
     this.size--;
   }
 
+  /** Whether any subscription matches `topic` (without choosing group members). */
+  any(topic: string): boolean {
+    const dollar = topic.charCodeAt(0) === 36;
+    return this.qlobber.match(topic).some((e) => !dollar || !leadingWildcard(e.sub ? e.sub.filter : sharedSubscriptionParts(e.group.key)!.filter));
+  }
+
   /**
    * Where a message on `topic` goes: one subscription per session among its plain ones (the highest
    * QoS granted), then one member per shared group. A session may get a message twice, once for a
