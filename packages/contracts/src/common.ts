@@ -106,3 +106,20 @@ export function exclusive(ctx: z.RefinementCtx, value: Record<string, unknown>, 
   if (value[a] !== undefined && value[b] !== undefined)
     ctx.addIssue({ code: 'custom', path: [b], params: { errorCode: 'mutuallyExclusive' }, message: `"${a}" and "${b}" are mutually exclusive: give only one` });
 }
+
+/**
+ * ISO 8601 date or date-time in a request. Without a zone it is UTC (FairCom writes its times
+ * zoneless, e.g. "2024-07-11T21:18:01.000"); a date alone is its midnight, UTC. Responses always
+ * write UTC with "Z".
+ */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+export function parseIsoTimestamp(s: string): number {
+  if (!ISO_8601.test(s)) return NaN;
+  const t = s.replace(' ', 'T');
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
+  return Date.parse(zoned ? t : `${t}Z`);
+}
+export const isoTimestampSchema = maxChars(64).superRefine((s, ctx) => {
+  if (Number.isNaN(parseIsoTimestamp(s)))
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { caseInsensitiveEnum, clientNameSchema, exclusive, jsonValue, maxChars, uint32, userPropertiesSchema, utf8String } from '../common.ts';
+import { caseInsensitiveEnum, clientNameSchema, exclusive, isoTimestampSchema, jsonValue, maxChars, parseIsoTimestamp, uint32, userPropertiesSchema, utf8String } from '../common.ts';
 import { topicFilterSchema, topicNameSchema } from '../topics.ts';
 
 /**
@@ -145,19 +145,6 @@ export const getMessagesFromMqApiSessionParams = z.object({
   topic: topicFilterSchema.optional(),
 });
 export type GetMessagesFromMqApiSessionParams = z.infer<typeof getMessagesFromMqApiSessionParams>;
-
-/** ISO 8601 date or date-time; without a zone it is UTC, as every timestamp mqdash returns. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-export function parseIsoTimestamp(s: string): number {
-  if (!ISO_8601.test(s)) return NaN;
-  const t = s.replace(' ', 'T');
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
-  return Date.parse(zoned ? t : `${t}Z`);
-}
-export const isoTimestampSchema = maxChars(64).superRefine((s, ctx) => {
-  if (Number.isNaN(parseIsoTimestamp(s)))
-    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
-});
 
 /** Where getMessagesFromMqTopic starts, from FairCom's startFrom (or mqdash's startTimestamp / startPosition). */
 export type TopicStart = { from: 'head' | 'tail' } | { timestamp: number } | { position: number };
