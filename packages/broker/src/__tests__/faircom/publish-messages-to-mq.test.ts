@@ -66,76 +66,66 @@ describe('FairCom request examples', () => {
     assert.equal(m!.text, 'A143C2F');
   });
 
-  test('Typical: three messages with binaryFormat "utf8", in order', async () => {
-    const example = {
-      api: 'mq',
-      action: 'publishMessagesToMq',
-      params: {
-        clientName: 'client1',
-        topic: 'test/topic1',
-        messages: [
-          { payload: 'This is the first message payload for the typical example.', binaryFormat: 'utf8' },
-          { payload: 'This is the second message payload for the typical example.', binaryFormat: 'utf8' },
-          { payload: 'This is the third message payload for the typical example.', binaryFormat: 'utf8' },
-        ],
-      },
-      authToken: 'replaceWithAuthTokenFromCreateSession',
-    };
-    const from = got5.length;
-    const r = await send(tb, example);
-    assertSucceeded(r, example, 'Typical');
-    assert.equal(r.result.published, 3);
-    const ms = await arrived(from, 3);
-    assert.deepEqual(ms.map((m) => m.text), example.params.messages.map((m) => m.payload));
-    assert.ok(ms.every((m) => m.packet.properties?.payloadFormatIndicator === true));
+  /**
+   * The page's Typical example: three utf8 messages. The current page writes `binaryFormat`, the
+   * older copy `mqttPayloadType`; both are sent.
+   */
+  const typical = (formatKey: 'binaryFormat' | 'mqttPayloadType') => ({
+    api: 'mq',
+    action: 'publishMessagesToMq',
+    params: {
+      clientName: 'client1',
+      topic: 'test/topic1',
+      messages: ['first', 'second', 'third'].map((n) => ({ payload: `This is the ${n} message payload for the typical example.`, [formatKey]: 'utf8' })),
+    },
+    authToken: 'replaceWithAuthTokenFromCreateSession',
   });
 
-  test('Typical of the older copy: mqttPayloadType "utf8" is an alias of binaryFormat', async () => {
-    const example = {
-      api: 'mq',
-      action: 'publishMessagesToMq',
-      params: {
-        clientName: 'client1',
-        topic: 'test/topic1',
-        messages: [
-          { payload: 'This is the first message payload for the typical example.', mqttPayloadType: 'utf8' },
-          { payload: 'This is the second message payload for the typical example.', mqttPayloadType: 'utf8' },
-          { payload: 'This is the third message payload for the typical example.', mqttPayloadType: 'utf8' },
-        ],
-      },
-      authToken: 'replaceWithAuthTokenFromCreateSession',
-    };
-    const from = got5.length;
-    const r = await send(tb, example);
-    assertSucceeded(r, example);
-    assert.equal(r.debugInfo, undefined, 'an alias raises no warning');
-    const ms = await arrived(from, 3);
-    assert.ok(ms.every((m) => m.packet.properties?.payloadFormatIndicator === true));
+  for (const formatKey of ['binaryFormat', 'mqttPayloadType'] as const) {
+    test(`Typical with ${formatKey} "utf8": three messages in order, each with Payload Format Indicator 1`, async () => {
+      const example = typical(formatKey);
+      const from = got5.length;
+      const r = await send(tb, example);
+      assertSucceeded(r, example, 'Typical');
+      assert.equal(r.result.published, 3);
+      assert.equal(r.debugInfo, undefined, 'no warning: both spellings are known');
+      const ms = await arrived(from, 3);
+      assert.deepEqual(ms.map((m) => m.text), example.params.messages.map((m) => m.payload));
+      assert.ok(ms.every((m) => m.packet.properties?.payloadFormatIndicator === true));
+    });
+  }
+
+  /**
+   * The page's Maximal example: one message with every MQTT 5 property. The current page's payload
+   * is utf8 text, the older copy's the hex bytes DEADBEEF; one version of the current page also has
+   * sourcePayloadFormat beside params.
+   */
+  const maximal = (payload: Record<string, unknown>, extraParams: Record<string, unknown> = {}) => ({
+    apiVersion: '1.0',
+    api: 'mq',
+    action: 'publishMessagesToMq',
+    params: {
+      clientName: 'client1',
+      topic: 'test/topic1',
+      ...extraParams,
+      messages: [{
+        ...payload,
+        contentType: 'IanaMediaType or a CustomType',
+        correlationData: 'any JSON value up to 65500 bytes',
+        expirySeconds: 60,
+        retain: true,
+        responseTopic: 'topic/name/for/subscriber/to/respond/to',
+        userProperties: [{ key: 'some key', value: 'some value' }],
+      }],
+    },
+    authToken: 'replaceWithAuthTokenFromCreateSession',
+    requestId: '3',
+    debug: 'max',
   });
+  const maximalText = 'This is the message payload for the maximal example.';
 
   test('Maximal: every MQTT 5 property arrives; retain keeps the message', async () => {
-    const example = {
-      apiVersion: '1.0',
-      api: 'mq',
-      action: 'publishMessagesToMq',
-      params: {
-        clientName: 'client1',
-        topic: 'test/topic1',
-        messages: [{
-          payload: 'This is the message payload for the maximal example.',
-          binaryFormat: 'utf8',
-          contentType: 'IanaMediaType or a CustomType',
-          correlationData: 'any JSON value up to 65500 bytes',
-          expirySeconds: 60,
-          retain: true,
-          responseTopic: 'topic/name/for/subscriber/to/respond/to',
-          userProperties: [{ key: 'some key', value: 'some value' }],
-        }],
-      },
-      authToken: 'replaceWithAuthTokenFromCreateSession',
-      requestId: '3',
-      debug: 'max',
-    };
+    const example = maximal({ payload: maximalText, binaryFormat: 'utf8' });
     const from = got5.length;
     const r = await send(tb, example);
     assertSucceeded(r, example, 'Maximal');
@@ -153,26 +143,13 @@ describe('FairCom request examples', () => {
     const gotLate = collect(late);
     await late.subscribeAsync('test/topic1', { qos: 1 });
     await waitFor(() => gotLate.length >= 1, 3000, 'the retained message');
-    assert.equal(gotLate[0]!.text, 'This is the message payload for the maximal example.');
+    assert.equal(gotLate[0]!.text, maximalText);
     assert.equal(gotLate[0]!.packet.retain, true);
     await late.endAsync();
   });
 
-  test('Maximal with sourcePayloadFormat (one copy of the page): published, the unknown property named in a warning', async () => {
-    const example = {
-      apiVersion: '1.0',
-      api: 'mq',
-      action: 'publishMessagesToMq',
-      params: {
-        clientName: 'client1',
-        topic: 'test/topic1',
-        sourcePayloadFormat: 'binary',
-        messages: [{ payload: 'This is the message payload for the maximal example.', binaryFormat: 'utf8', retain: false }],
-      },
-      authToken: 'replaceWithAuthTokenFromCreateSession',
-      requestId: '3',
-      debug: 'max',
-    };
+  test('Maximal with sourcePayloadFormat (one version of the page): published, the unknown property named in a warning', async () => {
+    const example = maximal({ payload: maximalText, binaryFormat: 'utf8' }, { sourcePayloadFormat: 'binary' });
     const from = got5.length;
     const r = await send(tb, example);
     assertSucceeded(r, example);
@@ -181,28 +158,7 @@ describe('FairCom request examples', () => {
   });
 
   test('Maximal of the older copy: hex payload DEADBEEF arrives as four bytes, without a Payload Format Indicator', async () => {
-    const example = {
-      apiVersion: '1.0',
-      api: 'mq',
-      action: 'publishMessagesToMq',
-      params: {
-        clientName: 'client1',
-        topic: 'test/topic1',
-        messages: [{
-          payload: 'DEADBEEF',
-          binaryFormat: 'hex',
-          contentType: 'IanaMediaType or a CustomType',
-          correlationData: 'any JSON value up to 65500 bytes',
-          expirySeconds: 60,
-          retain: true,
-          responseTopic: 'topic/name/for/subscriber/to/respond/to',
-          userProperties: [{ key: 'some key', value: 'some value' }],
-        }],
-      },
-      authToken: 'replaceWithAuthTokenFromCreateSession',
-      requestId: '3',
-      debug: 'max',
-    };
+    const example = maximal({ payload: 'DEADBEEF', binaryFormat: 'hex' });
     const from = got5.length;
     assertSucceeded(await send(tb, example), example);
     const [m] = await arrived(from, 1);
