@@ -115,14 +115,18 @@ test('"Select all" on the Banned filter, then bulk Unban lets the clients connec
   assertConsoleErrors(page);
 });
 
-test('bulk Mark inactive asks first and marks the session inactive', async () => {
+test('bulk Mark inactive asks first and marks the session inactive, without disconnecting its client', async () => {
   await openList();
   await page.getByRole('checkbox', { name: 'Select bulk-4', exact: true }).check();
   await bar().getByRole('button', { name: 'Mark inactive', exact: true }).click();
   await confirm(page, 'Mark inactive 1 session?', 'Mark inactive 1 session');
   await page.getByRole('heading', { name: 'Mark inactive: 1 succeeded, 0 failed', exact: true }).waitFor();
   await eventually(async () => assert.equal((await cells('bulk-4'))[4], 'Inactive'));
-  assert.equal((await api.describe('bulk-4')).sessionStatus, 'inactive');
+  const described = await api.describe('bulk-4');
+  assert.equal(described.sessionStatus, 'inactive');
+  // A status change (alterMqSession), not FairCom's deleteMqSession, which would disconnect (issue 9).
+  assert.equal(described.connectionStatus, 'connected');
+  assert.equal(clients.get('bulk-4')!.connected, true, 'the client stays connected');
   assertConsoleErrors(page);
 });
 

@@ -25,6 +25,7 @@ import { MqttUserStore } from './store/mqtt-user-store.ts';
 import { SqliteSignInAttemptStore } from './store/sign-in-attempt-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
+import { LabelStore } from './store/label-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
@@ -168,7 +169,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, signInLimiter, log });
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, log });
   } catch (err) {
     store.close();
     throw err;

@@ -9,3 +9,5 @@ export { parseApiKeyBootstrap } from './auth/api-key-bootstrap.ts';
 export type { EmqxClientFilter, EmqxClientRow } from './store/emqx-query.ts';
 export { SignInLimiter, defaultSignInLimits, type LimitPolicy, type SignInLimits, type SignInRealm } from './auth/sign-in-limiter.ts';
 export { clearLockout } from './store/sign-in-attempt-store.ts';
+export { publishAsBroker, type ApiMessage } from './messaging/api-publish.ts';
+export type { EmqxSubscriptionFilter, EmqxSubscriptionRow } from './store/emqx-subscriptions.ts';

@@ -115,8 +115,10 @@ export const exportFormat = z.enum(['csv', 'json']);
  * `POST /bff/sessions/:clientName/messages`: one message published as that session
  * (publishMessagesToMq), e.g. a test message from the session's Messages tab.
  */
-export const publishBody = publishMessageSchema;
-export type PublishBody = z.input<typeof publishBody>;
+export const publishBody = publishMessageSchema.superRefine((m, ctx) => {
+  if (m.topic === undefined) ctx.addIssue({ code: 'custom', path: ['topic'], params: { errorCode: 'missingProperty' }, message: 'is required (a topic name)' });
+});
+export type PublishBody = z.input<typeof publishBody> & { topic: string };
 
 /**
  * `GET /bff/topics/messages?topic=&maxMessages=&binaryFormat=`: the newest messages kept for a topic

@@ -10,6 +10,16 @@ export const utf8String = (min: number, max: number) =>
     if (n < min || n > max) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be ${min} to ${max} bytes of UTF-8, got ${n}` });
   });
 
+/**
+ * A string of at most `max` characters. Not `z.string().max()`: zod 4's length check also runs on
+ * a non-string that has a `length` property and throws on one it cannot compare (an object), which
+ * would turn a refusal into an internal error (found by the hostile-input property tests).
+ */
+export const maxChars = (max: number) =>
+  z.string().superRefine((s, ctx) => {
+    if (s.length > max) ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be at most ${max} characters` });
+  });
+
 /** A JSON value whose serialised form is at most `max` bytes. */
 export const jsonValue = (max: number) =>
   z.json().superRefine((v, ctx) => {
@@ -19,6 +29,16 @@ export const jsonValue = (max: number) =>
 
 /** Seeds: "clientName" string 0 to 65,550 bytes. */
 export const clientNameSchema = utf8String(0, 65550);
+
+/** An enum of words matched in any letter case, answered in the spelling listed. */
+export const caseInsensitiveEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.string().transform((s, ctx): T[number] => {
+    const lower = s.toLowerCase();
+    const hit = values.find((v) => v.toLowerCase() === lower);
+    if (hit !== undefined) return hit;
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')} (any letter case)` });
+    return z.NEVER;
+  });
 
 /** MQTT's 32-bit intervals; the seeds use 4294967296 to mean "never". */
 export const NEVER_EXPIRES = 4294967296;
@@ -86,3 +106,20 @@ export function exclusive(ctx: z.RefinementCtx, value: Record<string, unknown>, 
   if (value[a] !== undefined && value[b] !== undefined)
     ctx.addIssue({ code: 'custom', path: [b], params: { errorCode: 'mutuallyExclusive' }, message: `"${a}" and "${b}" are mutually exclusive: give only one` });
 }
+
+/**
+ * ISO 8601 date or date-time in a request. Without a zone it is UTC (FairCom writes its times
+ * zoneless, e.g. "2024-07-11T21:18:01.000"); a date alone is its midnight, UTC. Responses always
+ * write UTC with "Z".
+ */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+export function parseIsoTimestamp(s: string): number {
+  if (!ISO_8601.test(s)) return NaN;
+  const t = s.replace(' ', 'T');
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
+  return Date.parse(zoned ? t : `${t}Z`);
+}
+export const isoTimestampSchema = maxChars(64).superRefine((s, ctx) => {
+  if (Number.isNaN(parseIsoTimestamp(s)))
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
+});

@@ -23,3 +23,4 @@ export * from './emqx.ts';
 export * from './actions/messages.ts';
 export * from './roles.ts';
 export * from './actions/accounts.ts';
+export * from './emqx-messages.ts';

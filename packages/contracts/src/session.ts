@@ -45,7 +45,23 @@ export interface SubscribedTopic {
   noLocal?: boolean;
   retainAsPublished?: boolean;
   retainHandling?: number;
+  /** FairCom's names of the subscription's options (subscribeToMq). */
+  receiveMyMessages?: boolean;
+  receiveRetainedMessages?: 'onSubscription' | 'onNewSubscription' | 'never';
+  subscriptionIdentifier?: number;
+  includeExpiredMessages?: boolean;
+  userProperties?: KeyValue[];
+  /** mqdash: when the subscription was made (ISO 8601, UTC), when known. */
+  subscribedDateTime?: string;
+  /**
+   * FairCom: the topics published under this filter since it was subscribed, as far as the topic
+   * history tracks them (its topics; TOPIC_HISTORY_MAX_TOPICS), at most MAX_SUBSCRIBED_TOPIC_TOPICS.
+   */
+  topics?: Array<{ topic: string }>;
 }
+
+/** Most `topics` one subscribedTopics item of describeMqSessions lists. */
+export const MAX_SUBSCRIBED_TOPIC_TOPICS = 100;
 
 export interface DefaultResponseOptions {
   binaryFormat: string;

@@ -105,3 +105,90 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
   }
   return false;
 }
+
+/** A property of a request that its schema does not know, anywhere in the request. */
+export interface StrayProperty {
+  /** Dotted path, e.g. `params.subscriptionActions[0].qoss`. */
+  path: string;
+  /** A known property spelt the same but for letter case: ignoring the stray one would change the request. */
+  knownAs?: string;
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+  catchall?: z.ZodType;
+}
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object, array or union under a schema's wrappers (optional, default, pipe, …), or null. */
+function structureOf(schema: z.ZodType): Def | null {
+  let s = schema;
+  for (let i = 0; i < 32; i++) {
+    const d = defOf(s);
+    if (d.type === 'object' || d.type === 'array' || d.type === 'union') return d;
+    if (d.type === 'pipe' && d.in) s = d.in;
+    else if (d.innerType && ['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional'].includes(d.type)) s = d.innerType;
+    else return null;
+  }
+  return null;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Most stray properties reported for one request; the rest are not listed. */
+const MAX_STRAYS = 100;
+
+/**
+ * Every property of `input`, at any depth (objects, array items, union members), that `schema`
+ * does not know (issue 9: unknown properties inside array items are reported like top-level ones,
+ * never dropped silently). Free-form values (`z.json()`, records, catch-alls) are not searched.
+ */
+export function strayProperties(schema: z.ZodType, input: unknown, path: string, out: StrayProperty[] = [], depth = 0): StrayProperty[] {
+  if (depth > 64 || out.length >= MAX_STRAYS) return out;
+  const d = structureOf(schema);
+  if (!d) return out;
+  if (d.type === 'array') {
+    if (Array.isArray(input) && d.element) input.forEach((v, i) => strayProperties(d.element!, v, `${path}[${i}]`, out, depth + 1));
+    return out;
+  }
+  if (d.type === 'union') {
+    // Each property is checked against the first member that knows it.
+    const members = (d.options ?? []).map(structureOf).filter((m): m is Def => m !== null);
+    const objects = members.filter((m) => m.type === 'object');
+    if (isPlainObject(input) && objects.length) {
+      const shapes = objects.map((m) => m.shape ?? {});
+      visitObject(input, (k) => shapes.find((sh) => k in sh)?.[k], Object.assign({}, ...shapes.map(Object.keys).flat().map((k) => ({ [k]: true }))), objects.some((o) => o.catchall), path, out, depth);
+    } else if (Array.isArray(input)) {
+      const list = members.find((m) => m.type === 'array');
+      if (list?.element) input.forEach((v, i) => strayProperties(list.element!, v, `${path}[${i}]`, out, depth + 1));
+    }
+    return out;
+  }
+  if (isPlainObject(input)) {
+    const shape = d.shape ?? {};
+    visitObject(input, (k) => shape[k], shape, d.catchall !== undefined, path, out, depth);
+  }
+  return out;
+}
+
+function visitObject(
+  input: Record<string, unknown>, schemaOf: (key: string) => z.ZodType | undefined, known: Record<string, unknown>,
+  open: boolean, path: string, out: StrayProperty[], depth: number,
+): void {
+  const knownKeys = Object.keys(known);
+  for (const key of Object.keys(input)) {
+    const where = path ? `${path}.${key}` : key;
+    const sub = Object.hasOwn(known, key) ? schemaOf(key) : undefined;
+    if (sub) strayProperties(sub, input[key], where, out, depth + 1);
+    else if (!open && out.length < MAX_STRAYS) {
+      const lower = key.toLowerCase();
+      const knownAs = knownKeys.find((k) => k.toLowerCase() === lower);
+      out.push({ path: where, ...(knownAs ? { knownAs } : {}) });
+    }
+  }
+}

@@ -120,7 +120,7 @@ describe('POST /api', () => {
         assert.equal(typeof res.body.errorMessage, 'string');
         assert.ok(res.body.errorMessage.length > 0);
         assert.equal(res.body.errorData?.property, property);
-        assert.equal(res.body.result, undefined);
+        assert.deepEqual(res.body.result, {}, 'FairCom answers result {} on errors (issue 9)');
       }
       const d = await request(app).post('/api').send({ action: 'describeMqSessions', params: { clientNames: ['dock-3/forklift-12'] }, authToken: token });
       assert.equal(d.body.result.data[0].receiveMaximum, 65535, 'the refused alter changed nothing');

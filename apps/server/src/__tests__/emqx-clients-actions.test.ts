@@ -77,7 +77,10 @@ describe('EMQX client actions', () => {
     const client = await t.connect(id);
     await t.post(`/clients/${id}/subscribe`, { topic: 'own/echo', qos: 2, nl: 1, rap: 1, rh: 1 }).expect(200);
     const sub = (await stored(id))[0]!;
-    assert.deepEqual(sub, { topicFilter: 'own/echo', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 1 });
+    const { topicFilter, qos, noLocal, retainAsPublished, retainHandling, receiveMyMessages, receiveRetainedMessages } = sub as Record<string, unknown>;
+    assert.deepEqual({ topicFilter, qos, noLocal, retainAsPublished, retainHandling }, { topicFilter: 'own/echo', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 1 });
+    // The same options under FairCom's names (describeMqSessions, issue 9).
+    assert.deepEqual({ receiveMyMessages, receiveRetainedMessages }, { receiveMyMessages: false, receiveRetainedMessages: 'onNewSubscription' });
     // No Local: its own message is not sent back to it.
     const echo = nextMessage(client, 'own/echo', 300);
     await client.publishAsync('own/echo', 'me', { qos: 1 });

@@ -71,6 +71,9 @@ const emqxRoutes: Route[] = [
   { method: 'POST', path: '/clients/:clientid/subscribe/bulk', url: `/api/v5/clients/${none}/subscribe/bulk`, role: 'operator', body: [{ topic: 'a', qos: 0 }] },
   { method: 'POST', path: '/clients/:clientid/unsubscribe', url: `/api/v5/clients/${none}/unsubscribe`, role: 'operator', body: { topic: 'a' } },
   { method: 'POST', path: '/clients/:clientid/unsubscribe/bulk', url: `/api/v5/clients/${none}/unsubscribe/bulk`, role: 'operator', body: [{ topic: 'a' }] },
+  { method: 'POST', path: '/publish', url: '/api/v5/publish', role: 'operator', body: { topic: 'roles/x', payload: 'p' } },
+  { method: 'POST', path: '/publish/bulk', url: '/api/v5/publish/bulk', role: 'operator', body: [{ topic: 'roles/x', payload: 'p' }] },
+  { method: 'GET', path: '/subscriptions', url: '/api/v5/subscriptions', role: 'viewer' },
 ];
 
 describe('roles on every route', () => {

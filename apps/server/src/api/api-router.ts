@@ -14,7 +14,7 @@ export function apiRouter(broker: Broker, maxBodyBytes: number): express.Router 
     '/',
     ...jsonBody({ limit: maxBodyBytes, strict: false, anyContentType: true }),
     async (req: Request, res: Response) => {
-      const response = await broker.actions.run(req.body, { source: 'api', remoteAddress: req.ip });
+      const response = await broker.actions.run(req.body, { source: 'api', remoteAddress: req.ip, remotePort: req.socket.remotePort });
       // Issue 12: a throttled sign-in is 429 with Retry-After, which clients and proxies understand;
       // the body is the usual envelope (errorCode tooManyAttempts).
       if (response.errorCode === ErrorCode.tooManyAttempts) {

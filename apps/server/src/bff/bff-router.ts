@@ -58,7 +58,8 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   });
 
   router.get('/labels', async (req, res) => {
-    res.json(await act(deps, req, 'listLabels', {}));
+    // The dashboard shows every label with its colour (metadata.color) and description.
+    res.json(await act(deps, req, 'listLabels', { includeDescription: true, includeMetadata: true }));
   });
 
   router.get('/audit', async (req, res) => {

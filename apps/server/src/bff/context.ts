@@ -56,7 +56,7 @@ export async function act<R = any>(deps: BffDeps, req: Request, action: string, 
     { source: 'bff', remoteAddress: req.ip },
   );
   if (r.errorCode !== 0) throw fromEnvelope(r);
-  if (onWarnings && r.debugInfo?.warnings?.length) onWarnings(r.debugInfo.warnings);
+  if (onWarnings && r.debugInfo?.warnings?.length) onWarnings(r.debugInfo.warnings.map((w) => w.message));
   return r.result as R;
 }
 

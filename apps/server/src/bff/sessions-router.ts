@@ -119,7 +119,11 @@ export function sessionsRouter(deps: BffDeps): express.Router {
   return router;
 }
 
-/** One session of a bulk action; Ban also disconnects, since alterMqSession itself never does (DESIGN §3). */
+/**
+ * One session of a bulk action; Ban also disconnects, since alterMqSession itself never does
+ * (DESIGN §3). Mark inactive is a status change (alterMqSession), never a disconnect: FairCom's
+ * deleteMqSession without permanentlyDeleteSession would also disconnect a connected client.
+ */
 async function bulkOne(deps: BffDeps, req: Request, action: BulkAction, clientName: string): Promise<void> {
   const alter = (sessionStatus: string) => act(deps, req, 'alterMqSession', { clientName, sessionStatus });
   switch (action) {
@@ -130,7 +134,7 @@ async function bulkOne(deps: BffDeps, req: Request, action: BulkAction, clientNa
       await alter('banned');
       await act(deps, req, 'disconnectMqSession', { clientName });
       break;
-    case 'markInactive': await act(deps, req, 'deleteMqSession', { clientName, permanentlyDeleteSession: false }); break;
+    case 'markInactive': await alter('inactive'); break;
     case 'kick': await act(deps, req, 'deleteMqSession', { clientName, permanentlyDeleteSession: true }); break;
   }
 }

@@ -7,6 +7,8 @@ import { requireApiKey } from './api-key-auth.ts';
 import { emqxRouteRoles } from './route-roles.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
+import { publishRouter } from './publish-router.ts';
+import { subscriptionsRouter } from './subscriptions-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
 export interface EmqxRouterOptions {
@@ -35,6 +37,8 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   // Any content type is read as JSON: EMQX tooling does not always send one.
   router.use(jsonBody({ limit: o.maxBodyBytes, strict: false, anyContentType: true }));
   router.use('/clients', clientsRouter(broker, node));
+  router.use('/publish', publishRouter(broker));
+  router.use('/subscriptions', subscriptionsRouter(broker, node));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
   return router;

@@ -12,4 +12,7 @@ export const emqxRouteRoles: RouteRoles = [
   ['POST', '/clients/:clientid/subscribe/bulk', 'operator'],
   ['POST', '/clients/:clientid/unsubscribe', 'operator'],
   ['POST', '/clients/:clientid/unsubscribe/bulk', 'operator'],
+  ['POST', '/publish', 'operator'],
+  ['POST', '/publish/bulk', 'operator'],
+  ['GET', '/subscriptions', 'viewer'],
 ];

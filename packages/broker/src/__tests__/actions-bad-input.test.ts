@@ -42,7 +42,7 @@ describe('bad input is refused with a precise error and changes nothing', () => 
     const r = await t.raw(isObject ? { authToken: t.token, ...request } : request);
     assert.equal(r.errorCode, errorCode, `expected ${errorCode}, got ${JSON.stringify(r).slice(0, 400)}`);
     assert.ok(knownCodes.has(r.errorCode), `${r.errorCode} is in the error table`);
-    assert.equal(r.result, undefined, 'a refused action has no result');
+    assert.deepEqual(r.result, {}, 'a refused action answers result {} (issue 9: FairCom always sends result)');
     assert.equal(typeof r.errorMessage, 'string');
     assert.ok(r.errorMessage.length > 0, 'errorMessage says what was wrong');
     if (property !== null) {
@@ -91,7 +91,11 @@ describe('bad input is refused with a precise error and changes nothing', () => 
       await refused(act('listMqSessions', 'partialClientName=a'), 14002, 'params');
       const r = await refused(act('listMqSessions', {}, { debug: 'verbose', requestId: 'r-debug' }), 14003, 'debug');
       assert.equal(r.requestId, 'r-debug', 'requestId is echoed even when another envelope property is wrong');
-      await refused(act('listMqSessions', {}, { requestId: { id: 1 } }), 14002, 'requestId');
+      // Issue 9: any JSON value is a requestId (FairCom echoes it); only its size is limited.
+      const echoed = await t.raw({ ...act('listMqSessions', {}, { requestId: { id: 1, tags: ['a'] } }), authToken: t.token });
+      assert.equal(echoed.errorCode, 0, echoed.errorMessage);
+      assert.deepEqual(echoed.requestId, { id: 1, tags: ['a'] });
+      await refused(act('listMqSessions', {}, { requestId: 'r'.repeat(1025) }), 14003, 'requestId');
       await refused(act('listMqSessions', {}, { authToken: 12345 }), 14002, 'authToken');
     });
 
@@ -197,7 +201,7 @@ describe('bad input is refused with a precise error and changes nothing', () => 
       const r = await t.run('describeMqSessions', { clientNames: [ROBOT, 'no-such-robot'] });
       assert.equal(r.errorCode, 0, r.errorMessage);
       assert.deepEqual(r.result.data.map((d: { clientName: string }) => d.clientName), [ROBOT]);
-      assert.ok(r.debugInfo?.warnings?.some((w) => w.includes('no-such-robot')), JSON.stringify(r.debugInfo));
+      assert.ok(r.debugInfo?.warnings?.some((w) => w.message.includes('no-such-robot')), JSON.stringify(r.debugInfo));
     });
   });
 
@@ -334,8 +338,8 @@ describe('bad input is refused with a precise error and changes nothing', () => 
       assert.equal(extra.errorCode, 0, extra.errorMessage);
       assert.deepEqual(extra.result, plain.result);
       const warnings = extra.debugInfo?.warnings ?? [];
-      assert.ok(warnings.some((w) => w.includes('params.colour')), JSON.stringify(warnings));
-      assert.ok(warnings.some((w) => w.includes('params.sortBy')), JSON.stringify(warnings));
+      assert.ok(warnings.some((w) => w.message.includes('params.colour')), JSON.stringify(warnings));
+      assert.ok(warnings.some((w) => w.message.includes('params.sortBy')), JSON.stringify(warnings));
       assert.equal(plain.debugInfo, undefined);
     });
 
@@ -343,8 +347,8 @@ describe('bad input is refused with a precise error and changes nothing', () => 
       const before = await t.describe(ROBOT);
       const r = await t.run('alterMqSession', { clientName: ROBOT, keepAliveSeconds: 45, shoeSize: 42, labelId: 3 });
       assert.equal(r.errorCode, 0, r.errorMessage);
-      assert.ok(r.debugInfo?.warnings?.some((w) => w.includes('params.shoeSize')));
-      assert.ok(r.debugInfo?.warnings?.some((w) => w.includes('params.labelId')), 'alterMqSession takes label, not labelId');
+      assert.ok(r.debugInfo?.warnings?.some((w) => w.message.includes('params.shoeSize')));
+      assert.ok(r.debugInfo?.warnings?.some((w) => w.message.includes('params.labelId')), 'alterMqSession takes label, not labelId');
       const after = await t.describe(ROBOT);
       assert.equal(after.keepAliveSeconds, 45);
       assert.ok(!('shoeSize' in after));
@@ -356,7 +360,7 @@ describe('bad input is refused with a precise error and changes nothing', () => 
       const r = await t.run('pingSession', {}, { cleanSession: false, database: 'faircom' });
       assert.equal(r.errorCode, 0, r.errorMessage);
       const warnings = r.debugInfo?.warnings ?? [];
-      assert.ok(warnings.some((w) => w.includes('cleanSession')) && warnings.some((w) => w.includes('database')), JSON.stringify(warnings));
+      assert.ok(warnings.some((w) => w.message.includes('cleanSession')) && warnings.some((w) => w.message.includes('database')), JSON.stringify(warnings));
     });
   });
 });

@@ -123,12 +123,16 @@ describe('seed request examples answer errorCode 0 with the seeds\' response sha
       assert.equal(bye.errorCode, 0, bye.errorMessage);
       assert.equal(bye.authToken, undefined, 'an ended authToken is not handed back');
 
-      for (const action of ['pingSession', 'listMqSessions', 'deleteSession']) {
+      for (const action of ['pingSession', 'listMqSessions']) {
         const r = await t.raw({ action, params: {}, authToken: token });
         assert.equal(r.errorCode, 12031, `${action} with an ended authToken`);
         assert.equal(r.errorData?.property, 'authToken');
         assert.match(r.errorMessage, /authToken/);
       }
+      // Issue 9 (FairCom's deleteSession page): ending an ended token succeeds, with a 12031 warning.
+      const again = await t.raw({ action: 'deleteSession', params: {}, authToken: token });
+      assert.equal(again.errorCode, 0, again.errorMessage);
+      assert.equal(again.debugInfo?.warnings?.[0]?.code, 12031);
       const gone = await t.run('describeMqSessions', { clientNames: ['ends-with-login'] });
       assert.equal(gone.errorCode, 14006, 'the temporary MQ API session ended with its creator\'s authToken');
       // The other login is untouched.
@@ -397,7 +401,7 @@ describe('seed request examples answer errorCode 0 with the seeds\' response sha
       assert.ok(Array.isArray(deferred), 'debugInfo says which properties wait for the next connection');
       for (const k of ['keepAliveSeconds', 'sessionExpiryInterval', 'receiveMaximum', 'maximumPacketSize'])
         assert.ok(deferred.includes(k), `${k} is fixed at CONNECT`);
-      assert.ok(r.debugInfo!.warnings!.some((w) => /cleanSession/.test(w)), 'the seed\'s stray top-level cleanSession is ignored with a warning');
+      assert.ok(r.debugInfo!.warnings!.some((w) => /cleanSession/.test(w.message)), 'the seed\'s stray top-level cleanSession is ignored with a warning');
 
       await new Promise((res) => setTimeout(res, 100));
       assert.equal(press.connected, true, 'the client is still connected');

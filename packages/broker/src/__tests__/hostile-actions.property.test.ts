@@ -104,6 +104,8 @@ const seeds: Record<string, Record<string, unknown>> = {
   createLabel: { group: 'g', name: 'hostile-label', description: 'd', metadata: { a: 1 } },
   listLabels: { groupFilter: ['g'], skipRecords: 0, maxRecords: 10 },
   listLabelGroups: {},
+  alterLabel: { group: 'g', name: 'existing', newName: 'renamed', value: 7, enum: 1, sequence: 2.5, deprecated: true, description: 'd', metadata: { color: '#3b82f6' } },
+  deleteLabel: { group: 'g', name: 'existing' },
   createFeedToken: {},
   getOverview: { historyMinutes: 60 },
   getSessionHistory: { clientName: ROBOT },
@@ -213,7 +215,7 @@ describe('every JSON action survives hostile params and changes nothing when it 
     assert.equal(typeof r.errorMessage, 'string', `errorMessage is a string for ${short(request)}`);
     if (r.errorCode !== 0) {
       assert.ok(r.errorMessage.length > 0, `empty errorMessage for ${short(request)}: ${short(r)}`);
-      assert.equal(r.result, undefined, `a refusal has no result: ${short(r)}`);
+      assert.deepEqual(r.result, {}, `a refusal answers result {}: ${short(r)}`);
       assert.deepEqual(await snapshot(), before, `refused with ${r.errorCode} (${r.errorMessage.slice(0, 200)}) but something changed, for ${short(request)}`);
     } else {
       await ensureFixtures();

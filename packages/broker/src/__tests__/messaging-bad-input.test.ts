@@ -64,7 +64,7 @@ async function refused(action: string, params: unknown, errorCode: number, prope
   const r = await tb.broker.actions.run({ action, params, authToken: tb.token });
   assert.equal(r.errorCode, errorCode, `expected ${errorCode}, got ${JSON.stringify(r).slice(0, 400)}`);
   assert.ok(knownCodes.has(r.errorCode), `${r.errorCode} is in the error table`);
-  assert.equal(r.result, undefined);
+  assert.deepEqual(r.result, {});
   assert.equal(r.errorData?.property, property, `errorData.property of: ${r.errorMessage}`);
   assert.ok(r.errorMessage.includes(property), `errorMessage names ${property}: ${r.errorMessage.slice(0, 300)}`);
   // A round trip proves any message the bad request had published would have arrived by now.
@@ -123,7 +123,8 @@ describe('publishMessagesToMq', () => {
     await refused('publishMessagesToMq', one({ retain: 'yes' }), ErrorCode.wrongType, 'params.messages[0].retain');
     await refused('publishMessagesToMq', one({ expirySeconds: -1 }), ErrorCode.outOfLimits, 'params.messages[0].expirySeconds');
     await refused('publishMessagesToMq', one({ responseTopic: 'bad/#' }), ErrorCode.outOfLimits, 'params.messages[0].responseTopic');
-    await refused('publishMessagesToMq', one({ correlationData: 5 }), ErrorCode.wrongType, 'params.messages[0].correlationData');
+    // Issue 9: correlationData is any JSON value (FairCom), limited to 65,500 bytes.
+    await refused('publishMessagesToMq', one({ correlationData: { big: 'x'.repeat(65500) } }), ErrorCode.outOfLimits, 'params.messages[0].correlationData');
     await refused('publishMessagesToMq', one({ contentType: ['a'] }), ErrorCode.wrongType, 'params.messages[0].contentType');
     await refused('publishMessagesToMq', one({ userProperties: [{ key: '', value: 'v' }] }), ErrorCode.outOfLimits, 'params.messages[0].userProperties[0].key');
     await refused('publishMessagesToMq', one({ userProperties: { key: 'k', value: 'v' } }), ErrorCode.wrongType, 'params.messages[0].userProperties');
@@ -146,7 +147,7 @@ describe('getMessagesFromMqApiSession', () => {
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 10001 }, ErrorCode.outOfLimits, 'params.maxMessages');
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 'ten' }, ErrorCode.wrongType, 'params.maxMessages');
     await refused('getMessagesFromMqApiSession', { clientName: READER, maxMessages: 2.5 }, ErrorCode.wrongType, 'params.maxMessages');
-    await refused('getMessagesFromMqApiSession', { clientName: READER, binaryFormat: 'byteArray' }, ErrorCode.outOfLimits, 'params.binaryFormat');
+    await refused('getMessagesFromMqApiSession', { clientName: READER, binaryFormat: 'png' }, ErrorCode.outOfLimits, 'params.binaryFormat');
   });
 
   test('after the refusals the queued message is still there', async () => {

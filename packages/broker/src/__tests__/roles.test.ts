@@ -22,7 +22,7 @@ const expected: Record<string, Role> = {
   listAuditLog: 'viewer', createFeedToken: 'viewer', getOverview: 'viewer', getSessionHistory: 'viewer',
   listApiKeys: 'viewer', listMqttUsers: 'viewer', describeMqttAuthSettings: 'viewer', listAccounts: 'viewer',
   createMqApiSession: 'operator', alterMqSession: 'operator', deleteMqSession: 'operator', disconnectMqSession: 'operator',
-  subscribeToMq: 'operator', publishMessagesToMq: 'operator', getMessagesFromMqApiSession: 'operator', createLabel: 'operator',
+  subscribeToMq: 'operator', publishMessagesToMq: 'operator', getMessagesFromMqApiSession: 'operator', createLabel: 'operator', alterLabel: 'operator', deleteLabel: 'operator',
   createAccount: 'administrator', alterAccount: 'administrator', dropAccount: 'administrator',
   createApiKey: 'administrator', alterApiKey: 'administrator', deleteApiKey: 'administrator',
   createMqttUser: 'administrator', alterMqttUser: 'administrator', deleteMqttUser: 'administrator', alterMqttAuthSettings: 'administrator',

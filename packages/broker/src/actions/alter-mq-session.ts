@@ -1,7 +1,7 @@
 import { alterMqSessionKeepsNull, alterMqSessionParams, type AlterMqSessionResult } from '@mqdash/contracts';
 import { toDetail } from '../registry/format.ts';
 import { resolveLabel, settingsPatch, willKeys } from './session-patch.ts';
-import { ActionError, defineAction } from './types.ts';
+import { ActionError, defineAction, warn } from './types.ts';
 import type { WillSettings } from '../engine/will.ts';
 
 /**
@@ -36,7 +36,7 @@ export const alterMqSession = defineAction({
     if (connected && later.length) {
       const note = `${later.join(', ')} take effect at the client's next connection`;
       ctx.debugInfo.deferred = later;
-      ctx.warnings.push(note);
+      warn(ctx, 'notice', note);
     }
     registry.emit('change', row.clientName);
     return toDetail(updated, registry.live.get(row.clientName), store, { includeStats: false, includePublishedTopics: false, includeSubscribedTopics: false }, now);

@@ -1,4 +1,4 @@
-import { createApiKeyParams, type CreateApiKeyResult } from '@mqdash/contracts';
+import { createApiKeyParams, parseIsoTimestamp, type CreateApiKeyResult } from '@mqdash/contracts';
 import { accountOnly, apiKeyTarget } from './api-key-guard.ts';
 import { ActionError, defineAction } from './types.ts';
 
@@ -13,7 +13,7 @@ export const createApiKey = defineAction({
   async run(p, ctx): Promise<CreateApiKeyResult> {
     accountOnly(ctx);
     const { apiKeys } = ctx.core;
-    const expiresAt = p.expiresAt === undefined ? null : Date.parse(p.expiresAt);
+    const expiresAt = p.expiresAt === undefined ? null : parseIsoTimestamp(p.expiresAt);
     if (expiresAt !== null && expiresAt <= Date.now())
       throw new ActionError('outOfLimits', 'params.expiresAt: must be in the future', { property: 'params.expiresAt', value: p.expiresAt });
     const inUse = () => new ActionError('nameInUse', `params.name: an API key named ${JSON.stringify(p.name)} already exists`, { property: 'params.name', value: p.name });

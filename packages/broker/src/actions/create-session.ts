@@ -1,10 +1,12 @@
 import { createSessionParams, type CreateSessionResult } from '@mqdash/contracts';
+import { iso } from '../registry/format.ts';
 import { checkedSignIn, reserveAdminSignIn } from './sign-in-guard.ts';
 import { ActionError, defineAction } from './types.ts';
 
 /**
- * FairCom's createSession: an account logs in and gets an authToken in the envelope. Guarded by
- * the sign-in limiter (issue 12); a failure is audited by it (`signInFailed`), a success here.
+ * FairCom's createSession: an account logs in and gets an authToken, in the envelope and in
+ * `result.authToken`, where every FairCom example reads it (issue 9). Guarded by the sign-in
+ * limiter (issue 12); a failure is audited by it (`signInFailed`), a success here.
  */
 export const createSession = defineAction({
   name: 'createSession',
@@ -21,6 +23,13 @@ export const createSession = defineAction({
     });
     ctx.issuedToken = token;
     const info = auth.verify(token)!;
-    return { username: p.username, expiresInSeconds: Math.floor(info.expiresInMs / 1000) };
+    return {
+      authToken: token,
+      username: p.username,
+      expiresInSeconds: Math.floor(info.expiresInMs / 1000),
+      idleConnectionTimeoutSeconds: Math.floor(auth.opts.idleTimeoutMs / 1000),
+      sessionStartTimestamp: iso(info.createdAt)!,
+      sessionLastAccessedTimestamp: iso(info.lastUsedAt)!,
+    };
   },
 });

@@ -2,8 +2,11 @@ import { deleteMqSessionParams, type DeleteMqSessionResult } from '@mqdash/contr
 import { ActionError, defineAction } from './types.ts';
 
 /**
- * DESIGN §3: by default the session is marked inactive; with permanentlyDeleteSession its client
- * is disconnected (its will discarded, not published) and everything about it removed.
+ * deleteMqSession (FairCom's page; DESIGN §3). `permanentlyDeleteSession` false, null or omitted:
+ * the session is marked inactive and a connected MQTT client is disconnected (MQTT 5: DISCONNECT
+ * 0x98 Administrative action; its will is published, as for any end the client did not ask for);
+ * a client that connects again makes the session normal. true: the client is disconnected (its
+ * will discarded, not published) and everything about the session removed.
  */
 export const deleteMqSession = defineAction({
   name: 'deleteMqSession',
@@ -17,11 +20,14 @@ export const deleteMqSession = defineAction({
       store.updateSession(row.id, { sessionStatus: 'inactive' });
       registry.refreshLive({ ...row, sessionStatus: 'inactive' });
       registry.emit('change', row.clientName);
-      return { clientName: row.clientName, deleted: false, sessionStatus: 'inactive' };
+      const disconnected = row.sessionType === 'mqtt'
+        ? await engine.disconnect(row.clientName, { reason: 'marked inactive by an administrator (deleteMqSession)' })
+        : false;
+      return { clientName: row.clientName, deleted: false, sessionStatus: 'inactive', disconnected };
     }
-    if (row.sessionType === 'mqtt') await engine.disconnect(row.clientName, { dropWill: true });
+    const disconnected = row.sessionType === 'mqtt' ? await engine.disconnect(row.clientName, { dropWill: true }) : false;
     const current = store.getSession(p.clientName);
     if (current) registry.removeSession(current, 'deleted by an administrator');
-    return { clientName: row.clientName, deleted: true };
+    return { clientName: row.clientName, deleted: true, disconnected };
   },
 });

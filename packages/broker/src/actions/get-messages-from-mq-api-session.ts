@@ -1,4 +1,4 @@
-import { getMessagesFromMqApiSessionParams, type GetMessagesFromMqApiSessionResult } from '@mqdash/contracts';
+import { getMessagesFromMqApiSessionParams, sharedSubscriptionParts, type GetMessagesFromMqApiSessionResult } from '@mqdash/contracts';
 import { toReceived } from '../messaging/payload.ts';
 import { sessionForOwnUse, useSession } from '../messaging/session-use.ts';
 import { defineAction } from './types.ts';
@@ -6,8 +6,9 @@ import { defineAction } from './types.ts';
 /**
  * getMessagesFromMqApiSession (seed 003): the messages that matched an MQ API session's
  * subscriptions since the previous call, oldest first, at most maxMessages. Returned messages are
- * consumed, so each call continues where the last ended. Counted as the session's received
- * messages; the rest stays queued (the session's backlog).
+ * consumed, so each call continues where the last ended. `topic` narrows the read to one topic
+ * (FairCom); messages of other topics stay queued. Counted as the session's received messages; the
+ * rest stays queued (the session's backlog).
  */
 export const getMessagesFromMqApiSession = defineAction({
   name: 'getMessagesFromMqApiSession',
@@ -17,7 +18,9 @@ export const getMessagesFromMqApiSession = defineAction({
     const row = sessionForOwnUse(ctx, p.clientName, true);
     const live = useSession(ctx, row);
     const now = Date.now();
-    const r = messaging.queues.fetch(row.id, row.clientName, p.maxMessages, now);
+    // A shared subscription's filter narrows by its own filter: the queued messages carry plain topics.
+    const topic = p.topic === undefined ? undefined : (sharedSubscriptionParts(p.topic)?.filter ?? p.topic);
+    const r = messaging.queues.fetch(row.id, row.clientName, p.maxMessages, now, topic);
     for (let i = 0; i < r.messages.length; i++) registry.onDeliver(live, now);
     engine.counters.out += r.messages.length;
     return {

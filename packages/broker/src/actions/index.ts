@@ -22,7 +22,11 @@ import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
 import { getMessagesFromMqApiSession } from './get-messages-from-mq-api-session.ts';
 import { getMessagesFromMqTopic } from './get-messages-from-mq-topic.ts';
-import { createLabel, listLabelGroups, listLabels } from './labels.ts';
+import { alterLabel } from './alter-label.ts';
+import { createLabel } from './create-label.ts';
+import { deleteLabel } from './delete-label.ts';
+import { listLabelGroups } from './list-label-groups.ts';
+import { listLabels } from './list-labels.ts';
 import { listApiKeys } from './list-api-keys.ts';
 import { listAuditLog } from './list-audit-log.ts';
 import { listMqSessions } from './list-mq-sessions.ts';
@@ -36,7 +40,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
   ([
     createSession, deleteSession, pingSession, changePassword, listAuditLog,
     createMqApiSession, listMqSessions, describeMqSessions, alterMqSession, deleteMqSession, disconnectMqSession,
-    subscribeToMq, publishMessagesToMq, getMessagesFromMqApiSession, getMessagesFromMqTopic, createLabel, listLabels, listLabelGroups,
+    subscribeToMq, publishMessagesToMq, getMessagesFromMqApiSession, getMessagesFromMqTopic, createLabel, listLabels, listLabelGroups, alterLabel, deleteLabel,
     createFeedToken, getOverview, getSessionHistory,
     createApiKey, listApiKeys, alterApiKey, deleteApiKey,
     createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,

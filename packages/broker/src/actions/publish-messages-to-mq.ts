@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { publishMessagesToMqParams, type PublishMessagesToMqResult } from '@mqdash/contracts';
+import { publishMessagesToMqParams, requestPayloadFormat, type PublishMessagesToMqResult } from '@mqdash/contracts';
 import { payloadToBytes, toPacket, type PublishPacket } from '../messaging/payload.ts';
 import { sessionForOwnUse, useSession } from '../messaging/session-use.ts';
 import { ActionError, defineAction } from './types.ts';
@@ -22,15 +22,19 @@ export const publishMessagesToMq = defineAction({
     const maxLevels = aedes.maxTopicLevels ?? 100;
     const packets: PublishPacket[] = p.messages.map((m, i) => {
       const where = `params.messages[${i}]`;
-      const payload = payloadToBytes(m.payload, m.binaryFormat);
+      // params.topic is FairCom's (every message); a message's own topic is mqdash's override.
+      const topic = (m.topic ?? p.topic)!;
+      const topicProperty = m.topic !== undefined ? `${where}.topic` : 'params.topic';
+      const format = requestPayloadFormat(m)!;
+      const payload = payloadToBytes(m.payload, format);
       if (payload.length > maxBytes)
         throw new ActionError('outOfLimits', `${where}.payload: ${payload.length} bytes, more than the broker's maximum packet size of ${maxBytes} bytes`,
           { property: `${where}.payload`, bytes: payload.length });
-      if (m.topic.split('/').length > maxLevels)
-        throw new ActionError('outOfLimits', `${where}.topic: more than ${maxLevels} topic levels`, { property: `${where}.topic`, value: m.topic.slice(0, 200) });
-      if (m.payloadFormatIndicator === 'utf8' && !isUtf8(payload))
+      if (topic.split('/').length > maxLevels)
+        throw new ActionError('outOfLimits', `${topicProperty}: more than ${maxLevels} topic levels`, { property: topicProperty, value: topic.slice(0, 200) });
+      if ((m.payloadFormatIndicator ?? (format === 'utf8' || format === 'json' ? 'utf8' : 'none')) === 'utf8' && !isUtf8(payload))
         throw new ActionError('outOfLimits', `${where}.payload: payloadFormatIndicator is "utf8" but the payload is not UTF-8 [MQTT-3.3.2.3.2]`, { property: `${where}.payload` });
-      return toPacket(m, payload, row.clientName);
+      return toPacket(m, topic, payload, format, row.clientName);
     });
 
     const live = useSession(ctx, row);

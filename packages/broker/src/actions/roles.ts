@@ -33,6 +33,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   publishMessagesToMq: 'operator',
   getMessagesFromMqApiSession: 'operator',
   createLabel: 'operator',
+  alterLabel: 'operator',
+  deleteLabel: 'operator',
 
   // Accounts, API keys, MQTT client accounts and settings.
   createAccount: 'administrator',

@@ -1,20 +1,11 @@
-import { ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, roleAllows, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
-import { z } from 'zod';
+import {
+  ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, requestIdSchema, roleAllows, strayProperties,
+  type ActionWarning, type DebugLevel, type ResponseEnvelope, type StrayProperty,
+} from '@mqdash/contracts';
 import { storageProblem } from '../store/storage-errors.ts';
+import { debugInfoFor, failure, normalizeWarnings } from './response.ts';
 import { requiredRole } from './roles.ts';
-import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
-
-const fail = (e: ActionError, requestId?: string | number): ResponseEnvelope => ({
-  errorCode: e.errorCode as ResponseEnvelope['errorCode'],
-  errorMessage: e.message,
-  ...(e.errorData ? { errorData: e.errorData } : {}),
-  ...(requestId !== undefined ? { requestId } : {}),
-});
-
-const keysOf = (schema: z.ZodType): string[] => {
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
-};
+import { ActionError, warn, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
 
 /**
  * Deepest nesting params may have. zod validates recursively and the error report stringifies the
@@ -31,87 +22,103 @@ export const WARNING_CHARS = 300;
  * A request with 100,000 unknown keys would otherwise get 100,000 warnings back, each quoting a key
  * that may itself be 64 KiB long: the response is kept small whatever the request held.
  */
-export function capWarnings(warnings: readonly string[]): string[] {
-  const out = warnings.slice(0, MAX_WARNINGS).map((w) => (w.length > WARNING_CHARS ? `${w.slice(0, WARNING_CHARS)}…` : w));
-  if (warnings.length > MAX_WARNINGS) out.push(`… and ${warnings.length - MAX_WARNINGS} more warnings`);
+export function capWarnings(warnings: readonly ActionWarning[]): ActionWarning[] {
+  const out = warnings.slice(0, MAX_WARNINGS)
+    .map((w) => (w.message.length > WARNING_CHARS ? { ...w, message: `${w.message.slice(0, WARNING_CHARS)}…` } : w));
+  if (warnings.length > MAX_WARNINGS) out.push({ code: ErrorCode.notice, message: `… and ${warnings.length - MAX_WARNINGS} more warnings` });
   return out;
+}
+
+/**
+ * Issue 9: a property the schema does not know is ignored with a warning, at any depth (array
+ * items included), except one spelt like a known property but for letter case: ignoring it would
+ * silently apply the default instead of what was asked (`subscriptionaction: "remove"`), so it is
+ * refused.
+ */
+function reportStrays(strays: StrayProperty[], ctx: ActionContext, where: string): void {
+  const misspelt = strays.find((s) => s.knownAs);
+  if (misspelt)
+    throw new ActionError('unknownProperty', `${misspelt.path} is not a property of ${where}; property names are case-sensitive: did you mean "${misspelt.knownAs}"? Ignoring it would change the request, so nothing was done`,
+      { property: misspelt.path });
+  for (const s of strays) warn(ctx, 'unknownProperty', `${s.path} is not a property of ${where}; ignored`);
 }
 
 /**
  * Runs one JSON action request (DESIGN §4): envelope → action → authToken → params → handler,
  * stopping at the first error. Never throws: every failure becomes a response with a non-zero
- * errorCode, and a failed action changes nothing.
+ * errorCode and `result: {}`, and a failed action changes nothing.
  */
 export async function runAction(
   actions: ReadonlyMap<string, ActionDef>, core: BrokerCore, request: unknown, caller: CallerContext,
 ): Promise<ResponseEnvelope> {
   const started = performance.now();
   if (request === null || typeof request !== 'object' || Array.isArray(request))
-    return fail(new ActionError('malformedJson', 'the request must be a JSON object'));
+    return failure(new ActionError('malformedJson', 'the request must be a JSON object'));
+  const req = request as Record<string, unknown>;
+  // Echo a usable requestId even when another envelope property is wrong, so the caller can match the answer.
+  const requestId = 'requestId' in req && requestIdSchema.safeParse(req.requestId).success ? req.requestId : undefined;
 
-  const env = requestEnvelopeSchema.safeParse(request);
-  if (!env.success) {
-    const p = describeZodError(env.error, request, '');
-    // Echo a usable requestId even when another envelope property is wrong, so the caller can match the answer.
-    const rid = (request as { requestId?: unknown }).requestId;
-    return fail(new ActionError(p.code, p.message, { property: p.property, value: p.value }), typeof rid === 'string' || typeof rid === 'number' ? rid : undefined);
-  }
-  const { action, requestId, authToken, debug } = env.data;
-  const def = actions.get(action);
-  if (!def) return fail(new ActionError('unknownAction', `action: "${action}" is not an action this server offers`, { property: 'action', value: action }), requestId);
-
-  const ctx: ActionContext = { ...caller, core, authToken, warnings: [], debugInfo: {} };
-  // DESIGN §4: unknown properties are ignored with a warning, beside params too (seed 002's
-  // example puts cleanSession there, where it would otherwise vanish silently).
-  for (const k of unknownKeys(request as Record<string, unknown>, keysOf(requestEnvelopeSchema))) ctx.warnings.push(`${k} is not a property of the request envelope; ignored`);
-  const raw = dropNulls(env.data.params ?? {}, def.keepNulls);
+  const ctx: ActionContext = { ...caller, core, warnings: [], debugInfo: {} };
+  let debug: DebugLevel | undefined;
+  let actionName = '';
+  let def: ActionDef | undefined;
   let params: unknown;
+  let raw: Record<string, unknown> = {};
   let response: ResponseEnvelope;
   try {
+    const env = requestEnvelopeSchema.safeParse(req);
+    if (!env.success) {
+      const p = describeZodError(env.error, req, '');
+      throw new ActionError(p.code, p.message, { property: p.property, value: p.value });
+    }
+    debug = env.data.debug ?? undefined;
+    actionName = env.data.action;
+    ctx.authToken = env.data.authToken ?? undefined;
+    // DESIGN §4: unknown properties are ignored with a warning, beside params too (seed 002's
+    // example puts cleanSession there, where it would otherwise vanish silently).
+    reportStrays(strayProperties(requestEnvelopeSchema, req, ''), ctx, 'the request envelope');
+    def = actions.get(actionName);
+    if (!def) throw new ActionError('unknownAction', `action: "${actionName}" is not an action this server offers`, { property: 'action', value: actionName });
+
     if (def.requiresAuth !== false && caller.principal !== undefined && caller.source === 'emqx') {
       // A trusted in-process caller that checked its own credentials (CallerContext.principal).
       // No authToken ends for it: temporary MQ API sessions it created end at the next restart.
       // Its role comes with it (the API key's); none means nothing is allowed.
-      if (caller.principalRole === undefined) throw new ActionError('notPermitted', `${action}: ${caller.principal} has no role`);
+      if (caller.principalRole === undefined) throw new ActionError('notPermitted', `${actionName}: ${caller.principal} has no role`);
       ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}`, role: caller.principalRole };
     } else if (def.requiresAuth !== false) {
-      const info = core.auth.verify(authToken);
+      const info = core.auth.verify(ctx.authToken);
       // The role is read at every request, so a change applies at once; a deleted account's token is dead.
       const role = info ? core.auth.role(info.username) : undefined;
       if (!info || !role) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
       ctx.user = { username: info.username, tokenHash: info.hash, role };
     }
+    // Before the role check, so a refusal is audited with its target.
+    raw = dropNulls(env.data.params ?? {}, def.keepNulls);
     // Issue 12: the role each action needs (actions/roles.ts), checked before anything is read.
-    if (ctx.user && !roleAllows(ctx.user.role, requiredRole(action)))
-      throw new ActionError('notPermitted', `${action} needs the ${requiredRole(action)} role; ${ctx.user.username} has the ${ctx.user.role} role`, { requiredRole: requiredRole(action), role: ctx.user.role });
+    if (ctx.user && !roleAllows(ctx.user.role, requiredRole(actionName)))
+      throw new ActionError('notPermitted', `${actionName} needs the ${requiredRole(actionName)} role; ${ctx.user.username} has the ${ctx.user.role} role`, { requiredRole: requiredRole(actionName), role: ctx.user.role });
     if (nestsDeeperThan(raw, MAX_PARAMS_DEPTH))
       throw new ActionError('outOfLimits', `params: nested more than ${MAX_PARAMS_DEPTH} levels deep`, { property: 'params' });
+    const strays = strayProperties(def.params, raw, 'params');
+    if (strays.some((s) => s.knownAs)) reportStrays(strays, ctx, actionName);
     const parsed = def.params.safeParse(raw);
     if (!parsed.success) {
       const p = describeZodError(parsed.error, raw);
       throw new ActionError(p.code, p.message, { property: p.property, ...(p.value !== undefined ? { value: p.value } : {}) });
     }
     params = parsed.data;
-    for (const k of unknownKeys(raw, keysOf(def.params))) ctx.warnings.push(`params.${k} is not a property of ${action}; ignored`);
+    reportStrays(strays, ctx, actionName);
     const result = await def.run(params, ctx);
-    response = { result, errorCode: ErrorCode.success, errorMessage: '' };
+    response = { result: result ?? {}, errorCode: ErrorCode.success, errorMessage: '' };
   } catch (err) {
-    const problem = storageProblem(err);
-    if (err instanceof ActionError) response = fail(err);
-    else if (problem) {
-      // A full disk, a read-only or damaged database: SQLite rolled the change back.
-      core.log.error({ err: (err as Error).message, action }, `${action} could not be saved: ${problem}`);
-      response = fail(new ActionError('internal', `${action} could not be saved: ${problem}; nothing was changed`));
-    } else {
-      core.log.error({ err, action }, 'action failed');
-      response = fail(new ActionError('internal', `${action} failed on the server; nothing was changed`));
-    }
+    response = failureOf(err, actionName || 'the request', core);
   }
 
-  if (def.audit && ctx.user) {
+  if (def?.audit && ctx.user) {
     try {
       core.audit.record({
-        actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
+        actor: ctx.user.username, action: actionName, target: def.audit(params as never, raw), errorCode: response.errorCode,
         details: {
           source: caller.source, role: ctx.user.role, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
           ...(response.errorCode ? { errorMessage: response.errorMessage } : {}),
@@ -119,18 +126,29 @@ export async function runAction(
       });
     } catch (err) {
       // The answer stands (the action itself committed or failed on its own); the entry is lost, and said so.
-      core.log.error({ err: (err as Error).message, action }, `the audit log entry of ${action} could not be written${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`);
+      core.log.error({ err: (err as Error).message, action: actionName }, `the audit log entry of ${actionName} could not be written${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`);
     }
   }
 
   if (requestId !== undefined) response.requestId = requestId;
-  const token = ctx.issuedToken ?? (response.errorCode === ErrorCode.invalidAuthToken ? undefined : authToken);
-  if (token && action !== 'deleteSession') response.authToken = token;
-  if (ctx.warnings.length || debug === 'max') {
-    response.debugInfo = {
-      ...(ctx.warnings.length ? { warnings: capWarnings(ctx.warnings) } : {}),
-      ...(debug === 'max' ? { ...ctx.debugInfo, action, elapsedMilliseconds: Math.round((performance.now() - started) * 1000) / 1000 } : {}),
-    };
-  }
+  // FairCom echoes the request's authToken, a bad one aside. deleteSession does not hand back the
+  // token it ended (FairCom's example does; docs/faircom-api.md names the difference).
+  const token = ctx.issuedToken ?? (response.errorCode === ErrorCode.invalidAuthToken ? undefined : ctx.authToken);
+  if (token && actionName !== 'deleteSession') response.authToken = token;
+  const debugInfo = debugInfoFor(debug, capWarnings(normalizeWarnings(ctx.warnings)), ctx.debugInfo, req, performance.now() - started);
+  if (debugInfo) response.debugInfo = debugInfo;
   return response;
+}
+
+/** Any failure as the response: an ActionError as it is; a storage fault or a bug as "nothing was changed". */
+function failureOf(err: unknown, action: string, core: BrokerCore): ResponseEnvelope {
+  if (err instanceof ActionError) return failure(err);
+  const problem = storageProblem(err);
+  if (problem) {
+    // A full disk, a read-only or damaged database: SQLite rolled the change back.
+    core.log.error({ err: (err as Error).message, action }, `${action} could not be saved: ${problem}`);
+    return failure(new ActionError('internal', `${action} could not be saved: ${problem}; nothing was changed`));
+  }
+  core.log.error({ err, action }, 'action failed');
+  return failure(new ActionError('internal', `${action} failed on the server; nothing was changed`));
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ErrorCodeName, Role } from '@mqdash/contracts';
+import type { ActionWarning, ErrorCodeName, Role } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
@@ -13,6 +13,7 @@ import type { FeedTokens } from '../feed/feed-tokens.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
+import type { LabelStore } from '../store/label-store.ts';
 import type { Store } from '../store/types.ts';
 
 /** What every action handler can reach. */
@@ -29,6 +30,8 @@ export interface BrokerCore {
   mqttUsers: MqttUsers;
   /** The indexed queries of the EMQX Clients API (read-only). */
   emqxClients: EmqxClientQueries;
+  /** Labels with FairCom's properties (createLabel, listLabels, alterLabel, deleteLabel). */
+  labels: LabelStore;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
   /** Failed sign-ins at every door that checks a secret (issue 12). */
@@ -40,6 +43,8 @@ export interface BrokerCore {
 export interface CallerContext {
   source: 'api' | 'bff' | 'emqx' | 'internal';
   remoteAddress?: string;
+  /** The caller's TCP port (recorded as an MQ API session's port while its client uses it). */
+  remotePort?: number;
   /**
    * A trusted in-process caller that authenticated its client itself runs the action as this
    * principal, without an authToken: the EMQX router after checking an API key passes
@@ -57,7 +62,11 @@ export interface ActionContext extends CallerContext {
   authToken?: string;
   /** Set for authenticated actions, with the role the action runs under (issue 12). */
   user?: { username: string; tokenHash: string; role: Role };
-  warnings: string[];
+  /**
+   * `debugInfo.warnings`: use `warn()`. A plain string is accepted too and answered with code
+   * 14017 (notice), so older call sites keep working.
+   */
+  warnings: Array<string | ActionWarning>;
   /** Extra facts for `debugInfo` (returned when debug is "max"). */
   debugInfo: Record<string, unknown>;
   /** A new authToken to return in the envelope (createSession). */
@@ -77,6 +86,11 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
 }
 
 export const defineAction = <S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<S, R> => def;
+
+/** Adds a `debugInfo.warnings` entry `{code, message}` (FairCom's shape) with a code from the error table. */
+export function warn(ctx: Pick<ActionContext, 'warnings'>, code: ErrorCodeName, message: string): void {
+  ctx.warnings.push({ code: ErrorCode[code], message });
+}
 
 /** A failure with a code from the error table; the runner turns it into the response. */
 export class ActionError extends Error {

@@ -29,7 +29,7 @@ export class AuthService extends EventEmitter {
   private readonly tokens = new Map<string, TokenInfo>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly store: Store, private readonly opts: AuthOptions, private readonly now: () => number = Date.now) {
+  constructor(private readonly store: Store, readonly opts: AuthOptions, private readonly now: () => number = Date.now) {
     super();
     this.sweeper = setInterval(() => this.sweep(), 10_000);
     this.sweeper.unref();

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { Qlobber } from 'qlobber';
+import { topicMatches } from '@mqdash/contracts';
 import type { SubscriptionRow } from '../store/types.ts';
 import { MAX_RESPONSE_PAYLOAD_BYTES, payloadBytes, serializeProps, type PublishPacket, type StoredMessage } from './payload.ts';
+import { SubscriptionMatcher, type MatchedQueue, type Subscription } from './subscription-matcher.ts';
 
 export interface ApiQueueOptions {
   /** Most messages kept per MQ API session; older ones are dropped and counted. */
@@ -11,30 +12,22 @@ export interface ApiQueueOptions {
   flushMs: number;
 }
 
-/** One subscription of an MQ API session, as the matcher holds it. */
-interface Subscription {
-  queue: SessionQueue;
-  filter: string;
-  /** The filter matched against topics: `$share/<group>/` removed. */
-  matchFilter: string;
-  qos: number;
-  noLocal: boolean;
-  retainAsPublished: boolean;
-  /** Starts with a wildcard, so it must not match topics beginning with `$` [MQTT-4.7.2-1]. */
-  leadingWildcard: boolean;
-}
-
 /** The in-memory side of one MQ API session's queue; the messages themselves are in SQLite. */
-class SessionQueue {
+class SessionQueue implements MatchedQueue {
   /** Messages in SQLite. */
   stored = 0;
+  /** Messages matched and not yet written. */
+  pending = 0;
   /** Dropped since the last fetch (over the limit, or expired). */
   dropped = 0;
   nextSeq = 1;
   reported = -1;
   removed = false;
-  readonly subs = new Map<string, Subscription>();
+  readonly subs = new Map<string, Subscription<SessionQueue>>();
   constructor(readonly sessionId: number, readonly clientName: string) {}
+  load(): number {
+    return this.stored + this.pending;
+  }
 }
 
 interface Pending {
@@ -45,6 +38,8 @@ interface Pending {
   ts: number;
   qos: number;
   retain: boolean;
+  /** includeExpiredMessages: kept past the message's expiry. */
+  keepExpired: boolean;
 }
 
 interface QueueRow {
@@ -59,13 +54,6 @@ interface QueueRow {
   payload: Buffer;
 }
 
-/** `$share/<group>/<filter>` is matched as `<filter>`: an MQ API session is the only member of its group. */
-function matchFilterOf(filter: string): string {
-  if (!filter.startsWith('$share/')) return filter;
-  const slash = filter.indexOf('/', 7);
-  return slash < 0 ? filter : filter.slice(slash + 1);
-}
-
 /**
  * The message queues of MQ API sessions (getMessagesFromMqApiSession). An in-memory topic matcher
  * (qlobber, as aedes uses) holds every MQ API session's subscriptions; a message that matches is
@@ -76,10 +64,7 @@ function matchFilterOf(filter: string): string {
 export class ApiSessionQueues {
   /** Hot-path flag: true while at least one MQ API session has a subscription. */
   active = false;
-  private subscriptionCount = 0;
-  private readonly matcher = new Qlobber<Subscription>({
-    separator: '/', wildcard_one: '+', wildcard_some: '#', match_empty_levels: true,
-  });
+  private readonly matcher = new SubscriptionMatcher<SessionQueue>();
   private readonly queues = new Map<string, SessionQueue>();
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -98,6 +83,7 @@ export class ApiSessionQueues {
         (SELECT seq FROM mq_api_queue WHERE session_id = ? ORDER BY seq LIMIT ?)`),
       page: db.prepare('SELECT * FROM mq_api_queue WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       consume: db.prepare('DELETE FROM mq_api_queue WHERE session_id = ? AND seq <= ?'),
+      consumeOne: db.prepare('DELETE FROM mq_api_queue WHERE session_id = ? AND seq = ?'),
       count: db.prepare('SELECT count(*) AS n, max(seq) AS last FROM mq_api_queue WHERE session_id = ?'),
     };
   }
@@ -121,8 +107,9 @@ export class ApiSessionQueues {
       const q = this.queueFor(r.id, r.name);
       q.stored = r.n;
       q.nextSeq = r.last + 1;
-      this.report(q);
     }
+    // Every MQ API session with a subscription or a queue is reported, so its health is watched from the start (issue 9).
+    for (const q of this.queues.values()) this.report(q);
   }
 
   private queueFor(sessionId: number, clientName: string): SessionQueue {
@@ -144,32 +131,25 @@ export class ApiSessionQueues {
     const q = this.queueFor(sessionId, clientName);
     this.clearSubscriptions(q);
     for (const r of rows) {
-      const o = r.options as { nl?: boolean; rap?: boolean };
-      const sub: Subscription = {
-        queue: q, filter: r.topicFilter, matchFilter: matchFilterOf(r.topicFilter), qos: r.qos, noLocal: o.nl === true,
-        retainAsPublished: o.rap === true, leadingWildcard: false,
+      const o = r.options as { nl?: boolean; rap?: boolean; includeExpiredMessages?: boolean };
+      const sub: Subscription<SessionQueue> = {
+        queue: q, filter: r.topicFilter, qos: r.qos, noLocal: o.nl === true, retainAsPublished: o.rap === true,
+        includeExpired: o.includeExpiredMessages === true,
       };
-      sub.leadingWildcard = sub.matchFilter.startsWith('+') || sub.matchFilter.startsWith('#');
-      try {
-        this.matcher.add(sub.matchFilter, sub);
-      } catch (err) {
-        // qlobber refuses filters deeper than aedes' topic level limit; no topic could match them.
-        this.log.warn({ clientName, topicFilter: r.topicFilter, err: (err as Error).message }, 'MQ API subscription not matchable');
+      // qlobber refuses filters deeper than aedes' topic level limit; no topic could match them.
+      if (!this.matcher.add(sub)) {
+        this.log.warn({ clientName, topicFilter: r.topicFilter }, 'MQ API subscription not matchable');
         continue;
       }
       q.subs.set(r.topicFilter, sub);
-      this.subscriptionCount++;
     }
-    this.active = this.subscriptionCount > 0;
+    this.active = this.matcher.size > 0;
   }
 
   private clearSubscriptions(q: SessionQueue): void {
-    for (const sub of q.subs.values()) {
-      this.matcher.remove(sub.matchFilter, sub);
-      this.subscriptionCount--;
-    }
+    for (const sub of q.subs.values()) this.matcher.remove(sub);
     q.subs.clear();
-    this.active = this.subscriptionCount > 0;
+    this.active = this.matcher.size > 0;
   }
 
   /** The session is gone: its subscriptions leave the matcher; its rows went with the session (CASCADE). */
@@ -183,37 +163,19 @@ export class ApiSessionQueues {
 
   /**
    * Hot path, called only while `active`: queues a published message for every MQ API session
-   * whose subscriptions match it, once per session with the highest QoS granted.
+   * whose subscriptions match it (once per session, at the highest QoS granted) and for one member
+   * of each matching shared group.
    */
   route(topic: string, packet: PublishPacket, publisher: string | null, now: number): void {
-    const matches = this.matcher.match(topic);
-    const n = matches.length;
-    if (n === 0) return;
-    const dollar = topic.charCodeAt(0) === 36;
-    if (n === 1) {
-      const s = matches[0]!;
-      if (this.accepts(s, dollar, publisher)) this.enqueue(s.queue, packet, publisher, now, s.qos, s.retainAsPublished);
-      return;
-    }
-    const best = new Map<SessionQueue, Subscription>();
-    for (const s of matches) {
-      if (!this.accepts(s, dollar, publisher)) continue;
-      const have = best.get(s.queue);
-      if (!have || s.qos > have.qos) best.set(s.queue, s);
-    }
-    for (const [q, s] of best) this.enqueue(q, packet, publisher, now, s.qos, s.retainAsPublished);
+    for (const s of this.matcher.match(topic, publisher)) this.enqueue(s, packet, publisher, now);
   }
 
-  private accepts(s: Subscription, dollarTopic: boolean, publisher: string | null): boolean {
-    if (dollarTopic && s.leadingWildcard) return false;
-    // MQTT 5 No Local: not the session's own messages [MQTT-3.8.3-3].
-    if (s.noLocal && publisher === s.queue.clientName) return false;
-    return true;
-  }
-
-  private enqueue(q: SessionQueue, packet: PublishPacket, publisher: string | null, ts: number, subQos: number, rap: boolean): void {
+  private enqueue(s: Subscription<SessionQueue>, packet: PublishPacket, publisher: string | null, ts: number): void {
+    const q = s.queue;
+    q.pending++;
     this.pending.push({
-      q, seq: q.nextSeq++, packet, publisher, ts, qos: Math.min(packet.qos, subQos), retain: rap && packet.retain,
+      q, seq: q.nextSeq++, packet, publisher, ts, qos: Math.min(packet.qos, s.qos), retain: s.retainAsPublished && packet.retain,
+      keepExpired: s.includeExpired,
     });
     if (this.timer === null) {
       this.timer = setTimeout(() => this.flushSafely(), this.o.flushMs);
@@ -238,6 +200,7 @@ export class ApiSessionQueues {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    for (const m of batch) m.q.pending--;
     const touched = new Set<SessionQueue>();
     const props = new Map<PublishPacket, string | null>();
     const { insert, trim } = this.stmts;
@@ -248,7 +211,7 @@ export class ApiSessionQueues {
           let p = props.get(m.packet);
           if (p === undefined) props.set(m.packet, (p = serializeProps(m.packet.properties)));
           const expiry = m.packet.properties?.messageExpiryInterval;
-          insert.run(m.q.sessionId, m.seq, m.ts, expiry ? m.ts + expiry * 1000 : null, m.qos, m.retain ? 1 : 0, m.packet.topic,
+          insert.run(m.q.sessionId, m.seq, m.ts, expiry && !m.keepExpired ? m.ts + expiry * 1000 : null, m.qos, m.retain ? 1 : 0, m.packet.topic,
             m.publisher, p, payloadBytes(m.packet.payload));
           m.q.stored++;
           touched.add(m.q);
@@ -287,26 +250,35 @@ export class ApiSessionQueues {
 
   /**
    * Takes up to `max` messages of a session, oldest first, and removes them from its queue
-   * (consumed). Expired messages met on the way are dropped and counted.
+   * (consumed). With `topic` (FairCom's getMessagesFromMqApiSession "topic": a topic name, or a
+   * filter) only messages on matching topics are taken; the others stay queued in order. Expired
+   * messages met on the way are dropped and counted.
    */
-  fetch(sessionId: number, clientName: string, max: number, now: number): { messages: StoredMessage[]; remaining: number; dropped: number } {
+  fetch(sessionId: number, clientName: string, max: number, now: number, topic?: string): { messages: StoredMessage[]; remaining: number; dropped: number } {
     this.flush();
     const q = this.queues.get(clientName);
     if (!q || q.sessionId !== sessionId) return { messages: [], remaining: 0, dropped: 0 };
+    const wanted = topic === undefined ? null : /[+#]/.test(topic) ? (t: string) => topicMatches(topic, t) : (t: string) => t === topic;
     const messages: StoredMessage[] = [];
+    const picked: number[] = [];
     let expired = 0;
     let bytes = 0;
     let full = false;
-    const { page, consume } = this.stmts;
+    const { page, consume, consumeOne } = this.stmts;
     this.db.transaction(() => {
-      let after = 0;
+      let cursor = 0;
       for (;;) {
         const want = Math.max(max - messages.length, 256);
-        const rows = page.all(q.sessionId, after, want) as QueueRow[];
+        const rows = page.all(q.sessionId, cursor, want) as QueueRow[];
         for (const r of rows) {
           if (messages.length >= max) break;
+          if (wanted && !wanted(r.topic)) {
+            cursor = r.seq;
+            continue;
+          }
           if (r.expires_at !== null && r.expires_at <= now) {
-            after = r.seq;
+            cursor = r.seq;
+            picked.push(r.seq);
             expired++;
             continue;
           }
@@ -316,7 +288,8 @@ export class ApiSessionQueues {
             break;
           }
           bytes += r.payload.length;
-          after = r.seq;
+          cursor = r.seq;
+          picked.push(r.seq);
           messages.push({
             topic: r.topic, payload: r.payload, qos: r.qos, retain: r.retain === 1, ts: r.ts, publisher: r.publisher,
             props: r.props, expiresAt: r.expires_at,
@@ -324,7 +297,10 @@ export class ApiSessionQueues {
         }
         if (full || messages.length >= max || rows.length < want) break;
       }
-      if (after > 0) q.stored -= consume.run(q.sessionId, after).changes;
+      if (picked.length === 0) return;
+      // Without a topic the picked rows are the head of the queue: one range delete.
+      if (!wanted) q.stored -= consume.run(q.sessionId, picked[picked.length - 1]).changes;
+      else for (const seq of picked) q.stored -= consumeOne.run(q.sessionId, seq).changes;
     })();
     const dropped = q.dropped + expired;
     q.dropped = 0;
@@ -332,13 +308,16 @@ export class ApiSessionQueues {
     return { messages, remaining: q.stored, dropped };
   }
 
+  /** Whether an MQ API session's subscription matches `topic` (EMQX's publish answers 202 when none does). */
+  matches(topic: string): boolean {
+    return this.active && this.matcher.any(topic);
+  }
+
   /** Messages queued for a session (written or not). */
   length(clientName: string): number {
     const q = this.queues.get(clientName);
     if (!q) return 0;
-    let pending = 0;
-    for (const m of this.pending) if (m.q === q) pending++;
-    return q.stored + pending;
+    return q.load();
   }
 
   close(): void {

@@ -46,9 +46,13 @@ export interface StoredMessage {
 export function payloadToBytes(payload: unknown, format: PayloadFormat | undefined): Buffer {
   const f = format ?? (typeof payload === 'string' ? 'utf8' : 'json');
   if (f === 'json') return Buffer.from(JSON.stringify(payload) ?? 'null', 'utf8');
+  if (f === 'byteArray') return Buffer.from(payload as number[]);
   const s = payload as string;
   return Buffer.from(s, f === 'utf8' ? 'utf8' : f);
 }
+
+/** Correlation Data as bytes: a string's UTF-8 bytes, any other JSON value's JSON text (issue 9). */
+export const correlationBytes = (v: unknown): Buffer => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null', 'utf8');
 
 function listToUserProps(list: Array<{ key: string; value: string }>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -65,17 +69,23 @@ function userPropsToList(o: Record<string, unknown>): Array<{ key: string; value
   return out;
 }
 
-/** The PUBLISH for one message of publishMessagesToMq, published as `clientName`. */
-export function toPacket(m: PublishMessage, payload: Buffer, clientName: string): PublishPacket {
+/**
+ * The PUBLISH for one message of publishMessagesToMq, published as `clientName` on `topic`.
+ * A utf8 or json payload carries Payload Format Indicator 1 unless the message says "none"
+ * (FairCom: "binaryFormat" utf8 or JSON sets it to 1) [MQTT-3.3.2.3.2].
+ */
+export function toPacket(m: PublishMessage, topic: string, payload: Buffer, format: PayloadFormat, clientName: string): PublishPacket {
   const props: MqttProps = {};
   if (m.contentType !== undefined) props.contentType = m.contentType;
-  if (m.correlationData !== undefined) props.correlationData = Buffer.from(m.correlationData, 'utf8');
+  if (m.correlationData !== undefined) props.correlationData = correlationBytes(m.correlationData);
   if (m.expirySeconds) props.messageExpiryInterval = m.expirySeconds;
   if (m.responseTopic !== undefined) props.responseTopic = m.responseTopic;
   if (m.userProperties?.length) props.userProperties = listToUserProps(m.userProperties);
+  const text = format === 'utf8' || format === 'json';
   if (m.payloadFormatIndicator !== undefined) props.payloadFormatIndicator = m.payloadFormatIndicator === 'utf8';
+  else if (text) props.payloadFormatIndicator = true;
   return {
-    cmd: 'publish', topic: m.topic, payload, qos: m.qos, retain: m.retain, dup: false, clientId: clientName,
+    cmd: 'publish', topic, payload, qos: m.qos, retain: m.retain, dup: false, clientId: clientName,
     ...(Object.keys(props).length ? { properties: props } : {}),
   };
 }
@@ -98,6 +108,7 @@ export const payloadBytes = (p: Buffer | string): Buffer => (typeof p === 'strin
 /** Bytes written as `format`; falls back (and says so) when the bytes are not text or not JSON. */
 export function formatPayload(buf: Buffer, format: PayloadFormat): { payload: unknown; binaryFormat: PayloadFormat } {
   if (format === 'hex' || format === 'base64') return { payload: buf.toString(format), binaryFormat: format };
+  if (format === 'byteArray') return { payload: [...buf], binaryFormat: format };
   if (!isUtf8(buf)) return { payload: buf.toString('base64'), binaryFormat: 'base64' };
   const text = buf.toString('utf8');
   if (format === 'utf8') return { payload: text, binaryFormat: 'utf8' };

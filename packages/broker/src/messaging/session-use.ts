@@ -20,10 +20,14 @@ export function sessionForOwnUse(ctx: ActionContext, clientName: string, mqApiOn
   return row;
 }
 
+/** `::ffff:127.0.0.1` (an IPv4 client on a dual-stack socket) as `127.0.0.1`, as MQTT sessions record it. */
+const normalizeIp = (ip: string | undefined): string | null => (!ip ? null : ip.startsWith('::ffff:') ? ip.slice(7) : ip);
+
 /**
  * Marks the session used and returns its live side for the stats. An MQ API session becomes
- * connectedTemporarily (seed 002), and an inactive one normal again, as an MQTT session does when
- * its client connects (DESIGN §3). An MQTT session is only counted, never marked connected.
+ * connectedTemporarily (seed 002) with the calling client's address and port (issue 9), and an
+ * inactive one normal again, as an MQTT session does when its client connects (DESIGN §3). An MQTT
+ * session is only counted, never marked connected.
  */
 export function useSession(ctx: ActionContext, row: SessionRow): LiveSession {
   const { registry, store } = ctx.core;
@@ -35,5 +39,5 @@ export function useSession(ctx: ActionContext, row: SessionRow): LiveSession {
     registry.refreshLive(current);
     registry.emit('change', row.clientName);
   }
-  return registry.touchApiSession(current);
+  return registry.touchApiSession(current, { ipAddress: normalizeIp(ctx.remoteAddress), port: ctx.remotePort ?? null });
 }

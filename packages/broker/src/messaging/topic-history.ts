@@ -502,6 +502,11 @@ export class TopicHistory {
     return page;
   }
 
+  /** Each tracked topic and when a message was last published on it (describeMqSessions' subscribedTopics[].topics). */
+  *lastPublished(): IterableIterator<[topic: string, lastAt: number]> {
+    for (const t of this.topics.values()) yield [t.topic, t.lastAt];
+  }
+
   /** Topics tracked and bytes kept (for tests and the bench). */
   stats(): { topics: number; totalBytes: number; untracked: number } {
     return { topics: this.topics.size, totalBytes: this.totalBytes, untracked: this.untracked };

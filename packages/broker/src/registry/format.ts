@@ -4,6 +4,7 @@ import { buildStats, idleRates } from '../stats/session-stats.ts';
 import type { LabelRow, SessionRow, Store } from '../store/types.ts';
 import type { LiveSession } from './live-session.ts';
 import { thresholdsOf } from './live-session.ts';
+import { describeSubscription } from './subscription-options.ts';
 
 export const iso = (ms: number | null | undefined): string | undefined => (ms == null ? undefined : new Date(ms).toISOString());
 
@@ -22,6 +23,8 @@ export interface DetailOptions {
   includeStats: boolean;
   includeSubscribedTopics: boolean;
   includePublishedTopics: boolean;
+  /** The topics published under a filter since a time (FairCom's subscribedTopics[].topics). */
+  topicsUnder?: (filter: string, sinceMs: number) => string[];
 }
 
 /** A session as describeMqSessions returns it (seed 001). */
@@ -75,13 +78,10 @@ export function toDetail(row: SessionRow, live: LiveSession | undefined, store: 
     const health = live ? { health: live.health, reason: live.unhealthyReason } : { health: row.sessionHealth, reason: row.unhealthyReason };
     d.stats = buildStats(t, ratesOf(row, live, nowMs), health as ReturnType<typeof evaluateHealth>);
   }
-  if (o.includeSubscribedTopics)
-    d.subscribedTopics = subs.map((x) => ({
-      topicFilter: x.topicFilter, qos: x.qos,
-      ...(x.options.nl !== undefined ? { noLocal: !!x.options.nl } : {}),
-      ...(x.options.rap !== undefined ? { retainAsPublished: !!x.options.rap } : {}),
-      ...(x.options.rh !== undefined ? { retainHandling: Number(x.options.rh) } : {}),
-    }));
+  if (o.includeSubscribedTopics) {
+    const topicsOf = o.topicsUnder ?? (() => []);
+    d.subscribedTopics = subs.map((x) => describeSubscription(x, topicsOf(x.topicFilter, Number(x.options.subscribedAt ?? 0))));
+  }
   if (o.includePublishedTopics) d.publishedTopics = store.publishedTopics(row.id);
   return d;
 }

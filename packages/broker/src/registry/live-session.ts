@@ -45,6 +45,8 @@ export class LiveSession {
   /** Published + received when the session's row was last announced on the feed for its traffic. */
   announcedTraffic = 0;
   lastActivityAt: number | null;
+  /** Epoch seconds this process began tracking the session (an MQ API session's health clock before its first use). */
+  watchedSince = 0;
 
   constructor(row: SessionRow, readonly traffic: SessionTraffic) {
     this.id = row.id;

@@ -81,6 +81,7 @@ export class SessionRegistry extends EventEmitter {
     let live = this.live.get(row.clientName);
     if (!live) {
       live = new LiveSession(row, new SessionTraffic(Math.floor(this.now() / 1000), row.totalPublished, row.totalReceived));
+      live.watchedSince = Math.floor(this.now() / 1000);
       this.live.set(row.clientName, live);
     }
     return live;
@@ -182,16 +183,19 @@ export class SessionRegistry extends EventEmitter {
     }
   }
 
-  onSubscribe(client: EngineClient, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }>): void {
+  onSubscribe(client: EngineClient, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number; subscriptionIdentifier?: number }>): void {
     const live = this.live.get(client.id);
     if (!live) return;
+    const now = this.now();
     this.store.transaction(() => {
       for (const s of subs) {
         if (s.qos >= 128) continue;
-        const options: Record<string, unknown> = {};
+        // subscribedAt: describeMqSessions lists the topics published under the filter since (issue 9).
+        const options: Record<string, unknown> = { subscribedAt: now };
         if (s.nl !== undefined) options.nl = s.nl;
         if (s.rap !== undefined) options.rap = s.rap;
         if (s.rh !== undefined) options.rh = s.rh;
+        if (s.subscriptionIdentifier !== undefined) options.subscriptionIdentifier = s.subscriptionIdentifier;
         this.store.putSubscription(live.id, { topicFilter: s.topic, qos: s.qos, options });
       }
     });
@@ -215,7 +219,8 @@ export class SessionRegistry extends EventEmitter {
     });
     const count = this.store.subscriptions(row.id).length;
     this.store.updateSession(row.id, { subCount: count });
-    const live = this.live.get(row.clientName);
+    // An MQ API session fed by a subscription is watched for health from now (issue 9).
+    const live = row.sessionType === 'mqApi' ? this.liveOf({ ...row, subCount: count }) : this.live.get(row.clientName);
     if (live) {
       live.subCount = count;
       this.evaluate(live, true);
@@ -269,10 +274,14 @@ export class SessionRegistry extends EventEmitter {
   /** Re-evaluates health; writes it when it changed (so healthFilter stays an indexed query). */
   evaluate(live: LiveSession, force = false): void {
     const nowSec = Math.floor(this.now() / 1000);
-    const connected = live.sessionType === 'mqtt' ? live.connected : this.apiSessionConnected(live, this.now());
+    const mqtt = live.sessionType === 'mqtt';
+    // Issue 9: an MQ API session's thresholds are evaluated whenever it is in use (used, or fed by a
+    // subscription), not only within its keep-alive window: a backlog nobody fetches is what they catch.
+    const connected = mqtt ? live.connected : apiSessionWatched(live);
+    const since = live.traffic.connectedSince ?? (mqtt ? null : live.watchedSince);
     const h = evaluateHealth(live.thresholds, {
       connected,
-      connectedSeconds: live.traffic.connectedSince === null ? 0 : nowSec - live.traffic.connectedSince,
+      connectedSeconds: since === null ? 0 : nowSec - since,
       publishRatePerMinute: live.traffic.publishRatePerMinute(nowSec),
       backlogRatePerMinute: live.traffic.backlog.perMinute(nowSec),
       subscribedTopicFilters: live.subCount,
@@ -305,7 +314,7 @@ export class SessionRegistry extends EventEmitter {
     if (announceTraffic) this.lastTrafficAnnounce = now;
     for (const live of this.live.values()) {
       if (live.sessionType === 'mqApi') this.tickApiSession(live, now);
-      if (live.connected || live.health !== 'offline') this.evaluate(live);
+      if (live.connected || live.health !== 'offline' || live.sessionType === 'mqApi') this.evaluate(live);
       if (announceTraffic && live.connected) {
         const mark = live.traffic.published.total + live.traffic.received.total;
         if (mark !== live.announcedTraffic) {
@@ -335,17 +344,26 @@ export class SessionRegistry extends EventEmitter {
     }
   }
 
-  /** An MQ API action used the session as its client (publish, get messages). */
-  touchApiSession(row: SessionRow): LiveSession {
+  /**
+   * An MQ API action used the session as its client (publish, get messages). While it is used
+   * within its keep-alive window, connectionStatus, ipaddress, port and connectionDateTime are that
+   * client's (issue 9): the window opens at the first use, and a use from another address moves them.
+   */
+  touchApiSession(row: SessionRow, from: { ipAddress?: string | null; port?: number | null } = {}): LiveSession {
     const now = this.now();
     const live = this.liveOf(row);
     live.lastActivityAt = now;
-    this.store.updateSession(row.id, { lastActivityAt: now });
+    const address = from.ipAddress ? { ipAddress: from.ipAddress, port: from.port ?? null } : {};
     if (!live.connected) {
       live.connected = true;
       live.traffic.startConnection(Math.floor(now / 1000));
-      this.store.updateSession(row.id, { connectionStatus: 'connectedTemporarily', connectedAt: now });
+      this.store.updateSession(row.id, { lastActivityAt: now, connectionStatus: 'connectedTemporarily', connectedAt: now, ...address });
       this.emit('change', row.clientName);
+    } else if (from.ipAddress && (from.ipAddress !== row.ipAddress || (from.port ?? null) !== row.port)) {
+      this.store.updateSession(row.id, { lastActivityAt: now, ...address });
+      this.emit('change', row.clientName);
+    } else {
+      this.store.updateSession(row.id, { lastActivityAt: now });
     }
     return live;
   }
@@ -417,6 +435,11 @@ export class SessionRegistry extends EventEmitter {
     this.log.debug({ clientName: row.clientName, why }, 'session removed');
     this.emit('removed', row.clientName, why);
   }
+}
+
+/** An MQ API session's health is evaluated once it has been used or has a subscription or a backlog (issue 9). */
+function apiSessionWatched(live: LiveSession): boolean {
+  return live.lastActivityAt !== null || live.subCount > 0 || live.traffic.backlog.level > 0;
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {

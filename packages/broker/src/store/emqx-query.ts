@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EmqxSubscriptionQueries } from './emqx-subscriptions.ts';
 
 /**
  * What `GET /api/v5/clients` filters on (seed 004), already mapped to the registry's terms.
@@ -112,8 +113,12 @@ function whereOf(f: EmqxClientFilter): { sql: string; args: unknown[] } {
 /** The indexed queries behind the EMQX Clients API, on the store's SQLite database. */
 export class EmqxClientQueries {
   private readonly stmts = new Map<string, Database.Statement>();
+  /** `GET /api/v5/subscriptions`: the subscriptions of these clients. */
+  readonly subscriptions: EmqxSubscriptionQueries;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.subscriptions = new EmqxSubscriptionQueries(db);
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);

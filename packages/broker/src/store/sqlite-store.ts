@@ -305,40 +305,6 @@ export class SqliteStore implements Store {
     return SqliteStore.label(this.stmt('SELECT * FROM labels WHERE grp = ? AND name = ?').get(group, name) as DbRow | undefined);
   }
 
-  createLabel(l: Omit<LabelRow, 'id'>): LabelRow {
-    const info = this.stmt('INSERT INTO labels (grp, name, description, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(l.group, l.name, l.description, JSON.stringify(l.metadata ?? {}), l.createdAt);
-    return { ...l, id: Number(info.lastInsertRowid) };
-  }
-
-  listLabels(q: { groups: string[]; groupPrefix: string; namePrefix: string; skip: number; limit: number }) {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.groups.length) {
-      where.push(`grp IN (${q.groups.map(() => '?').join(', ')})`);
-      args.push(...q.groups);
-    }
-    if (q.groupPrefix) {
-      where.push('substr(grp, 1, ?) = ?');
-      args.push([...q.groupPrefix].length, q.groupPrefix);
-    }
-    if (q.namePrefix) {
-      where.push('substr(name, 1, ?) = ?');
-      args.push([...q.namePrefix].length, q.namePrefix);
-    }
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = (this.stmt(`SELECT l.*, (SELECT count(*) FROM sessions s WHERE s.label_id = l.id) AS session_count
-      FROM labels l ${w} ORDER BY grp, name LIMIT ? OFFSET ?`).all(...args, q.limit, q.skip) as DbRow[])
-      .map((r) => ({ ...SqliteStore.label(r)!, sessionCount: r.session_count as number }));
-    const total = (this.stmt(`SELECT count(*) AS n FROM labels ${w}`).get(...args) as { n: number }).n;
-    return { rows, total };
-  }
-
-  labelGroups(groupPrefix: string): string[] {
-    return (this.stmt('SELECT DISTINCT grp FROM labels WHERE substr(grp, 1, ?) = ? ORDER BY grp').all([...groupPrefix].length, groupPrefix) as DbRow[])
-      .map((r) => r.grp as string);
-  }
-
   getAccount(username: string): AccountRow | undefined {
     const r = this.stmt('SELECT * FROM accounts WHERE username = ?').get(username) as DbRow | undefined;
     return r && accountFromDb(r);

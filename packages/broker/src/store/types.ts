@@ -121,9 +121,7 @@ export interface Store {
   findOrCreateLabel(group: string, name: string, now: number): LabelRow;
   getLabel(id: number): LabelRow | undefined;
   findLabel(group: string, name: string): LabelRow | undefined;
-  createLabel(label: Omit<LabelRow, 'id'>): LabelRow;
-  listLabels(q: { groups: string[]; groupPrefix: string; namePrefix: string; skip: number; limit: number }): { rows: Array<LabelRow & { sessionCount: number }>; total: number };
-  labelGroups(groupPrefix: string): string[];
+  /** The label actions (create, list, alter, delete) use store/label-store.ts. */
   getAccount(username: string): AccountRow | undefined;
   /** Inserts the account or replaces every column but createdAt and createdBy. */
   putAccount(account: AccountRow): void;

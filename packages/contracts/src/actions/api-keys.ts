@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { utf8String } from '../common.ts';
+import { isoTimestampSchema, utf8String } from '../common.ts';
 import { roleSchema, type Role } from '../roles.ts';
 
 /**
@@ -25,8 +25,11 @@ export const apiKeyIdSchema = z
   .max(128)
   .regex(NAME_PATTERN, 'must be letters, digits, "_", ".", "~" or "-"');
 
-/** RFC 3339 date-time with an offset (`2030-01-01T00:00:00Z`, `…+02:00`). */
-export const rfc3339Schema = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 / RFC 3339 time (`2030-01-01T00:00:00Z`, `…+02:00`); FairCom's zoneless form
+ * (`2030-01-01T00:00:00`) and a date alone are read as UTC (issue 9).
+ */
+export const rfc3339Schema = isoTimestampSchema;
 
 export const createApiKeyParams = z.object({
   name: apiKeyNameSchema,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { clientNameSchema } from '../common.ts';
 
-/** DESIGN §3: false (default) marks the session inactive; true disconnects and removes everything. */
+/**
+ * FairCom's deleteMqSession (DESIGN §3): false, null or omitted marks the session inactive and
+ * disconnects a connected MQTT client; true disconnects it and removes everything.
+ */
 export const deleteMqSessionParams = z.object({
   clientName: clientNameSchema,
   permanentlyDeleteSession: z.boolean().default(false),
@@ -11,4 +14,6 @@ export interface DeleteMqSessionResult {
   clientName: string;
   deleted: boolean;
   sessionStatus?: string;
+  /** Whether a connected MQTT client was disconnected. */
+  disconnected: boolean;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { clientNameSchema, exclusive, uint32, userPropertiesSchema, utf8String } from '../common.ts';
-import { topicNameSchema } from '../topics.ts';
+import { caseInsensitiveEnum, clientNameSchema, exclusive, isoTimestampSchema, jsonValue, maxChars, parseIsoTimestamp, uint32, userPropertiesSchema, utf8String } from '../common.ts';
+import { topicFilterSchema, topicNameSchema } from '../topics.ts';
 
 /**
  * MQ API messaging (seed 003 names the actions; DESIGN §4): publishMessagesToMq,
@@ -15,11 +15,23 @@ export const MAX_MESSAGES_PER_GET = 10000;
 /**
  * How a payload is turned into bytes (requests) or bytes into a payload (responses):
  * `utf8` a string's UTF-8 bytes; `json` the JSON text of any JSON value; `base64` / `hex` binary
- * written as a string. Requests default to `utf8` for a string payload and `json` for any other.
+ * written as a string; `byteArray` an array of byte values 0–255 (FairCom's third binary format).
+ * Requests default to `utf8` for a string payload and `json` for any other, and take any letter
+ * case (FairCom writes "JSON").
  */
-export const payloadFormats = ['utf8', 'json', 'base64', 'hex'] as const;
+export const payloadFormats = ['utf8', 'json', 'base64', 'hex', 'byteArray'] as const;
 export type PayloadFormat = (typeof payloadFormats)[number];
-export const payloadFormatSchema = z.enum(payloadFormats);
+
+export const payloadFormatSchema = caseInsensitiveEnum(payloadFormats);
+
+/**
+ * FairCom's `mqttPayloadType` spelling (its "Typical" publish example) as an alias of
+ * binaryFormat: the text types are payload encodings; the others describe a payload's content,
+ * which mqdash does not convert, so they are refused with the binaryFormat to use instead.
+ */
+export const mqttPayloadTypeAsFormat: Record<string, PayloadFormat | null> = {
+  utf8: 'utf8', json: 'json', xml: 'utf8', binary: null, jpeg: null, siemensudt: null, variantobject: null,
+};
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
@@ -28,6 +40,10 @@ const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 export function payloadProblem(payload: unknown, binaryFormat: PayloadFormat | undefined): string | null {
   const format = binaryFormat ?? (typeof payload === 'string' ? 'utf8' : 'json');
   if (format === 'json') return null;
+  if (format === 'byteArray') {
+    if (!Array.isArray(payload)) return `must be an array of byte values when binaryFormat is "byteArray", got ${payload === null ? 'null' : typeof payload}`;
+    return payload.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255) ? null : 'is not an array of byte values (integers 0 to 255)';
+  }
   if (typeof payload !== 'string')
     return `must be a string when binaryFormat is "${format}", got ${Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload}`;
   if (format === 'base64' && !BASE64.test(payload)) return 'is not valid base64 (RFC 4648 alphabet with padding)';
@@ -35,33 +51,63 @@ export function payloadProblem(payload: unknown, binaryFormat: PayloadFormat | u
   return null;
 }
 
+/**
+ * The format a message's payload is read in: `binaryFormat`, else the alias `mqttPayloadType`,
+ * else utf8 for a string and json for anything else. Null when mqttPayloadType names content mqdash
+ * cannot encode.
+ */
+export function requestPayloadFormat(m: { payload?: unknown; binaryFormat?: PayloadFormat; mqttPayloadType?: string }): PayloadFormat | null {
+  if (m.binaryFormat) return m.binaryFormat;
+  if (m.mqttPayloadType !== undefined) return mqttPayloadTypeAsFormat[m.mqttPayloadType.toLowerCase()] ?? null;
+  return typeof m.payload === 'string' ? 'utf8' : 'json';
+}
+
 export const publishMessageSchema = z.object({
-  /** A topic name: no wildcards [MQTT-3.3.2-2]. */
-  topic: topicNameSchema,
+  /**
+   * A topic name (no wildcards [MQTT-3.3.2-2]). mqdash extension: overrides params.topic (FairCom's
+   * form, one topic for every message); one of the two is required.
+   */
+  topic: topicNameSchema.optional(),
   /** Any JSON value; `binaryFormat` says how it becomes the message's bytes. */
   payload: z.json().optional(),
   binaryFormat: payloadFormatSchema.optional(),
+  /** FairCom's older spelling of binaryFormat (issue 9: older spellings are aliases). */
+  mqttPayloadType: maxChars(64).optional(),
   qos: z.int().min(0).max(2).default(1),
   retain: z.boolean().default(false),
   /** MQTT 5 Content Type. */
   contentType: utf8String(0, 65535).optional(),
-  /** MQTT 5 Correlation Data, as the UTF-8 bytes of this string (seed: 0 to 65,500 bytes). */
-  correlationData: utf8String(0, 65500).optional(),
+  /** MQTT 5 Correlation Data: any JSON value up to 65,500 bytes; a string as its UTF-8 bytes, else its JSON text. */
+  correlationData: jsonValue(65500).optional(),
   /** MQTT 5 Message Expiry Interval in seconds; 0 or omitted: the message does not expire. */
   expirySeconds: uint32.optional(),
   /** MQTT 5 Response Topic: a topic name [MQTT-3.3.2-14]. */
   responseTopic: topicNameSchema.optional(),
   userProperties: userPropertiesSchema.optional(),
-  /** MQTT 5 Payload Format Indicator, spelt as seed 002's willPayloadFormatIndicator. */
+  /**
+   * MQTT 5 Payload Format Indicator, spelt as seed 002's willPayloadFormatIndicator. Omitted: "utf8"
+   * when the payload is utf8 or json text (FairCom sets it to 1 then), else "none".
+   */
   payloadFormatIndicator: z.enum(['none', 'utf8']).optional(),
 }).superRefine((m, ctx) => {
   if (m.payload === undefined) {
     ctx.addIssue({ code: 'custom', path: ['payload'], params: { errorCode: 'missingProperty' }, message: 'is required (any JSON value)' });
     return;
   }
-  const problem = payloadProblem(m.payload, m.binaryFormat);
+  if (m.binaryFormat !== undefined && m.mqttPayloadType !== undefined && requestPayloadFormat({ mqttPayloadType: m.mqttPayloadType }) !== m.binaryFormat) {
+    ctx.addIssue({ code: 'custom', path: ['mqttPayloadType'], params: { errorCode: 'mutuallyExclusive' },
+      message: `"binaryFormat" and its older spelling "mqttPayloadType" disagree: give only binaryFormat` });
+    return;
+  }
+  const format = requestPayloadFormat(m);
+  if (format === null) {
+    ctx.addIssue({ code: 'custom', path: ['mqttPayloadType'], params: { errorCode: 'notSupported' },
+      message: `"${m.mqttPayloadType}" describes the payload's content, which is not converted here: send the bytes with binaryFormat "hex", "base64" or "byteArray", or text with "utf8" or "json"` });
+    return;
+  }
+  const problem = payloadProblem(m.payload, format);
   if (problem) {
-    const wrongType = problem.startsWith('must be a string');
+    const wrongType = problem.startsWith('must be');
     ctx.addIssue({ code: 'custom', path: ['payload'], params: { errorCode: wrongType ? 'wrongType' : 'outOfLimits' }, message: problem });
   }
 });
@@ -70,7 +116,15 @@ export type PublishMessage = z.infer<typeof publishMessageSchema>;
 export const publishMessagesToMqParams = z.object({
   /** The session that publishes: an MQ API session or an MQTT session. */
   clientName: clientNameSchema,
+  /** FairCom: the topic of every message (a message's own `topic` overrides it). */
+  topic: topicNameSchema.optional(),
   messages: z.array(publishMessageSchema).min(1).max(MAX_MESSAGES_PER_PUBLISH),
+}).superRefine((p, ctx) => {
+  if (p.topic !== undefined) return;
+  p.messages.forEach((m, i) => {
+    if (m.topic === undefined)
+      ctx.addIssue({ code: 'custom', path: ['messages', i, 'topic'], params: { errorCode: 'missingProperty' }, message: 'is required when params.topic is not given (give params.topic for every message, or a topic per message)' });
+  });
 });
 export type PublishMessagesToMqParams = z.infer<typeof publishMessagesToMqParams>;
 export interface PublishMessagesToMqResult {
@@ -84,34 +138,66 @@ export const getMessagesFromMqApiSessionParams = z.object({
   maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
   /** How payloads are written in the response (default `utf8`; see ReceivedMessage.binaryFormat). */
   binaryFormat: payloadFormatSchema.default('utf8'),
+  /**
+   * FairCom: only messages of this topic (one of the subscribed ones); the others stay queued.
+   * mqdash also takes a topic filter (`sensors/+/t`, or a subscription's own `$share/…` filter).
+   */
+  topic: topicFilterSchema.optional(),
 });
 export type GetMessagesFromMqApiSessionParams = z.infer<typeof getMessagesFromMqApiSessionParams>;
 
-/** ISO 8601 date or date-time; without a zone it is UTC, as every timestamp mqdash returns. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-export function parseIsoTimestamp(s: string): number {
-  if (!ISO_8601.test(s)) return NaN;
-  const t = s.replace(' ', 'T');
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(t) || t.length === 10;
-  return Date.parse(zoned ? t : `${t}Z`);
+/** Where getMessagesFromMqTopic starts, from FairCom's startFrom (or mqdash's startTimestamp / startPosition). */
+export type TopicStart = { from: 'head' | 'tail' } | { timestamp: number } | { position: number };
+
+/**
+ * FairCom's startFrom: "tail" (default) or "head" in any letter case, an ISO 8601 time (a date
+ * alone is its midnight; no zone is UTC), or an integer position (a number, or digits in a string).
+ * Null when the value is none of these.
+ */
+export function parseStartFrom(v: string | number): TopicStart | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? { position: v } : null;
+  const word = v.toLowerCase();
+  if (word === 'head' || word === 'tail') return { from: word };
+  if (/^\d{1,15}$/.test(v)) return { position: Number(v) };
+  const t = parseIsoTimestamp(v);
+  return Number.isNaN(t) ? null : { timestamp: t };
 }
-export const isoTimestampSchema = z.string().max(64).superRefine((s, ctx) => {
-  if (Number.isNaN(parseIsoTimestamp(s)))
-    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: 'must be an ISO 8601 timestamp such as "2025-09-17T16:24:41Z"' });
-});
+
+/** FairCom's integration-table form of getMessagesFromMqTopic, which mqdash does not offer. */
+const TABLE_PROPERTIES = ['tableName', 'databaseName', 'ownerName'] as const;
 
 export const getMessagesFromMqTopicParams = z.object({
-  /** An exact topic name (no wildcards). */
-  topic: topicNameSchema,
-  /** `tail` (default): the newest maxMessages messages; `head`: from the oldest kept. */
-  startFrom: z.enum(['head', 'tail']).optional(),
-  /** Messages published at or after this time, oldest first. */
+  /** An exact topic name (no wildcards). Required: FairCom's tableName alternative is not offered. */
+  topic: topicNameSchema.optional(),
+  /** FairCom's integration-table form: refused, naming `topic` as the alternative. */
+  tableName: z.unknown().optional(),
+  databaseName: z.unknown().optional(),
+  ownerName: z.unknown().optional(),
+  /**
+   * `"tail"` (default): the newest maxMessages messages; `"head"`: from the oldest kept; an ISO
+   * 8601 time: from the first message at or after it; an integer: from that position.
+   */
+  startFrom: z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), maxChars(64)]).optional(),
+  /** mqdash: messages published at or after this time, oldest first (startFrom takes a time too). */
   startTimestamp: isoTimestampSchema.optional(),
-  /** Messages from this position on (positions count a topic's messages from 1), oldest first. */
+  /** mqdash: messages from this position on (positions count a topic's messages from 1), oldest first. */
   startPosition: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   maxMessages: z.int().min(1).max(MAX_MESSAGES_PER_GET).default(100),
   binaryFormat: payloadFormatSchema.default('utf8'),
 }).superRefine((v, ctx) => {
+  const table = TABLE_PROPERTIES.find((k) => v[k] !== undefined);
+  if (table) {
+    ctx.addIssue({ code: 'custom', path: [table], params: { errorCode: 'notSupported' },
+      message: 'integration tables are not offered by this server; name the topic to read with "topic" (a topic name, e.g. "plant/line1/temperature")' });
+    return;
+  }
+  if (v.topic === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['topic'], params: { errorCode: 'missingProperty' }, message: 'is required (a topic name without wildcards)' });
+    return;
+  }
+  if (v.startFrom !== undefined && parseStartFrom(v.startFrom) === null)
+    ctx.addIssue({ code: 'custom', path: ['startFrom'], params: { errorCode: 'outOfLimits' },
+      message: 'must be "tail", "head", an ISO 8601 time such as "2024-07-11T21:18:01.000" or "2024-07-11" (no zone: UTC), or a position (an integer of at least 0)' });
   exclusive(ctx, v, 'startFrom', 'startTimestamp');
   exclusive(ctx, v, 'startFrom', 'startPosition');
   exclusive(ctx, v, 'startTimestamp', 'startPosition');

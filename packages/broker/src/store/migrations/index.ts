@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { adminRoles } from './2026-12-02-admin-roles.ts';
 import { signInAttempts } from './2026-12-02-sign-in-attempts.ts';
+import { labelProperties } from './2026-12-02-label-properties.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -15,7 +16,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

@@ -51,7 +51,7 @@ export function PublishMessageCard({ clientName, defaultTopic, onPublished }: { 
     }
     setErrors({});
     publish.mutate(
-      { clientName, message: parsed.data },
+      { clientName, message: { ...parsed.data, topic } },
       {
         onSuccess: () => {
           toast.success('Message published', `${topic} (QoS ${qos}${retain ? ', retained' : ''})`);

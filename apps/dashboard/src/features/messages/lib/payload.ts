@@ -9,6 +9,7 @@ export function payloadBytes(payload: unknown, format: PayloadFormat): Uint8Arra
     const binary = atob(payload);
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   }
+  if (format === 'byteArray' && Array.isArray(payload)) return Uint8Array.from(payload as number[]);
   if (format === 'hex' && typeof payload === 'string') {
     const bytes = new Uint8Array(payload.length / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(payload.slice(i * 2, i * 2 + 2), 16);

@@ -5,7 +5,7 @@ import { invalidateAfterRemoval, invalidateSessions } from './session-cache';
 
 export interface DeleteSessionInput {
   clientName: string;
-  /** false: mark inactive and keep its history; true: disconnect and remove everything (DESIGN §3). */
+  /** false: disconnect a connected client and mark inactive, keeping its history; true: disconnect and remove everything (FairCom's deleteMqSession). */
   permanent: boolean;
 }
 

@@ -60,7 +60,7 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
       }, ignore);
     else if (action === 'delete')
       remove.mutateAsync({ clientName: name, permanent }).then(() => {
-        toast.success(permanent ? 'Session deleted permanently' : 'Session marked inactive', name);
+        toast.success(permanent ? 'Session deleted permanently' : 'Session deactivated (disconnected and marked inactive)', name);
         if (permanent) onDeleted();
       }, ignore);
   };
@@ -103,15 +103,15 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
       <ConfirmDialog isOpen={confirm === 'kick'} onOpenChange={(o) => !o && setConfirm(null)} title="Kick 1 session?" confirmLabel="Kick 1 session" onConfirm={run}>
         <p><span className="mono">{name}</span>: {bulkActionConsequence.kick}</p>
       </ConfirmDialog>
-      <ConfirmDialog isOpen={confirm === 'delete'} onOpenChange={(o) => !o && setConfirm(null)} title="Delete 1 session?" confirmLabel={permanent ? 'Delete 1 session permanently' : 'Delete 1 session (mark inactive)'} onConfirm={run}>
+      <ConfirmDialog isOpen={confirm === 'delete'} onOpenChange={(o) => !o && setConfirm(null)} title="Delete 1 session?" confirmLabel={permanent ? 'Delete 1 session permanently' : 'Deactivate 1 session'} onConfirm={run}>
         <p>How should <span className="mono">{name}</span> be deleted?</p>
         <RadioGroup value={permanent ? 'permanent' : 'inactive'} onChange={(v) => setPermanent(v === 'permanent')} className="radio-group">
           <Label className="sr-only">Delete mode</Label>
           <Radio value="inactive" className="radio">
             <span className="radio-dot" aria-hidden="true" />
             <span>
-              <strong>Mark inactive</strong>
-              <span className="radio-help">Keeps the session and its history; a reconnect makes it normal again.</span>
+              <strong>Deactivate</strong>
+              <span className="radio-help">Disconnects a connected client and marks the session inactive, keeping its history; a reconnect makes it normal again.</span>
             </span>
           </Radio>
           <Radio value="permanent" className="radio">
