@@ -14,6 +14,7 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
+import { databaseFile } from './backup/restore.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -120,7 +121,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   // Bad limits in the environment stop the start before anything is opened.
   const messagingOptions = resolveMessagingOptions(o.messaging);
   fs.mkdirSync(o.dataDir, { recursive: true });
-  const store = new SqliteStore(o.databaseFile ?? path.join(o.dataDir, 'mqdash.db'));
+  const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
   try {
     const registry = new SessionRegistry(store, log);
     const auth = new AuthService(store, {
