@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { pino, type Logger } from 'pino';
