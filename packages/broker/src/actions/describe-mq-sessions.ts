@@ -15,6 +15,6 @@ export const describeMqSessions = defineAction({
     if (missing.length && rows.length === 0)
       throw new ActionError('unknownSession', `params.clientNames: no session named ${missing.slice(0, 5).map((n: string) => JSON.stringify(n)).join(', ')}`, { property: 'params.clientNames', value: missing.slice(0, 20) });
     for (const n of missing) ctx.warnings.push(`no session named ${JSON.stringify(n)}`);
-    return { data: rows.map((row) => toDetail(row, registry.live.get(row.clientName), store, p, now)) };
+    return { data: rows.map((row) => toDetail(row, registry.liveFor(row), store, p, now)) };
   },
 });

@@ -208,6 +208,10 @@ export class SqliteStore implements Store {
     return { rows, total };
   }
 
+  clientNames(): Set<string> {
+    return new Set((this.stmt('SELECT client_name FROM sessions').pluck().all() as string[]));
+  }
+
   countSessions(): number {
     return (this.stmt('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
   }

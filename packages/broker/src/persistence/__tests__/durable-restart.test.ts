@@ -121,6 +121,33 @@ test('queued QoS 1 messages, subscriptions and retained messages survive closing
   await checkAfterRestart(port);
 });
 
+test("after a restart a stored queue is its session's backlog, already there and so not counted as growth", async () => {
+  const dataDir = tempDir('mqdash-durable-backlog-');
+  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let { broker, port } = await startBroker(dataDir);
+  await prepareSubscriber(port);
+  await publishAll(port);
+  await broker.close();
+
+  ({ broker, port } = await startBroker(dataDir));
+  cleanups.push(() => broker.close());
+  const login = await broker.actions.run({ action: 'createSession', params: { username: 'admin', password: ADMIN_PASSWORD } });
+  const run = async (action: string, params: Record<string, unknown>) => {
+    const r = await broker.actions.run({ action, params, authToken: login.authToken });
+    assert.equal(r.errorCode, 0, r.errorMessage);
+    return r.result as any;
+  };
+  const row = (await run('listMqSessions', { partialClientName: 'durable-sub' })).data[0];
+  assert.equal(row.currentDeliveryBacklogged, COUNT);
+  const { stats } = (await run('describeMqSessions', { clientNames: ['durable-sub'] })).data[0];
+  assert.equal(stats.currentDeliveryBacklogged, COUNT);
+  for (const k of ['deliveryBacklogRatePerMinute', 'deliveryBacklogRatePerMinuteLast10Minutes', 'deliveryBacklogRatePerHour', 'deliveryBacklogRatePerDay'])
+    assert.equal(stats[k], 0, k);
+  // The client comes back and takes its queue: the backlog falls to 0.
+  await checkAfterRestart(port);
+  await waitFor(async () => (await run('describeMqSessions', { clientNames: ['durable-sub'] })).data[0].stats.currentDeliveryBacklogged === 0, 10_000, 'backlog back to 0');
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
