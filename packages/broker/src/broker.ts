@@ -14,6 +14,7 @@ import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { databaseFile } from './backup/restore.ts';
+import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -83,6 +84,8 @@ export class Broker {
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
+  /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
+  get readiness(): Readiness { return this.core.readiness; }
 
   /** Runs one JSON action request in-process (`broker.actions.run`). */
   readonly actions = {
@@ -152,7 +155,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, log });
+    const readiness = new Readiness(log);
+    readiness.add('database', sqliteWriteProbe(store.db));
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, log });
   } catch (err) {
     store.close();
     throw err;

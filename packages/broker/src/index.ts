@@ -8,6 +8,7 @@ export { ApiKeys, VERIFIED_CACHE_MS } from './auth/api-keys.ts';
 export { parseApiKeyBootstrap } from './auth/api-key-bootstrap.ts';
 export type { EmqxClientFilter, EmqxClientRow } from './store/emqx-query.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
+export { Readiness, sqliteWriteProbe, type ReadinessCheck, type ReadinessReport } from './health/readiness.ts';
 export { ALL_PAGES, BackupError, backupDatabase, type BackupResult } from './backup/backup.ts';
 export { databaseFile, databaseInUse, inspectBackup, restoreDatabase, type BackupInfo, type RestoreResult } from './backup/restore.ts';
 export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } from './auth/reset-password.ts';

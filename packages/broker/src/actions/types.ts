@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
 import type { FeedTokens } from '../feed/feed-tokens.ts';
+import type { Readiness } from '../health/readiness.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
@@ -30,6 +31,8 @@ export interface BrokerCore {
   emqxClients: EmqxClientQueries;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
+  /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
+  readiness: Readiness;
   log: Logger;
 }
 

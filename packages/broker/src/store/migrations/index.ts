@@ -5,6 +5,7 @@
  * exporting a `Migration`; add it at the end of the list and never rename or edit a released one.
  */
 import type Database from 'better-sqlite3';
+import { readinessProbe } from './2026-12-02-readiness-probe.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -13,7 +14,9 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [
+  readinessProbe,
+];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {
