@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -13,6 +14,7 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
+import { Backups } from './backup/backups.ts';
 import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
@@ -157,7 +159,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     });
     const readiness = new Readiness(log);
     readiness.add('database', sqliteWriteProbe(store.db));
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, log });
+    const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, backups, log });
   } catch (err) {
     store.close();
     throw err;

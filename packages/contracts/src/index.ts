@@ -21,3 +21,4 @@ export * from './actions/api-keys.ts';
 export * from './actions/mqtt-users.ts';
 export * from './emqx.ts';
 export * from './actions/messages.ts';
+export * from './actions/backup.ts';

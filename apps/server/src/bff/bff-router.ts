@@ -4,6 +4,7 @@ import type { SessionDetail } from '@mqdash/contracts';
 import { listAuditLogParams } from '@mqdash/contracts';
 import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
+import { backupRouter } from './backup-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { LoginLimiter } from './login-limiter.ts';
@@ -31,6 +32,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/api-keys', apiKeysRouter(deps));
   router.use('/mqtt-users', mqttUsersRouter(deps));
   router.use('/mqtt-auth', mqttAuthRouter(deps));
+  router.use('/backups', backupRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import {
@@ -137,3 +138,6 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
     return 1;
   }
 }
+
+// `node apps/server/dist/cli/main.js …` (and the sources under tsx, as the tests run it) works too.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -116,6 +116,7 @@ const seeds: Record<string, Record<string, unknown>> = {
   deleteMqttUser: { username: MQTT_USER },
   describeMqttAuthSettings: {},
   alterMqttAuthSettings: { allowAnonymous: true },
+  createBackup: {},
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */

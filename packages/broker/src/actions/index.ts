@@ -5,6 +5,7 @@ import { alterMqttAuthSettings } from './alter-mqtt-auth-settings.ts';
 import { alterMqttUser } from './alter-mqtt-user.ts';
 import { changePassword } from './change-password.ts';
 import { createApiKey } from './create-api-key.ts';
+import { createBackup } from './create-backup.ts';
 import { createMqApiSession } from './create-mq-api-session.ts';
 import { createMqttUser } from './create-mqtt-user.ts';
 import { createSession } from './create-session.ts';
@@ -36,6 +37,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createFeedToken, getOverview, getSessionHistory,
     createApiKey, listApiKeys, alterApiKey, deleteApiKey,
     createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,
+    createBackup,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

@@ -6,6 +6,7 @@ import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
 import type { AuthService } from '../auth/auth.ts';
 import type { AuditLog } from '../audit.ts';
+import type { Backups } from '../backup/backups.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
 import type { FeedTokens } from '../feed/feed-tokens.ts';
@@ -31,6 +32,8 @@ export interface BrokerCore {
   emqxClients: EmqxClientQueries;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
+  /** Backups of the database into DATA_DIR/backups (createBackup). */
+  backups: Backups;
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
   log: Logger;
