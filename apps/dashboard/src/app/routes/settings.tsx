@@ -1,11 +1,12 @@
 import { Card, DescriptionList } from '../../components/ui/card';
 import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
+import { BackupCard } from '../../features/backup/components/backup-card';
 import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
 import { MqttClientsCard } from '../../features/mqtt-users/components/mqtt-clients-card';
 import { NotificationSettings } from '../../features/notifications/components/notification-settings';
 
-/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access. */
+/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access, backup. */
 export function SettingsRoute() {
   const me = useMe();
   return (
@@ -26,6 +27,7 @@ export function SettingsRoute() {
         </Card>
         <ApiKeysCard />
         <MqttClientsCard />
+        <BackupCard />
       </div>
     </div>
   );
