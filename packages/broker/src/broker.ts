@@ -17,6 +17,7 @@ import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
 import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
+import { Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -60,6 +61,8 @@ export interface BrokerOptions {
   apiKeyBootstrapFile?: string;
   /** Topic history and MQ API session queue limits (env TOPIC_HISTORY_LIMIT etc.; README). */
   messaging?: MessagingOptions;
+  /** The retention policy's schedule and clock (tests run it on a clock of their own). */
+  retention?: RetentionOptions;
 }
 
 export const defaultMqttOptions = {
@@ -112,6 +115,7 @@ export class Broker {
     this.closed = true;
     for (const s of this.servers) s.close();
     this.core.feed.stop();
+    await this.core.retention.stop();
     await this.engine.close();
     this.core.messaging.close();
     this.registry.stop();
@@ -160,7 +164,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const readiness = new Readiness(log);
     readiness.add('database', sqliteWriteProbe(store.db));
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, backups, log });
+    const retention = new Retention(store.db, registry, audit, log, o.retention);
+    retention.start();
+    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, backups, retention, log });
   } catch (err) {
     store.close();
     throw err;

@@ -22,3 +22,4 @@ export * from './actions/mqtt-users.ts';
 export * from './emqx.ts';
 export * from './actions/messages.ts';
 export * from './actions/backup.ts';
+export * from './actions/retention.ts';

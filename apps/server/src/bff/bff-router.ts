@@ -11,6 +11,7 @@ import { LoginLimiter } from './login-limiter.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
+import { retentionRouter } from './retention-router.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
 
@@ -33,6 +34,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/mqtt-users', mqttUsersRouter(deps));
   router.use('/mqtt-auth', mqttAuthRouter(deps));
   router.use('/backups', backupRouter(deps));
+  router.use('/retention', retentionRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -117,6 +117,9 @@ const seeds: Record<string, Record<string, unknown>> = {
   describeMqttAuthSettings: {},
   alterMqttAuthSettings: { allowAnonymous: true },
   createBackup: {},
+  describeRetentionPolicy: {},
+  alterRetentionPolicy: { enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false, auditLogMaxAgeDays: 365, auditLogMaxEntries: 1000, queuedMessagesMaxAgeDays: 0 },
+  previewRetention: { sessionsNotConnectedForDays: 1, includePermanentSessions: true, auditLogMaxAgeDays: 1, auditLogMaxEntries: 10 },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */
@@ -147,7 +150,7 @@ describe('every JSON action survives hostile params and changes nothing when it 
     const { connectedAnonymousClients: _, ...mqttAuth } = await t.ok('describeMqttAuthSettings', {});
     return stable({
       list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}),
-      mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth,
+      mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth, retention: (await t.ok('describeRetentionPolicy', {})).policy,
     });
   }
 

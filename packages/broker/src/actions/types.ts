@@ -13,6 +13,7 @@ import type { FeedTokens } from '../feed/feed-tokens.ts';
 import type { Readiness } from '../health/readiness.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
+import type { Retention } from '../retention/retention.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { Store } from '../store/types.ts';
 
@@ -34,6 +35,8 @@ export interface BrokerCore {
   messaging: Messaging;
   /** Backups of the database into DATA_DIR/backups (createBackup). */
   backups: Backups;
+  /** The retention policy and its hourly runs. */
+  retention: Retention;
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
   log: Logger;
