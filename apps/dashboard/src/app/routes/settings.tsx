@@ -5,8 +5,9 @@ import { BackupCard } from '../../features/backup/components/backup-card';
 import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
 import { MqttClientsCard } from '../../features/mqtt-users/components/mqtt-clients-card';
 import { NotificationSettings } from '../../features/notifications/components/notification-settings';
+import { RetentionCard } from '../../features/retention/components/retention-card';
 
-/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access, backup. */
+/** Settings (DESIGN §6): the account and its password, notifications, API keys, MQTT client access, backup, retention. */
 export function SettingsRoute() {
   const me = useMe();
   return (
@@ -28,6 +29,7 @@ export function SettingsRoute() {
         <ApiKeysCard />
         <MqttClientsCard />
         <BackupCard />
+        <RetentionCard />
       </div>
     </div>
   );
