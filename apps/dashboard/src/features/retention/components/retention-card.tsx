@@ -108,15 +108,28 @@ export function RetentionCard() {
           sessions are never removed, so their bans hold.
         </p>
         <SwitchField isSelected={form.enabled} onChange={(v) => set('enabled', v)}>Apply the retention policy every hour</SwitchField>
-        <div className="form-grid">
-          {field('sessionsNotConnectedForDays', 'Remove sessions not connected for', 'Offline temporary sessions and inactive sessions; 1 to 36,500 days.', 'days')}
-          {field('auditLogMaxAgeDays', 'Keep audit log entries for', '0 keeps them whatever their age.', 'days')}
-          {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
-          {field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Stored now, applied once the new MQTT engine lands; 0 is off.', 'days')}
-        </div>
-        <CheckboxField isSelected={form.includePermanentSessions} onChange={(v) => set('includePermanentSessions', v)}>
-          Also remove permanent sessions (otherwise they stay until deleted)
-        </CheckboxField>
+        <fieldset className="form-section">
+          <legend>Sessions</legend>
+          <div className="form-grid form-grid-wide retention-grid">
+            {field('sessionsNotConnectedForDays', 'Remove sessions not connected for', 'Offline temporary sessions and inactive sessions; 1 to 36,500 days.', 'days')}
+          </div>
+          <CheckboxField isSelected={form.includePermanentSessions} onChange={(v) => set('includePermanentSessions', v)}>
+            Also remove permanent sessions (otherwise they stay until deleted)
+          </CheckboxField>
+        </fieldset>
+        <fieldset className="form-section">
+          <legend>Audit log</legend>
+          <div className="form-grid form-grid-wide retention-grid">
+            {field('auditLogMaxAgeDays', 'Keep audit log entries for', '0 keeps them whatever their age.', 'days')}
+            {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
+          </div>
+        </fieldset>
+        <fieldset className="form-section">
+          <legend>Queued messages</legend>
+          <div className="form-grid form-grid-wide retention-grid">
+            {field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Stored now, applied once mqdash’s own MQTT engine lands; 0 is off.', 'days')}
+          </div>
+        </fieldset>
         <div className="backup-actions">
           <Button type="submit" variant="primary" isPending={alter.isPending || (preview.isPending && form.enabled)}>Save</Button>
           <Button onPress={onPreview} isPending={preview.isPending && !form.enabled}>Preview</Button>
