@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { jsonApi, type JsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
-import { assertConsoleErrors, chooseTheme, eventually, leaveApp, newPage, screenshot, signIn, waitForToast } from './helpers/dashboard';
+import { assertConsoleErrors, chooseTheme, eventually, leaveApp, newPage, READ, screenshot, signIn, waitForToast } from './helpers/dashboard';
 import { closeAllClients, connectClient } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
 
@@ -81,7 +81,7 @@ test('Retention: a bad value is named beside its field; the dry run counts; swit
   const retention = card('Retention');
   await retention.scrollIntoViewIfNeeded();
   const days = retention.getByLabel('Remove sessions not connected for', { exact: true });
-  await eventually(async () => assert.equal(await days.inputValue(), '30'));
+  await eventually(async () => assert.equal(await days.inputValue(READ), '30'));
   await retention.getByText('It has not run yet.', { exact: false }).waitFor();
 
   // 0 days: refused in the page, nothing sent.

@@ -15,13 +15,17 @@ import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
 
+/** As the broker's test helpers (packages/broker/src/__tests__/helpers.ts): a condition wait allows at least this long. */
+const MIN_WAIT_MS = 15_000;
+
 export const ADMIN_PASSWORD = 'emqx-test-admin-password';
 export const NODE = 'mqdash@test-node';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
+  // At least MIN_WAIT_MS: a deadline only bounds a failure, and on a loaded machine the work runs late.
+  const deadline = Date.now() + Math.max(timeoutMs, MIN_WAIT_MS);
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<T>;
