@@ -23,8 +23,9 @@ export const outputs = {
 
 /** Folders whose files (tests aside: they are not compiled) and single files the build reads. */
 const inputDirs = ['packages/contracts/src', 'packages/broker/src', 'apps/server/src', 'apps/dashboard/src', 'apps/dashboard/public'];
+// The root package.json is not one: its scripts are not built (the dependencies are in the lock).
 const inputFiles = [
-  'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.build.json', 'vite.config.ts', 'apps/dashboard/index.html',
+  'package-lock.json', 'tsconfig.base.json', 'tsconfig.build.json', 'vite.config.ts', 'apps/dashboard/index.html',
   ...['packages/contracts', 'packages/broker', 'apps/server', 'apps/dashboard']
     .flatMap((w) => [`${w}/package.json`, `${w}/tsconfig.json`, `${w}/tsconfig.build.json`]),
 ];
