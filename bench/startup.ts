@@ -34,6 +34,11 @@ export interface StartupResult extends StartupSeed {
   /** The server's own figure: process start → its "mqdash listening" log line (ms, median). */
   seededLoggedMs: number;
   databaseMB: number;
+  /** RSS a second after listening: empty database, sessions with a subscription only, and the full seed (MB). */
+  rssMB: { empty: number; sessionsOnly: number; full: number };
+  /** From those: per stored session with one subscription, and per queued or retained message (KB). */
+  perSessionKB: number;
+  perQueuedMessageKB: number;
 }
 
 export const fullSeed: StartupSeed = { sessions: 100_000, retained: 10_000, queued: 100_000 };
@@ -97,8 +102,13 @@ const accepts = (port: number) => new Promise<boolean>((resolve) => {
   s.once('error', () => resolve(false));
 });
 
-/** One start of the compiled server: spawn → both ports accept (ms), and its own logged figure. */
-async function timeStart(dataDir: string): Promise<{ wallMs: number; loggedMs: number | null }> {
+const rssOf = (pid: number): number => {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
+};
+
+/** One start of the compiled server: spawn → both ports accept (ms), its own logged figure, and its RSS a second later. */
+async function timeStart(dataDir: string): Promise<{ wallMs: number; loggedMs: number | null; rssMB: number }> {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const t0 = performance.now();
   const spawnedAt = Date.now();
@@ -128,7 +138,8 @@ async function timeStart(dataDir: string): Promise<{ wallMs: number; loggedMs: n
       return undefined;
     })();
     const loggedMs = line ? (JSON.parse(line) as { time: number }).time - spawnedAt : null;
-    return { wallMs, loggedMs };
+    await sleep(1000);
+    return { wallMs, loggedMs, rssMB: rssOf(child.pid!) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -140,14 +151,19 @@ export async function runStartup(o: { runs: number; seed?: StartupSeed; log: (s:
   build({ ifStale: true, log: o.log });
   const seeded = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-startup-'));
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-startup-empty-'));
+  const sessionsOnly = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-startup-sessions-'));
   try {
     const t = performance.now();
     await seedStartupDir(seeded, seed);
+    await seedStartupDir(sessionsOnly, { sessions: seed.sessions, queued: 0, retained: 0 });
     const databaseMB = fs.statSync(path.join(seeded, 'mqdash.db')).size / 1024 / 1024;
     o.log(`  seeded ${seed.sessions} sessions, ${seed.queued} queued and ${seed.retained} retained messages (${databaseMB.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     // The first start of each creates the admin account (a scrypt) and warms the file cache: not counted.
     await timeStart(seeded);
     await timeStart(empty);
+    await timeStart(sessionsOnly);
+    const rss = { empty: (await timeStart(empty)).rssMB, sessionsOnly: (await timeStart(sessionsOnly)).rssMB, full: (await timeStart(seeded)).rssMB };
+    o.log(`  RSS after start: empty ${rss.empty.toFixed(0)} MB, sessions only ${rss.sessionsOnly.toFixed(0)} MB, full ${rss.full.toFixed(0)} MB`);
     const seededRuns: number[] = [];
     const emptyRuns: number[] = [];
     const logged: number[] = [];
@@ -160,9 +176,12 @@ export async function runStartup(o: { runs: number; seed?: StartupSeed; log: (s:
     }
     return {
       ...seed, seededMs: median(seededRuns), emptyMs: median(emptyRuns), seededRunsMs: seededRuns, emptyRunsMs: emptyRuns,
-      seededLoggedMs: median(logged), databaseMB,
+      seededLoggedMs: median(logged), databaseMB, rssMB: rss,
+      perSessionKB: ((rss.sessionsOnly - rss.empty) * 1024) / seed.sessions,
+      perQueuedMessageKB: ((rss.full - rss.sessionsOnly) * 1024) / (seed.queued + seed.retained),
     };
   } finally {
+    fs.rmSync(sessionsOnly, { recursive: true, force: true });
     fs.rmSync(seeded, { recursive: true, force: true });
     fs.rmSync(empty, { recursive: true, force: true });
   }
