@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
+import { publishInOrder } from './cli-helpers.ts';
 
 const ADMIN = 'bff-backup-admin-pw';
 let dir: string;
@@ -59,20 +60,11 @@ test('a backup made under QoS 1 traffic downloads once, complete and consistent,
   await agent.post('/bff/backups').expect(403);
   await request(app).post('/bff/backups').set('X-CSRF-Token', csrf).expect(401);
 
-  const pub = clients[0]!;
-  let acked = 0;
-  let stop = false;
-  const publishing = (async () => {
-    for (let n = 0; !stop; n++) {
-      await pub.publishAsync('bb/x', String(n), { qos: 1 });
-      acked = n + 1;
-    }
-  })();
-  while (acked < 200) await new Promise((r) => setTimeout(r, 20));
-  const ackedBefore = acked;
+  const traffic = publishInOrder(clients[0]!, 'bb/x');
+  await traffic.untilAcked(200);
+  const ackedBefore = traffic.acked();
   const made = await agent.post('/bff/backups').set('X-CSRF-Token', csrf).expect(201);
-  stop = true;
-  await publishing;
+  await traffic.stop();
   assert.match(made.body.fileName, /^mqdash-backup-[0-9TZ-]+\.db$/);
   assert.ok(made.body.bytes > 0 && made.body.pages > 0 && typeof made.body.durationMilliseconds === 'number', JSON.stringify(made.body));
 

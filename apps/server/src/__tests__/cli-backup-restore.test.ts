@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
-import { allRows, rowCounts, runCli } from './cli-helpers.ts';
+import { allRows, publishInOrder, rowCounts, runCli } from './cli-helpers.ts';
 
 const ADMIN_PASSWORD = 'cli-backup-admin-pw';
 const persistent: IClientOptions = { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 0xffffffff } };
@@ -84,25 +84,17 @@ test('backup while QoS 1 traffic flows, a second one when quiet, restore, and ev
   const sub = await connect(port, 'backup-online-sub', { protocolVersion: 5 }, online);
   await sub.subscribeAsync('load/#', { qos: 1 });
   const pub = await connect(port, 'backup-publisher', { protocolVersion: 5 });
-  let acked = 0;
-  let stop = false;
-  const publishing = (async () => {
-    for (let n = 0; !stop; n++) {
-      await pub.publishAsync('load/a', String(n), { qos: 1 });
-      acked = n + 1;
-    }
-  })();
-  while (acked < 300) await new Promise((r) => setTimeout(r, 20));
+  const traffic = publishInOrder(pub, 'load/a');
+  await traffic.untilAcked(300);
 
   const during = path.join(dir, 'during.db');
-  const ackedBefore = acked;
+  const ackedBefore = traffic.acked();
   const b1 = await runCli(['backup', during, '--data-dir', dataDir]);
-  const ackedAfter = acked;
+  const ackedAfter = traffic.acked();
   assert.equal(b1.status, 0, b1.stderr);
   assert.match(b1.stdout, /backup written to .*during\.db: .* integrity ok/);
   assert.ok(ackedAfter > ackedBefore, `traffic flowed during the backup (${ackedBefore} → ${ackedAfter} acknowledged)`);
-  stop = true;
-  await publishing;
+  const acked = await traffic.stop();
 
   // One consistent snapshot.
   const copy = new Database(during, { readonly: true });

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
+import type { MqttClient } from 'mqtt';
 import { repoRoot } from './server-process.ts';
 
 export interface CliRun {
@@ -46,3 +47,29 @@ export function allRows(file: string): Record<string, unknown[]> {
 
 /** The number of rows of each table, for messages. */
 export const rowCounts = (rows: Record<string, unknown[]>) => Object.fromEntries(Object.entries(rows).map(([t, r]) => [t, r.length]));
+
+/**
+ * QoS 1 traffic in order: payloads "0", "1", … published one after another, each after the last
+ * one's PUBACK, until `stop()`. `acked()` is how many were acknowledged so far.
+ */
+export function publishInOrder(client: MqttClient, topic: string): { acked(): number; untilAcked(n: number): Promise<void>; stop(): Promise<number> } {
+  let acked = 0;
+  let stopped = false;
+  const running = (async () => {
+    for (let n = 0; !stopped; n++) {
+      await client.publishAsync(topic, String(n), { qos: 1 });
+      acked = n + 1;
+    }
+  })();
+  return {
+    acked: () => acked,
+    async untilAcked(n) {
+      while (acked < n) await new Promise((r) => setTimeout(r, 20));
+    },
+    async stop() {
+      stopped = true;
+      await running;
+      return acked;
+    },
+  };
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from '../store/migrations/index.ts';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../store/schema.ts';
+import { hasSqliteHeader } from '../store/sqlite-header.ts';
 import { BackupError } from './backup.ts';
 
 /** The database file in a data folder (DATA_DIR). */
@@ -33,14 +34,7 @@ export function inspectBackup(file: string): BackupInfo {
     throw new BackupError(`${file} does not exist`);
   }
   if (!stat.isFile()) throw new BackupError(`${file} is not a file`);
-  const header = Buffer.alloc(16);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, header, 0, 16, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (header.toString('latin1') !== 'SQLite format 3\0') throw new BackupError(`${file} is not an SQLite database`);
+  if (!hasSqliteHeader(file)) throw new BackupError(`${file} is not an SQLite database`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw new BackupError(`${file} is not an mqdash database`);
