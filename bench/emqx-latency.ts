@@ -39,7 +39,7 @@ export async function runEmqxLatency(o: EmqxLatencyOptions = {}): Promise<{ p50:
     const t0 = performance.now();
     seedSessions(broker.store, sessions);
     log(`  inserted ${broker.store.countSessions()} sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const key = (await broker.apiKeys.create({ name: 'bench', description: '', expiresAt: null, createdBy: null, source: 'dashboard' }))!;
+    const key = (await broker.apiKeys.create({ name: 'bench', description: '', expiresAt: null, createdBy: null, source: 'dashboard', role: 'viewer' }))!;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
     const authorization = `Basic ${Buffer.from(`${key.row.apiKey}:${key.apiSecret}`).toString('base64')}`;

@@ -88,12 +88,12 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_
   }
 }
 
-/** Signs in as admin through the login form and waits for the sessions page. */
-export async function signIn(page: Page, server: RunningServer, path = '/sessions'): Promise<void> {
+/** Signs in through the login form (as admin unless `account` is given) and waits to leave the login page. */
+export async function signIn(page: Page, server: RunningServer, path = '/sessions', account?: { username: string; password: string }): Promise<void> {
   await page.goto(`${server.baseUrl}${path}`);
   await page.getByRole('heading', { level: 1, name: 'Sign in', exact: true }).waitFor();
-  await page.getByLabel('Username', { exact: true }).fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
+  await page.getByLabel('Username', { exact: true }).fill(account?.username ?? 'admin');
+  await page.getByLabel('Password', { exact: true }).fill(account?.password ?? server.adminPassword);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => url.pathname !== '/login');
 }

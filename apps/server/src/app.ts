@@ -6,6 +6,8 @@ import type { Broker } from '@mqdash/broker';
 import { apiRouter } from './api/api-router.ts';
 import { bffRouter } from './bff/bff-router.ts';
 import { emqxRouter } from './emqx/emqx-router.ts';
+import { requireAllowedHost, type HostPolicy } from './http/host-check.ts';
+import type { TrustProxy } from './http/web-settings.ts';
 
 export const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
 
@@ -14,12 +16,18 @@ export interface AppOptions {
   dashboardDir?: string;
   /** `node` in EMQX API responses; default `mqdash@<hostname>`. */
   nodeName?: string;
+  /** TRUST_PROXY: Express `trust proxy` (real client addresses, Secure cookies behind a TLS proxy). Default false. */
+  trustProxy?: TrustProxy;
+  /** ALLOWED_HOSTS: the Host names answered (hostPolicy); default: every name. */
+  hosts?: HostPolicy;
 }
 
 /** The Express app, apart from `listen` so tests drive it with supertest (STYLE #12). */
 export function createApp(broker: Broker, o: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', o.trustProxy ?? false);
+  if (o.hosts) app.use(requireAllowedHost(o.hosts));
   app.use((_req, res, next) => {
     res.set({
       'X-Content-Type-Options': 'nosniff',

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
 
 /**
  * The runtime contract of DESIGN §2: environment variables, each also accepted as a flag
@@ -30,6 +31,16 @@ const configSchema = z.object({
   headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Time a client has to send the whole request, ms. */
   requestTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Express `trust proxy` (issue 12): which hops' X-Forwarded-For/-Proto/-Host to believe, so that
+   * behind a TLS proxy cookies are Secure and client addresses are real. Default: none.
+   */
+  trustProxy: z.string().default('false').transform((v, ctx) => parseTrustProxy(v, ctx)),
+  /**
+   * Host names the HTTP server answers to (DNS rebinding, issue 12); unset: HOST plus localhost
+   * names, or no check when HOST is a wildcard.
+   */
+  allowedHosts: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAllowedHosts(v, ctx))),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
@@ -43,6 +54,7 @@ const flags = {
   'mqtt-max-queued-messages': 'MQTT_MAX_QUEUED_MESSAGES', 'mqtt-drain-timeout-ms': 'MQTT_DRAIN_TIMEOUT_MS',
   'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
+  'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

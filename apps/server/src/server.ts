@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { hostPolicy, upgradeGuard, type TrustFn } from './http/host-check.ts';
 
 export interface RunningServer {
   broker: Broker;
@@ -21,7 +22,8 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
     mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
   });
-  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes });
+  const hosts = hostPolicy(config.host, config.allowedHosts);
+  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts });
   const server = http.createServer({
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: config.headersTimeoutMs,
@@ -30,7 +32,8 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 2))),
   }, app);
   server.keepAliveTimeout = 5_000;
-  broker.attachWebSocket(server, '/mqtt');
+  // Upgrades bypass Express: the same Host rule, and browsers' Origin (issue 12: DNS rebinding, cross-site WebSocket).
+  broker.attachWebSocket(server, '/mqtt', undefined, { verifyUpgrade: upgradeGuard(hosts, app.get('trust proxy fn') as TrustFn) });
   try {
     const mqtt = await broker.listenMqtt(config.mqttPort, config.host);
     await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, type ResponseEnvelope } from '@mqdash/contracts';
 import { actions, runAction, type BrokerCore, type CallerContext } from './actions/index.ts';
 import { AuditLog } from './audit.ts';
 import { applyApiKeyBootstrapFile } from './auth/api-key-bootstrap.ts';
@@ -11,6 +11,7 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { MqttUsers } from './auth/mqtt-users.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
+import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
@@ -19,13 +20,15 @@ import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
 import { Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
-import { attachWebSocket, listenTcp } from './engine/listeners.ts';
+import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
+import { SqliteSignInAttemptStore } from './store/sign-in-attempt-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
+import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
@@ -63,6 +66,8 @@ export interface BrokerOptions {
   messaging?: MessagingOptions;
   /** The retention policy's schedule and clock (tests run it on a clock of their own). */
   retention?: RetentionOptions;
+  /** Free attempts and backoff of the sign-in limiter (issue 12); defaults in auth/sign-in-limiter.ts. */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 export const defaultMqttOptions = {
@@ -86,6 +91,8 @@ export class Broker {
   get apiKeys(): ApiKeys { return this.core.apiKeys; }
   /** MQTT client accounts and the allowAnonymous setting (issue 6). */
   get mqttUsers(): MqttUsers { return this.core.mqttUsers; }
+  /** The one limiter of failed sign-ins at every door (issue 12); `clearLockout(account)`. */
+  get signInLimiter(): SignInLimiter { return this.core.signInLimiter; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -105,8 +112,8 @@ export class Broker {
     return server;
   }
 
-  attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024): void {
-    attachWebSocket(this.engine, httpServer, pathname, maxPayload);
+  attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024, o: WebSocketOptions = {}): void {
+    attachWebSocket(this.engine, httpServer, pathname, maxPayload, o);
   }
 
   /** Closes listeners, disconnects clients, flushes and closes the store. */
@@ -120,6 +127,7 @@ export class Broker {
     this.core.messaging.close();
     this.registry.stop();
     this.auth.close();
+    this.core.signInLimiter.close();
     this.store.close();
   }
 }
@@ -128,15 +136,23 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const log = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   // Bad limits in the environment stop the start before anything is opened.
   const messagingOptions = resolveMessagingOptions(o.messaging);
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
   try {
+    // Issue 12: the folder 0700, mqdash's files in it 0600, however an older version left them.
+    const tightened = securePrivateDir(o.dataDir);
+    if (tightened.length) log.warn({ paths: tightened }, 'took group and other access from the data folder and its files');
     const registry = new SessionRegistry(store, log);
     const auth = new AuthService(store, {
       idleTimeoutMs: o.auth?.idleTimeoutMs ?? 60 * 60 * 1000,
       maxLifetimeMs: o.auth?.maxLifetimeMs ?? 12 * 60 * 60 * 1000,
     });
     const audit = new AuditLog(store);
+    const signInLimiter = new SignInLimiter(new SqliteSignInAttemptStore(store.db), {
+      limits: o.signInLimits,
+      onFailure: (f) => recordFailedSignIn(audit, f),
+      onError: (err, what) => log.error({ err }, `could not ${what}${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`),
+    });
     await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
     const apiKeys = new ApiKeys(new ApiKeyStore(store.db));
     if (o.apiKeyBootstrapFile) await applyApiKeyBootstrapFile(apiKeys, o.apiKeyBootstrapFile, audit, log);
@@ -144,7 +160,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
-    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous);
+    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
     const mqttState = durable && !mqtt.persistence
       ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
@@ -166,9 +182,25 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, readiness, backups, retention, log });
+    return new Broker({
+      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, messaging, signInLimiter, readiness, backups, retention, log,
+    });
   } catch (err) {
     store.close();
     throw err;
   }
+}
+
+/** Attacker-chosen names (an MQTT user name can be 64 KiB) are clipped in the audit log. */
+const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
+/** Issue 12: every failed sign-in, at any door, in the audit log: the account tried, door, address, why. */
+function recordFailedSignIn(audit: AuditLog, f: FailedSignIn): void {
+  audit.record({
+    actor: clip(f.account), action: 'signInFailed', target: signInTarget(f.realm, clip(f.account)), errorCode: ErrorCode.loginFailed,
+    details: {
+      source: f.door, realm: f.realm, remoteAddress: f.address, reason: clip(f.reason),
+      ...(f.blockedForMs ? { blockedForSeconds: Math.ceil(f.blockedForMs / 1000) } : {}),
+    },
+  });
 }

@@ -7,6 +7,8 @@ export type { SessionRow, Store } from './store/types.ts';
 export { ApiKeys, VERIFIED_CACHE_MS } from './auth/api-keys.ts';
 export { parseApiKeyBootstrap } from './auth/api-key-bootstrap.ts';
 export type { EmqxClientFilter, EmqxClientRow } from './store/emqx-query.ts';
+export { SignInLimiter, defaultSignInLimits, type LimitPolicy, type SignInLimits, type SignInRealm } from './auth/sign-in-limiter.ts';
+export { clearLockout } from './store/sign-in-attempt-store.ts';
 export { SqliteStore } from './store/sqlite-store.ts';
 export { Readiness, sqliteWriteProbe, type ReadinessCheck, type ReadinessReport } from './health/readiness.ts';
 export { ALL_PAGES, BackupError, backupDatabase, type BackupResult } from './backup/backup.ts';

@@ -4,6 +4,7 @@ import { sortKeys } from './actions/list-mq-sessions.ts';
 import type { SessionListRow } from './session.ts';
 import { MAX_MESSAGES_PER_GET, payloadFormatSchema, publishMessageSchema } from './actions/messages.ts';
 import { topicFilterSchema, topicNameSchema } from './topics.ts';
+import type { Role } from './roles.ts';
 
 /**
  * The dashboard's own API (`/bff/*`, DESIGN §4): resource-shaped routes the React app calls.
@@ -19,6 +20,8 @@ export type LoginBody = z.infer<typeof loginBody>;
 
 export interface MeResponse {
   username: string;
+  /** What the dashboard shows and offers (issue 12); the server checks it on every route. */
+  role: Role;
   /** Send as the `X-CSRF-Token` header on every state-changing request. */
   csrfToken: string;
 }
@@ -134,6 +137,8 @@ export interface AuditEvent {
   action: string;
   target: string | null;
   errorCode: number;
+  /** The role the actor acted with (issue 12); absent for entries from before roles and for failed sign-ins. */
+  role?: Role;
   details: Record<string, unknown>;
 }
 

@@ -20,6 +20,9 @@ export const ErrorCode = {
   unknownLabel: 14012,
   unknownApiKey: 14013,
   unknownMqttUser: 14014,
+  tooManyAttempts: 14030,
+  unknownAccount: 14031,
+  lastAdministrator: 14032,
   internal: 14099,
 } as const;
 
@@ -37,13 +40,16 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14004, name: 'mutuallyExclusive', meaning: 'Two properties that exclude each other were both given.' },
   { code: 14005, name: 'unknownAction', meaning: 'The action name is not one this server offers.' },
   { code: 14006, name: 'unknownSession', meaning: 'No session has the given clientName.' },
-  { code: 14007, name: 'nameInUse', meaning: 'The name already belongs to a session (clientName), an API key or an MQTT client account.' },
+  { code: 14007, name: 'nameInUse', meaning: 'The name already belongs to a session (clientName), an API key, an MQTT client account or an administrator account.' },
   { code: 14008, name: 'sessionBanned', meaning: 'The session is banned and cannot be used by its client.' },
-  { code: 14009, name: 'notPermitted', meaning: 'The account may not perform this action.' },
+  { code: 14009, name: 'notPermitted', meaning: 'The caller may not do this: its role does not allow it (viewer < operator < administrator), or it is an API key managing keys or accounts.' },
   { code: 14010, name: 'requestTooLarge', meaning: 'The request body exceeds the size limit.' },
   { code: 14011, name: 'loginFailed', meaning: 'Unknown username or wrong password.' },
   { code: 14012, name: 'unknownLabel', meaning: 'No label has the given labelId.' },
   { code: 14013, name: 'unknownApiKey', meaning: 'No API key has the given name.' },
   { code: 14014, name: 'unknownMqttUser', meaning: 'No MQTT client account has the given username.' },
+  { code: 14030, name: 'tooManyAttempts', meaning: 'Too many failed sign-ins from this address; errorData.retryAfterSeconds says when to try again (HTTP 429).' },
+  { code: 14031, name: 'unknownAccount', meaning: 'No administrator account has the given username.' },
+  { code: 14032, name: 'lastAdministrator', meaning: 'The change would leave no account with the administrator role.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

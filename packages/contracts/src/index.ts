@@ -21,5 +21,7 @@ export * from './actions/api-keys.ts';
 export * from './actions/mqtt-users.ts';
 export * from './emqx.ts';
 export * from './actions/messages.ts';
+export * from './roles.ts';
+export * from './actions/accounts.ts';
 export * from './actions/backup.ts';
 export * from './actions/retention.ts';

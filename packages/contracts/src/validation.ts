@@ -87,3 +87,21 @@ export function describeZodError(error: z.ZodError, input: unknown, prefix = 'pa
 export function unknownKeys(input: Record<string, unknown>, known: readonly string[]): string[] {
   return Object.keys(input).filter((k) => !known.includes(k));
 }
+
+/**
+ * Whether `value` nests deeper than `max` levels (objects and arrays); iterative, so the check itself
+ * cannot overflow the stack. zod validates recursively, so a body nested thousands of levels deep
+ * must be refused before it reaches a schema (issue 12: 400, never a 500).
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const seen = new Set<object>();
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    if (depth >= max) return true;
+    seen.add(v);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -44,3 +44,28 @@ export function serverFieldError(error: unknown): { field: string; message: stri
   const message = error.message.replace(new RegExp(`^${error.property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*`), '');
   return { field, message: capitalize(message) };
 }
+
+/** A new password typed twice, checked with the server's schema; errors by field (`password`, `confirmation`). */
+export function newPasswordErrors(schema: z.ZodType<string>, password: string, confirmation: string): FieldErrors {
+  if (!password) return { password: 'Enter a password' };
+  const parsed = schema.safeParse(password);
+  if (!parsed.success) return { password: issueMessage(parsed.error.issues[0]!) };
+  if (confirmation !== password) return { confirmation: confirmation ? 'The two passwords differ' : 'Type the password again' };
+  return {};
+}
+
+/** A create-account form: name, password twice, description (bytes as the server counts them), with the server's schemas. */
+export function newAccountErrors(
+  schemas: { username: z.ZodType<string>; password: z.ZodType<string>; usernameWord: string },
+  f: { username: string; password: string; confirmation: string; description: string },
+): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!f.username) errors.username = `Enter a ${schemas.usernameWord}`;
+  else {
+    const parsed = schemas.username.safeParse(f.username);
+    if (!parsed.success) errors.username = issueMessage(parsed.error.issues[0]!);
+  }
+  Object.assign(errors, newPasswordErrors(schemas.password, f.password, f.confirmation));
+  if (new TextEncoder().encode(f.description).length > 1024) errors.description = 'Must be at most 1024 bytes (about 1000 letters)';
+  return errors;
+}

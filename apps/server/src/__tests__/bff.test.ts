@@ -60,7 +60,7 @@ describe('/bff', () => {
       assert.match(cookie, /SameSite=Strict/i);
       assert.equal(typeof r.body.csrfToken, 'string');
       const me = await a.get('/bff/me').expect(200);
-      assert.deepEqual(me.body, { username: 'admin', csrfToken: r.body.csrfToken });
+      assert.deepEqual(me.body, { username: 'admin', role: 'administrator', csrfToken: r.body.csrfToken });
     });
 
     test('a wrong password is 401 and never sets a cookie; bad input is 400', async () => {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pino } from 'pino';
+import { createBroker } from '@mqdash/broker';
 import { loadConfig } from '../config.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { runCli } from './cli-helpers.ts';
@@ -63,6 +64,26 @@ test('reset-admin-password prints a new password; the old one, its tokens and it
   assert.equal(entry.actor, `cli:${os.userInfo().username}`);
   assert.equal(entry.errorCode, 0);
   assert.doesNotMatch(JSON.stringify(audit), new RegExp(password), 'the audit log never holds the password');
+});
+
+test('reset-admin-password also lifts a sign-in lockout: the new password works at once from the locked-out address', async () => {
+  // A broker of its own whose lockout lasts ten minutes, so it is still on when the command has run.
+  const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-reset-lock-'));
+  const policy = { freeAttempts: 2, baseDelayMs: 600_000, maxDelayMs: 600_000, windowMs: 3_600_000 };
+  const broker = await createBroker({ dataDir: lockDir, adminPassword: OLD_PASSWORD, logger: pino({ level: 'silent' }), signInLimits: { perAddressAndAccount: policy } });
+  try {
+    const signIn = (password: string) => broker.actions.run({ action: 'createSession', params: { username: 'admin', password } }, { source: 'api', remoteAddress: '192.0.2.7' });
+    let locked;
+    for (let i = 0; i < 5 && locked?.errorCode !== 14030; i++) locked = await signIn('not-the-password');
+    assert.equal(locked?.errorCode, 14030, 'the account is locked out from this address');
+    assert.equal((await signIn(OLD_PASSWORD)).errorCode, 14030, 'even with the right password');
+    const r = await runCli(['reset-admin-password', '--data-dir', lockDir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((await signIn(r.stdout.trim())).errorCode, 0, 'signed in with the new password, no wait');
+  } finally {
+    await broker.close();
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
 });
 
 test('reset-admin-password names a missing account or database and changes nothing', async () => {

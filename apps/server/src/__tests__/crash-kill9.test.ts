@@ -135,6 +135,11 @@ function checkDatabase(cycle: number): void {
       const row = db.prepare('SELECT max_send FROM sessions WHERE client_name = ?').get(target) as { max_send: number };
       const allowed = [state.acked, ...(state.inFlight !== null ? [state.inFlight] : [])];
       assert.ok(allowed.includes(row.max_send), `kill ${cycle}: ${target} has max_send ${row.max_send}; acknowledged ${state.acked}, in flight ${state.inFlight}`);
+      // What the file holds is what the next life starts from: a change in flight at the kill
+      // that was stored counts as made from now on (else the next life's check, which knows only
+      // its own change in flight, would take it for a lost or invented one).
+      state.acked = row.max_send;
+      state.inFlight = null;
     }
   } finally {
     db.close();

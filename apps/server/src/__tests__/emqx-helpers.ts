@@ -81,7 +81,8 @@ export async function startEmqxServer(): Promise<EmqxTestServer> {
     return r.result as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const createKey = async (name: string): Promise<ApiKey> => {
-    const k = await ok('createApiKey', { name });
+    // An administrator, as keys from the bootstrap file are; roles/routes: roles-routes.test.ts.
+    const k = await ok('createApiKey', { name, role: 'administrator' });
     return { name, apiKey: k.apiKey, apiSecret: k.apiSecret };
   };
   const key = await createKey('emqx-tests');

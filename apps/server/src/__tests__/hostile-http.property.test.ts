@@ -129,6 +129,10 @@ const bffRoutes: Route[] = [
   { method: 'post', path: '/bff/api-keys', body: { name: 'hostile-new-key', description: 'd', expiresAt: '2999-01-01T00:00:00Z' } },
   { method: 'patch', path: '/bff/api-keys/:id', body: { enabled: false, description: 'changed' } },
   { method: 'delete', path: '/bff/api-keys/:id' },
+  { method: 'get', path: '/bff/accounts' },
+  { method: 'post', path: '/bff/accounts', body: { username: 'hostile-new-admin', password: 'hostile-password-12', role: 'viewer', accountDescription: 'd' } },
+  { method: 'patch', path: '/bff/accounts/:id', body: { role: 'operator', password: 'hostile-password-13', accountDescription: 'changed' } },
+  { method: 'delete', path: '/bff/accounts/:id' },
   { method: 'post', path: '/bff/mq-api-sessions', body: { clientName: 'hostile-new', temporarySession: false, sessionStatus: 'normal', mqttProtocol: '5.0' } },
   { method: 'post', path: '/bff/feed-token' },
   { method: 'get', path: '/bff/overview', query: { minutes: '60' } },
@@ -184,7 +188,7 @@ describe('hostile HTTP input: never a 5xx, documented error shapes, nothing chan
     const list = await ok('listMqSessions', { sessionStatusFilter: ['normal', 'hidden', 'banned', 'inactive'] });
     const names = list.data.map((r: { clientName: string }) => r.clientName).sort();
     const described = await ok('describeMqSessions', { clientNames: names });
-    return stable({ list, described: described.data, labels: await ok('listLabels'), apiKeys: await ok('listApiKeys') });
+    return stable({ list, described: described.data, labels: await ok('listLabels'), apiKeys: await ok('listApiKeys'), accounts: await ok('listAccounts') });
   }
 
   const connectRobot = async () => {
@@ -197,7 +201,7 @@ describe('hostile HTTP input: never a 5xx, documented error shapes, nothing chan
     const have = new Set((await ok('listMqSessions', { sessionStatusFilter: ['normal', 'hidden', 'banned', 'inactive'] })).data.map((r: { clientName: string }) => r.clientName));
     if (!have.has(API_SESSION)) await ok('createMqApiSession', { clientName: API_SESSION });
     const keys = (await ok('listApiKeys')).data.map((k: { name: string }) => k.name);
-    if (!keys.includes(KEY)) await ok('createApiKey', { name: KEY });
+    if (!keys.includes(KEY)) await ok('createApiKey', { name: KEY, role: 'operator' });
     // A bulk ban/kick or a disconnect may have ended the robot's connection (and banned it).
     if (!robot.connected) {
       await ok('alterMqSession', { clientName: ROBOT, sessionStatus: 'normal' }).catch(() => {});
@@ -215,7 +219,7 @@ describe('hostile HTTP input: never a 5xx, documented error shapes, nothing chan
     token = login.authToken!;
     agent = request.agent(app);
     csrf = (await agent.post('/bff/login').send({ username: 'admin', password: PASSWORD }).expect(200)).body.csrfToken;
-    apiKey = await ok('createApiKey', { name: 'hostile-http-auth' });
+    apiKey = await ok('createApiKey', { name: 'hostile-http-auth', role: 'operator' });
     await connectRobot();
     await ok('createLabel', { group: 'g', name: 'existing' });
     await ensureFixtures();
@@ -273,11 +277,12 @@ describe('hostile HTTP input: never a 5xx, documented error shapes, nothing chan
       }),
       { numRuns: RUNS * 4, endOnFailure: true },
     );
+    // Issue 12: a body nested too deep is refused before it is read as a request (400).
     const deep = await request(app).post('/api').type('json').send(deepArray(10_000));
-    assert.equal(deep.status, 200);
-    assert.equal(deep.body.errorCode, ErrorCode.malformedJson, short(deep.text));
+    assert.equal(deep.status, 400);
+    assert.equal(deep.body.errorCode, ErrorCode.outOfLimits, short(deep.text));
     const deepParams = await request(app).post('/api').type('json').send(`{"action":"createLabel","authToken":${JSON.stringify(token)},"params":{"name":"n","metadata":${deepObject(10_000)}}}`);
-    assert.equal(deepParams.status, 200);
+    assert.equal(deepParams.status, 400);
     assert.equal(deepParams.body.errorCode, ErrorCode.outOfLimits, short(deepParams.text));
     const big = await request(app).post('/api').type('json').send(JSON.stringify({ action: 'pingSession', params: { x: 'y'.repeat(MAX_BODY) } }));
     assert.equal(big.status, 413);

@@ -48,7 +48,7 @@ describe('request limits and slow clients', () => {
     cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
     const token = (await srv.broker.actions.run({ action: 'createSession', params: { username: 'admin', password: PASSWORD } })).authToken;
-    const key = (await srv.broker.actions.run({ action: 'createApiKey', params: { name: 'limits' }, authToken: token })).result as { apiKey: string; apiSecret: string };
+    const key = (await srv.broker.actions.run({ action: 'createApiKey', params: { name: 'limits', role: 'operator' }, authToken: token })).result as { apiKey: string; apiSecret: string };
     basic = `Basic ${Buffer.from(`${key.apiKey}:${key.apiSecret}`).toString('base64')}`;
     await srv.broker.actions.run({ action: 'createMqApiSession', params: { clientName: 'limits-api' }, authToken: token });
     robot = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'limits-robot', protocolVersion: 5, reconnectPeriod: 0, clean: false, properties: { sessionExpiryInterval: 0xffffffff } });

@@ -80,7 +80,7 @@ test('no password, token or API secret is ever logged, returned where it was not
   };
 
   // API keys: the secret is shown once, at creation; a wrong secret is refused.
-  const created = await action('createApiKey', 'createApiKey', { name: 'secrets-test', description: 'for the secrets test' });
+  const created = await action('createApiKey', 'createApiKey', { name: 'secrets-test', description: 'for the secrets test', role: 'operator' });
   const { apiKey, apiSecret } = created.json().result as { apiKey: string; apiSecret: string };
   created.allow(apiSecret);
   secrets.apiSecret = apiSecret;

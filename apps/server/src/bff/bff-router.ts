@@ -2,34 +2,41 @@ import express from 'express';
 import type { Broker } from '@mqdash/broker';
 import type { SessionDetail } from '@mqdash/contracts';
 import { listAuditLogParams } from '@mqdash/contracts';
+import type { Role } from '@mqdash/contracts';
+import { roleGate } from '../http/role-gate.ts';
+import { accountsRouter } from './accounts-router.ts';
 import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
 import { backupRouter } from './backup-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
+import { jsonBody } from '../http/json-body.ts';
 import { errorHandler, HttpError } from './errors.ts';
-import { LoginLimiter } from './login-limiter.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
 import { retentionRouter } from './retention-router.ts';
+import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
 
+const forbidden = (need: Role, have: Role | undefined) =>
+  new HttpError(403, 'FORBIDDEN', `your account has the ${have ?? 'no'} role; this needs ${need === 'operator' ? 'the operator or administrator' : 'the administrator'} role`);
+
 /** `/bff/*`, the dashboard's own API (DESIGN §4): cookie login, CSRF header, JSON actions in-process. */
 export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.Router {
-  const deps: BffDeps = {
-    broker, sessions: new BffSessions(), limiter: new LoginLimiter(),
-    addressLimiter: new LoginLimiter({ freeAttempts: 30, windowMs: 15 * 60_000, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000 }),
-  };
+  const deps: BffDeps = { broker, sessions: new BffSessions() };
   const router = express.Router();
-  router.use(express.json({ limit: o.maxBodyBytes }));
+  router.use(jsonBody({ limit: o.maxBodyBytes }));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
   router.use(authRouter(deps));
   router.use(requireLogin(deps), requireCsrf);
+  // Issue 12: the account's role against the route's (route-roles.ts), before the route runs.
+  router.use(roleGate(bffRouteRoles, (req) => req.bffRole, forbidden));
   router.use('/sessions', sessionsRouter(deps));
+  router.use('/accounts', accountsRouter(deps));
   router.use('/api-keys', apiKeysRouter(deps));
   router.use('/mqtt-users', mqttUsersRouter(deps));
   router.use('/mqtt-auth', mqttAuthRouter(deps));

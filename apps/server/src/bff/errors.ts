@@ -4,7 +4,11 @@ import { ErrorCode, describeZodError, type BffError, type ResponseEnvelope } fro
 
 /** A BFF failure with its HTTP status; one handler turns it into `{error, message, property?}` (STYLE #13). */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly error: string, message: string, readonly property?: string, readonly errorCode?: number) {
+  constructor(
+    readonly status: number, readonly error: string, message: string, readonly property?: string, readonly errorCode?: number,
+    /** Sent as `Retry-After` (429). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
   }
 }
@@ -25,6 +29,9 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.notPermitted]: [403, 'FORBIDDEN'],
   [ErrorCode.loginFailed]: [401, 'LOGIN_FAILED'],
   [ErrorCode.requestTooLarge]: [413, 'TOO_LARGE'],
+  [ErrorCode.tooManyAttempts]: [429, 'TOO_MANY_ATTEMPTS'],
+  [ErrorCode.unknownAccount]: [404, 'ACCOUNT_NOT_FOUND'],
+  [ErrorCode.lastAdministrator]: [409, 'LAST_ADMINISTRATOR'],
 };
 
 /** A failed JSON action as an HTTP error; `params.` is dropped from property paths (the BFF has no envelope). */
@@ -32,7 +39,8 @@ export function fromEnvelope(r: ResponseEnvelope): HttpError {
   const [status, error] = statusOf[r.errorCode] ?? [500, 'INTERNAL'];
   const strip = (s: string) => s.replace(/^params\./, '').replace(/(^|\s)params\./g, '$1');
   const property = typeof r.errorData?.property === 'string' ? strip(r.errorData.property) : undefined;
-  return new HttpError(status, error, strip(r.errorMessage), property, r.errorCode);
+  const retryAfter = typeof r.errorData?.retryAfterSeconds === 'number' ? r.errorData.retryAfterSeconds : undefined;
+  return new HttpError(status, error, strip(r.errorMessage), property, r.errorCode, retryAfter);
 }
 
 export function fromZod(err: ZodError, input: unknown, where: 'body' | 'query'): HttpError {
@@ -55,6 +63,7 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
       log.error({ err }, 'bff request failed');
       e = new HttpError(500, 'INTERNAL', 'the server failed to answer this request; nothing was changed');
     }
+    if (e.retryAfterSeconds !== undefined) res.set('Retry-After', String(e.retryAfterSeconds));
     const body: BffError = { error: e.error, message: e.message, ...(e.property ? { property: e.property } : {}), ...(e.errorCode ? { errorCode: e.errorCode } : {}) };
     res.status(e.status).json(body);
   };

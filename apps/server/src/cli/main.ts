@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import {
-  ALL_PAGES, BackupError, PasswordResetError, SqliteStore, StoreError, backupDatabase, databaseFile, inspectBackup,
+  ALL_PAGES, BackupError, PasswordResetError, SqliteStore, StoreError, backupDatabase, clearLockout, databaseFile, inspectBackup,
   resetAccountPassword, restoreDatabase,
 } from '@mqdash/broker';
 
@@ -79,8 +79,8 @@ async function resetAdminPassword(dataDir: string, username: string, io: Io): Pr
     })();
     const r = await resetAccountPassword(store, username, {
       actor: `cli:${user}`, details: { host: os.hostname() },
-      // Issue 12 (w/security): pass the stored sign-in limiter's clearLockout here once it lands.
-      hooks: {},
+      // The stored sign-in limiter (issue 12): a locked-out account can sign in with its new password at once.
+      hooks: { clearLockout: (username) => { clearLockout(store.db, username); } },
     });
     io.err(`mqdash: new password for the account "${r.username}" (its sign-ins have ended; recorded in the audit log):`);
     io.out(r.password);

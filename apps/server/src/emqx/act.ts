@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Broker } from '@mqdash/broker';
-import { ErrorCode } from '@mqdash/contracts';
+import { ErrorCode, type Role } from '@mqdash/contracts';
 import { EmqxHttpError, clientNotFound } from './errors.ts';
 
 const badRequest: ReadonlySet<number> = new Set([ErrorCode.missingProperty, ErrorCode.wrongType, ErrorCode.outOfLimits, ErrorCode.mutuallyExclusive]);
@@ -12,10 +12,11 @@ const badRequest: ReadonlySet<number> = new Set([ErrorCode.missingProperty, Erro
 export async function act<R = unknown>(broker: Broker, req: Request, res: Response, action: string, params: Record<string, unknown>): Promise<R> {
   const r = await broker.actions.run(
     { action, params },
-    { source: 'emqx', principal: res.locals.principal as string, remoteAddress: req.socket.remoteAddress },
+    { source: 'emqx', principal: res.locals.principal as string, principalRole: res.locals.role as Role | undefined, remoteAddress: req.ip },
   );
   if (r.errorCode === ErrorCode.success) return r.result as R;
   if (r.errorCode === ErrorCode.unknownSession) throw clientNotFound(String(params.clientName));
+  if (r.errorCode === ErrorCode.notPermitted) throw new EmqxHttpError(403, 'FORBIDDEN', r.errorMessage);
   if (badRequest.has(r.errorCode)) throw new EmqxHttpError(400, 'BAD_REQUEST', r.errorMessage.replace(/(^|\s)params\./g, '$1'));
   broker.log.error({ action, errorCode: r.errorCode, errorMessage: r.errorMessage }, 'EMQX API action failed');
   throw new EmqxHttpError(500, 'INTERNAL_ERROR', r.errorMessage);

@@ -1,7 +1,11 @@
 import os from 'node:os';
 import express from 'express';
 import type { Broker } from '@mqdash/broker';
+import type { Role } from '@mqdash/contracts';
+import { roleGate } from '../http/role-gate.ts';
 import { requireApiKey } from './api-key-auth.ts';
+import { emqxRouteRoles } from './route-roles.ts';
+import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
@@ -25,8 +29,11 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
     next();
   });
   router.use(requireApiKey(broker));
+  // Issue 12: the key's role against the route's, before anything is read (route-roles.ts).
+  router.use(roleGate(emqxRouteRoles, (_req, res) => res.locals.role as Role | undefined,
+    (need, have) => new EmqxHttpError(403, 'FORBIDDEN', `this API key has the ${have ?? 'no'} role; this request needs ${need}`)));
   // Any content type is read as JSON: EMQX tooling does not always send one.
-  router.use(express.json({ limit: o.maxBodyBytes, strict: false, type: () => true }));
+  router.use(jsonBody({ limit: o.maxBodyBytes, strict: false, anyContentType: true }));
   router.use('/clients', clientsRouter(broker, node));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));

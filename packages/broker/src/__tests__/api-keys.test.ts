@@ -158,7 +158,7 @@ describe('API key actions', () => {
   });
 
   test('a trusted in-process caller runs actions as a principal (source emqx only), audited under that name', async () => {
-    const asKey = { source: 'emqx' as const, principal: 'apikey:robot' };
+    const asKey = { source: 'emqx' as const, principal: 'apikey:robot', principalRole: 'operator' as const };
     const label = await broker.actions.run({ action: 'createLabel', params: { group: 'g', name: 'by-robot' } }, asKey);
     assert.equal(label.errorCode, 0, label.errorMessage);
     const entry = broker.core.audit.recent(5).find((e) => e.action === 'createLabel');

@@ -18,7 +18,7 @@ export const createApiKey = defineAction({
       throw new ActionError('outOfLimits', 'params.expiresAt: must be in the future', { property: 'params.expiresAt', value: p.expiresAt });
     const inUse = () => new ActionError('nameInUse', `params.name: an API key named ${JSON.stringify(p.name)} already exists`, { property: 'params.name', value: p.name });
     if (apiKeys.get(p.name)) throw inUse();
-    const made = await apiKeys.create({ name: p.name, description: p.description, expiresAt, createdBy: ctx.user!.username, source: 'dashboard' });
+    const made = await apiKeys.create({ name: p.name, description: p.description, expiresAt, createdBy: ctx.user!.username, source: 'dashboard', role: p.role });
     if (!made) throw inUse();
     return { ...apiKeys.info(made.row), apiSecret: made.apiSecret };
   },

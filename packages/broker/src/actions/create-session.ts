@@ -1,20 +1,26 @@
 import { createSessionParams, type CreateSessionResult } from '@mqdash/contracts';
+import { checkedSignIn, reserveAdminSignIn } from './sign-in-guard.ts';
 import { ActionError, defineAction } from './types.ts';
 
-/** FairCom's createSession: an account logs in and gets an authToken in the envelope. */
+/**
+ * FairCom's createSession: an account logs in and gets an authToken in the envelope. Guarded by
+ * the sign-in limiter (issue 12); a failure is audited by it (`signInFailed`), a success here.
+ */
 export const createSession = defineAction({
   name: 'createSession',
   params: createSessionParams,
   requiresAuth: false,
   async run(p, ctx): Promise<CreateSessionResult> {
-    const token = await ctx.core.auth.login(p.username, p.password);
-    ctx.core.audit.record({
-      actor: p.username, action: 'createSession', target: null, errorCode: token ? 0 : 14011,
-      details: { source: ctx.source, ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
-    });
+    const { auth } = ctx.core;
+    const attempt = await reserveAdminSignIn(ctx, p.username);
+    const token = await checkedSignIn(attempt, () => auth.login(p.username, p.password), () => (auth.hasAccount(p.username) ? 'wrong password' : 'no such account'));
     if (!token) throw new ActionError('loginFailed', 'params.password: username or password is wrong', { property: 'params.password' });
+    ctx.core.audit.record({
+      actor: p.username, action: 'createSession', target: null, errorCode: 0,
+      details: { source: ctx.source, role: auth.role(p.username), ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
+    });
     ctx.issuedToken = token;
-    const info = ctx.core.auth.verify(token)!;
+    const info = auth.verify(token)!;
     return { username: p.username, expiresInSeconds: Math.floor(info.expiresInMs / 1000) };
   },
 });

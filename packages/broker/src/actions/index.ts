@@ -1,4 +1,8 @@
 import type { ActionDef } from './types.ts';
+import { alterAccount } from './alter-account.ts';
+import { createAccount } from './create-account.ts';
+import { dropAccount } from './drop-account.ts';
+import { listAccounts } from './list-accounts.ts';
 import { alterApiKey } from './alter-api-key.ts';
 import { alterMqSession } from './alter-mq-session.ts';
 import { alterMqttAuthSettings } from './alter-mqtt-auth-settings.ts';
@@ -40,10 +44,12 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createFeedToken, getOverview, getSessionHistory,
     createApiKey, listApiKeys, alterApiKey, deleteApiKey,
     createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,
+    createAccount, listAccounts, alterAccount, dropAccount,
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 
 export { runAction } from './run.ts';
+export { actionRoles, requiredRole } from './roles.ts';
 export { ActionError } from './types.ts';
 export type { ActionContext, BrokerCore, CallerContext } from './types.ts';

@@ -1,6 +1,7 @@
-import { ErrorCode, describeZodError, dropNulls, requestEnvelopeSchema, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, describeZodError, dropNulls, nestsDeeperThan, requestEnvelopeSchema, roleAllows, unknownKeys, type ResponseEnvelope } from '@mqdash/contracts';
 import { z } from 'zod';
 import { storageProblem } from '../store/storage-errors.ts';
+import { requiredRole } from './roles.ts';
 import { ActionError, type ActionContext, type ActionDef, type BrokerCore, type CallerContext } from './types.ts';
 
 const fail = (e: ActionError, requestId?: string | number): ResponseEnvelope => ({
@@ -22,18 +23,18 @@ const keysOf = (schema: z.ZodType): string[] => {
  */
 export const MAX_PARAMS_DEPTH = 100;
 
-/** Whether `value` nests deeper than `max` levels; iterative, so the check itself cannot overflow. */
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  const seen = new Set<object>();
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    if (depth >= max) return true;
-    seen.add(v);
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
+/** At most this many warnings, each at most WARNING_CHARS long, go into a response (issue 12). */
+export const MAX_WARNINGS = 20;
+export const WARNING_CHARS = 300;
+
+/**
+ * A request with 100,000 unknown keys would otherwise get 100,000 warnings back, each quoting a key
+ * that may itself be 64 KiB long: the response is kept small whatever the request held.
+ */
+export function capWarnings(warnings: readonly string[]): string[] {
+  const out = warnings.slice(0, MAX_WARNINGS).map((w) => (w.length > WARNING_CHARS ? `${w.slice(0, WARNING_CHARS)}…` : w));
+  if (warnings.length > MAX_WARNINGS) out.push(`… and ${warnings.length - MAX_WARNINGS} more warnings`);
+  return out;
 }
 
 /**
@@ -70,12 +71,19 @@ export async function runAction(
     if (def.requiresAuth !== false && caller.principal !== undefined && caller.source === 'emqx') {
       // A trusted in-process caller that checked its own credentials (CallerContext.principal).
       // No authToken ends for it: temporary MQ API sessions it created end at the next restart.
-      ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}` };
+      // Its role comes with it (the API key's); none means nothing is allowed.
+      if (caller.principalRole === undefined) throw new ActionError('notPermitted', `${action}: ${caller.principal} has no role`);
+      ctx.user = { username: caller.principal, tokenHash: `principal:${caller.principal}`, role: caller.principalRole };
     } else if (def.requiresAuth !== false) {
       const info = core.auth.verify(authToken);
-      if (!info) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
-      ctx.user = { username: info.username, tokenHash: info.hash };
+      // The role is read at every request, so a change applies at once; a deleted account's token is dead.
+      const role = info ? core.auth.role(info.username) : undefined;
+      if (!info || !role) throw new ActionError('invalidAuthToken', 'authToken: missing, unknown or expired; log in again with createSession', { property: 'authToken' });
+      ctx.user = { username: info.username, tokenHash: info.hash, role };
     }
+    // Issue 12: the role each action needs (actions/roles.ts), checked before anything is read.
+    if (ctx.user && !roleAllows(ctx.user.role, requiredRole(action)))
+      throw new ActionError('notPermitted', `${action} needs the ${requiredRole(action)} role; ${ctx.user.username} has the ${ctx.user.role} role`, { requiredRole: requiredRole(action), role: ctx.user.role });
     if (nestsDeeperThan(raw, MAX_PARAMS_DEPTH))
       throw new ActionError('outOfLimits', `params: nested more than ${MAX_PARAMS_DEPTH} levels deep`, { property: 'params' });
     const parsed = def.params.safeParse(raw);
@@ -104,7 +112,10 @@ export async function runAction(
     try {
       core.audit.record({
         actor: ctx.user.username, action, target: def.audit(params as never, raw), errorCode: response.errorCode,
-        details: { source: caller.source, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}), ...(response.errorCode ? { errorMessage: response.errorMessage } : {}) },
+        details: {
+          source: caller.source, role: ctx.user.role, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
+          ...(response.errorCode ? { errorMessage: response.errorMessage } : {}),
+        },
       });
     } catch (err) {
       // The answer stands (the action itself committed or failed on its own); the entry is lost, and said so.
@@ -117,7 +128,7 @@ export async function runAction(
   if (token && action !== 'deleteSession') response.authToken = token;
   if (ctx.warnings.length || debug === 'max') {
     response.debugInfo = {
-      ...(ctx.warnings.length ? { warnings: ctx.warnings } : {}),
+      ...(ctx.warnings.length ? { warnings: capWarnings(ctx.warnings) } : {}),
       ...(debug === 'max' ? { ...ctx.debugInfo, action, elapsedMilliseconds: Math.round((performance.now() - started) * 1000) / 1000 } : {}),
     };
   }

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ErrorCodeName } from '@mqdash/contracts';
+import type { ErrorCodeName, Role } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
 import type { AuthService } from '../auth/auth.ts';
+import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Backups } from '../backup/backups.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -33,6 +34,8 @@ export interface BrokerCore {
   emqxClients: EmqxClientQueries;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
+  /** Failed sign-ins at every door that checks a secret (issue 12). */
+  signInLimiter: SignInLimiter;
   /** Backups of the database into DATA_DIR/backups (createBackup). */
   backups: Backups;
   /** The retention policy and its hourly runs. */
@@ -54,13 +57,15 @@ export interface CallerContext {
    * request cannot set it.
    */
   principal?: string;
+  /** The principal's role (the API key's), with `principal` (issue 12). */
+  principalRole?: Role;
 }
 
 export interface ActionContext extends CallerContext {
   core: BrokerCore;
   authToken?: string;
-  /** Set for authenticated actions. */
-  user?: { username: string; tokenHash: string };
+  /** Set for authenticated actions, with the role the action runs under (issue 12). */
+  user?: { username: string; tokenHash: string; role: Role };
   warnings: string[];
   /** Extra facts for `debugInfo` (returned when debug is "max"). */
   debugInfo: Record<string, unknown>;

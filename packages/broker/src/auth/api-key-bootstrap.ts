@@ -66,7 +66,8 @@ export async function applyApiKeyBootstrapFile(keys: ApiKeys, file: string, audi
     }
     const made = await keys.create({
       name: e.apiKey, apiKey: e.apiKey, apiSecret: e.secret, description: 'from API_KEY_BOOTSTRAP_FILE',
-      expiresAt: null, createdBy: null, source: 'bootstrapFile',
+      // Issue 12: keys from the file are administrators (its format has no role).
+      expiresAt: null, createdBy: null, source: 'bootstrapFile', role: 'administrator',
     });
     if (!made) throw fail(file, e.line, `an API key named ${JSON.stringify(e.apiKey)} already exists with another key; rename or delete it in the dashboard`);
     record('createApiKey', e.apiKey);

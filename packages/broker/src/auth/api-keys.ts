@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyInfo } from '@mqdash/contracts';
+import type { ApiKeyInfo, Role } from '@mqdash/contracts';
 import { iso } from '../registry/format.ts';
 import type { ApiKeyRow, ApiKeyStore } from '../store/api-key-store.ts';
 import { hashPassword, randomSecret, verifyPassword } from './password.ts';
@@ -20,6 +20,8 @@ export interface NewApiKey {
   expiresAt: number | null;
   createdBy: string | null;
   source: ApiKeyRow['source'];
+  /** Issue 12: what the key may do. */
+  role: Role;
   /** Given by the bootstrap file; generated otherwise. */
   apiKey?: string;
   apiSecret?: string;
@@ -57,7 +59,7 @@ export class ApiKeys {
     if (this.store.get(k.name) || this.store.byApiKey(apiKey)) return undefined;
     const now = this.now();
     const row: ApiKeyRow = {
-      name: k.name, apiKey, secretHash, description: k.description, enabled: true, source: k.source,
+      name: k.name, apiKey, secretHash, description: k.description, enabled: true, role: k.role, source: k.source,
       createdBy: k.createdBy, createdAt: now, updatedAt: now, expiresAt: k.expiresAt, lastUsedAt: null,
     };
     this.store.insert(row);
@@ -66,7 +68,7 @@ export class ApiKeys {
   }
 
   /** Changes only what is given; undefined for an unknown name. */
-  alter(name: string, patch: { enabled?: boolean; description?: string }): ApiKeyRow | undefined {
+  alter(name: string, patch: { enabled?: boolean; description?: string; role?: Role }): ApiKeyRow | undefined {
     const row = this.store.get(name);
     if (!row) return undefined;
     const next = { ...row, ...definedOnly(patch), updatedAt: this.now() };
@@ -118,7 +120,7 @@ export class ApiKeys {
 
   info(row: ApiKeyRow): ApiKeyInfo {
     return {
-      name: row.name, apiKey: row.apiKey, description: row.description, enabled: row.enabled, source: row.source,
+      name: row.name, apiKey: row.apiKey, description: row.description, enabled: row.enabled, role: row.role, source: row.source,
       createdBy: row.createdBy, createdDateTime: iso(row.createdAt)!,
       ...(row.expiresAt !== null ? { expiresAt: iso(row.expiresAt) } : {}),
       expired: row.expiresAt !== null && row.expiresAt <= this.now(),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Store } from '../store/types.ts';
+import type { Role } from '@mqdash/contracts';
+import type { AccountRow, Store } from '../store/types.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 export interface TokenInfo {
@@ -39,23 +40,85 @@ export class AuthService extends EventEmitter {
     this.sweeper.unref();
   }
 
-  /** Creates the account if it does not exist; returns whether it did. */
-  async ensureAccount(username: string, password: string): Promise<boolean> {
+  /** Creates the account if it does not exist; returns whether it did. The first account (`admin`) is an administrator. */
+  async ensureAccount(username: string, password: string, role: Role = 'administrator'): Promise<boolean> {
     if (this.store.getAccount(username)) return false;
-    const now = this.now();
-    this.store.putAccount({ username, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
-    return true;
+    return (await this.createAccount({ username, password, role, description: '', createdBy: null })) !== undefined;
   }
 
   hasAccount(username: string): boolean {
     return this.store.getAccount(username) !== undefined;
   }
 
+  /** The account's role; undefined when there is no such account. Read at every request, so a change applies at once. */
+  role(username: string): Role | undefined {
+    return this.store.getAccount(username)?.role;
+  }
+
+  account(username: string): AccountRow | undefined {
+    return this.store.getAccount(username);
+  }
+
+  listAccounts(): AccountRow[] {
+    return this.store.listAccounts();
+  }
+
+  /** Creates an administrator account (issue 12); undefined when the username is taken. */
+  async createAccount(a: { username: string; password: string; role: Role; description: string; createdBy: string | null }): Promise<AccountRow | undefined> {
+    const passwordHash = await hashPassword(a.password);
+    // Checked after the (async) hash, so nothing can take the name in between.
+    if (this.store.getAccount(a.username)) return undefined;
+    const now = this.now();
+    const row: AccountRow = { username: a.username, passwordHash, role: a.role, description: a.description, createdBy: a.createdBy, createdAt: now, updatedAt: now };
+    this.store.putAccount(row);
+    return row;
+  }
+
+  /**
+   * Changes only what is given. A new password ends the account's tokens; a new role applies from
+   * its next request. Never leaves no administrator: 'lastAdministrator' then, and nothing changes.
+   */
+  async alterAccount(username: string, patch: { role?: Role; password?: string; description?: string }): Promise<AccountRow | 'unknown' | 'lastAdministrator'> {
+    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    // Read, checked and written with nothing in between (after the hash).
+    const row = this.store.getAccount(username);
+    if (!row) return 'unknown';
+    if (row.role === 'administrator' && patch.role !== undefined && patch.role !== 'administrator' && this.administrators() === 1) return 'lastAdministrator';
+    const next: AccountRow = {
+      ...row, ...(patch.role !== undefined ? { role: patch.role } : {}), ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(passwordHash !== undefined ? { passwordHash } : {}), updatedAt: this.now(),
+    };
+    this.store.putAccount(next);
+    if (passwordHash !== undefined) this.endTokensOf(username);
+    return next;
+  }
+
+  /** Removes the account and ends its tokens; never the last administrator. */
+  deleteAccount(username: string): 'deleted' | 'unknown' | 'lastAdministrator' {
+    const row = this.store.getAccount(username);
+    if (!row) return 'unknown';
+    if (row.role === 'administrator' && this.administrators() === 1) return 'lastAdministrator';
+    this.store.deleteAccount(username);
+    this.endTokensOf(username);
+    return 'deleted';
+  }
+
   /** Sets a new password and revokes the account's tokens. */
   async setPassword(username: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
     const account = this.store.getAccount(username);
     const now = this.now();
-    this.store.putAccount({ username, passwordHash: await hashPassword(password), createdAt: account?.createdAt ?? now, updatedAt: now });
+    this.store.putAccount(account
+      ? { ...account, passwordHash, updatedAt: now }
+      : { username, passwordHash, role: 'administrator', description: '', createdBy: null, createdAt: now, updatedAt: now });
+    this.endTokensOf(username);
+  }
+
+  private administrators(): number {
+    return this.store.listAccounts().filter((a) => a.role === 'administrator').length;
+  }
+
+  private endTokensOf(username: string): void {
     for (const [hash, info] of this.tokens) if (info.username === username) this.end(hash);
   }
 

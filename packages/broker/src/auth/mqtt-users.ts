@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { MqttAuthSettings, MqttUserInfo } from '@mqdash/contracts';
-import type { ClientAuthenticator, ConnectVerdict } from '../engine/engine.ts';
+import type { ClientAuthenticator, ConnectOrigin, ConnectVerdict } from '../engine/engine.ts';
 import { iso } from '../registry/format.ts';
 import type { MqttUserRow, MqttUserStore, StoredSetting } from '../store/mqtt-user-store.ts';
 import { hashPassword, randomSecret, verifyPassword } from './password.ts';
+import { chain, tooManyAttemptsMessage, type Reservation, type SignInLimiter } from './sign-in-limiter.ts';
 
 /** A verified (username, password) pair is trusted this long without another scrypt, as API keys are (DESIGN §4). */
 export const MQTT_VERIFIED_CACHE_MS = 60_000;
@@ -43,6 +44,19 @@ const quoted = (username: string) => JSON.stringify(username.length > 64 ? `${us
 
 const refuse = (returnCode: 3 | 4 | 5, reason: string): ConnectVerdict => ({ ok: false, returnCode, reason });
 
+/** Settles a limiter reservation by the verdict: a wrong password counts, a server-side refusal (3) does not. */
+function settle(attempt: Reservation, v: ConnectVerdict): ConnectVerdict | Promise<ConnectVerdict> {
+  if (v.ok) {
+    attempt.succeed();
+    return v;
+  }
+  if (v.returnCode !== 4) {
+    attempt.release();
+    return v;
+  }
+  return chain(attempt.fail(v.reason), () => v);
+}
+
 /**
  * MQTT client authentication (issue 6): accounts with scrypt-hashed passwords, and the
  * `allowAnonymous` setting. It is the engine's ClientAuthenticator:
@@ -69,6 +83,8 @@ export class MqttUsers implements ClientAuthenticator {
     readonly store: MqttUserStore,
     /** MQTT_ALLOW_ANONYMOUS: applies until an administrator changes the setting. */
     readonly allowAnonymousDefault = true,
+    /** Failed passwords per address and per address + user name (issue 12); none: unlimited. */
+    private readonly limiter: SignInLimiter | null = null,
     private readonly now: () => number = Date.now,
   ) {
     this.accountCount = store.counts().accounts;
@@ -140,13 +156,34 @@ export class MqttUsers implements ClientAuthenticator {
     return deleted;
   }
 
-  /** The engine's authenticate hook, for every CONNECT but the dashboard feed's. */
-  check(username: string | undefined, password: Buffer | undefined): ConnectVerdict | Promise<ConnectVerdict> {
+  /**
+   * The engine's authenticate hook, for every CONNECT but the dashboard feed's. A password check
+   * goes through the sign-in limiter (issue 12): reserved before it is verified (a cached pair
+   * too), refused with "server unavailable" (3 / 0x88) while this address must wait, counted when
+   * wrong. A CONNECT without a password checks no secret and is not counted.
+   */
+  check(username: string | undefined, password: Buffer | undefined, origin?: ConnectOrigin): ConnectVerdict | Promise<ConnectVerdict> {
     if (username === undefined || username === '') {
       return this.allowAnonymous ? { ok: true, account: null } : refuse(5, 'not authorized: anonymous MQTT clients are not allowed (no user name given)');
     }
     if (!this.usernamesChecked) return { ok: true, account: null };
     if (!password || password.length === 0) return refuse(4, `bad user name or password: no password given for ${quoted(username)}`);
+    if (!this.limiter) return this.checkPassword(username, password);
+    return chain(this.limiter.reserve({ realm: 'mqtt', door: 'mqtt', address: origin?.remoteAddress, account: username }), (attempt) => {
+      if (!attempt.ok) return refuse(3, `server unavailable: ${tooManyAttemptsMessage(attempt)}`);
+      let verdict: ConnectVerdict | Promise<ConnectVerdict>;
+      try {
+        verdict = this.checkPassword(username, password);
+      } catch (err) {
+        attempt.release();
+        throw err;
+      }
+      return chain(verdict, (v) => settle(attempt, v));
+    });
+  }
+
+  /** The password of an account: the verified cache, else one scrypt shared by identical pairs in flight. */
+  private checkPassword(username: string, password: Buffer): ConnectVerdict | Promise<ConnectVerdict> {
     const id = createHash('sha256').update(username).update('\0').update(password).digest('base64url');
     const hit = this.verified.get(id);
     if (hit) {

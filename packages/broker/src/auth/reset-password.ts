@@ -1,12 +1,9 @@
 import type { Store } from '../store/types.ts';
 import { hashPassword, randomSecret } from './password.ts';
 
-/** What else a password reset clears, as the features that need it land. */
+/** What else a password reset clears (the CLI passes them; a feature that keeps more per account adds one). */
 export interface PasswordResetHooks {
-  /**
-   * Clears the account's sign-in lockout. The stored sign-in limiter (issue 12, branch w/security)
-   * plugs its `clearLockout(account)` in here; today's limiter is in the server's memory only.
-   */
+  /** Clears the account's sign-in lockout: the stored sign-in limiter's `clearLockout(db, account)` (issue 12). */
   clearLockout?: (username: string) => void | Promise<void>;
 }
 

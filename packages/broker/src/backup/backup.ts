@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PRIVATE_FILE_MODE } from '../store/file-modes.ts';
 
 /** All remaining pages in one step. */
 export const ALL_PAGES = 0x7fffffff;
@@ -74,6 +75,8 @@ export async function backupDatabase(source: Database.Database, dest: string, o:
     } finally {
       copy.close();
     }
+    // It holds the password and API key hashes, as the database does (store/file-modes.ts).
+    fs.chmodSync(partial, PRIVATE_FILE_MODE);
     const fd = fs.openSync(partial, 'r');
     try {
       fs.fsyncSync(fd);

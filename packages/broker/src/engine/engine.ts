@@ -80,9 +80,15 @@ export interface EngineOptions {
  */
 export type ConnectVerdict = { ok: true; account: string | null } | { ok: false; returnCode: 3 | 4 | 5; reason: string };
 
+/** Where a CONNECT comes from: the sign-in limiter counts failures per address (issue 12, w/security). */
+export interface ConnectOrigin {
+  clientId: string;
+  remoteAddress: string | null;
+}
+
 /** How the engine authenticates MQTT clients (the dashboard's feed user aside). */
 export interface ClientAuthenticator {
-  check(username: string | undefined, password: Buffer | undefined): ConnectVerdict | Promise<ConnectVerdict>;
+  check(username: string | undefined, password: Buffer | undefined, origin?: ConnectOrigin): ConnectVerdict | Promise<ConnectVerdict>;
   /** Whether a client connected with this account (null: none) may stay connected, checked once it is. */
   admits(account: string | null): boolean;
 }
@@ -151,7 +157,9 @@ export class Engine {
       };
       let verdict: ConnectVerdict | Promise<ConnectVerdict>;
       try {
-        verdict = clientAuth.check(username, password);
+        // Issue 12 (w/security): the address, for the sign-in limiter; the new engine passes it too.
+        const sock = (client.req?.socket ?? client.conn) as { remoteAddress?: string };
+        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: normalizeIp(sock.remoteAddress) });
       } catch (err) {
         verdict = Promise.reject(err);
       }
@@ -224,6 +232,9 @@ export class Engine {
       authorizePublish(client: AedesClient | null, packet: any, done: (err?: Error | null) => void) {
         if (client) {
           if (isSys(packet.topic)) return done(new Error('publishing under $SYS/ is not allowed'));
+          // Issue 12 (w/security): a feed token is issued to viewers too, and a viewer never changes
+          // state: the feed connection only reads. Publishing goes through publishMessagesToMq (operator).
+          if (client[ADMIN] !== undefined) return done(new Error('the dashboard feed connection cannot publish'));
           counters.in++;
           const live = client[LIVE];
           if (live) registry.onPublish(live, packet.topic, Date.now());

@@ -46,11 +46,19 @@ export function listenTcp(engine: Engine, port: number, host: string): Promise<n
   });
 }
 
+export interface WebSocketOptions {
+  /**
+   * Decides an upgrade before it is accepted (issue 12: the server's Host and Origin check): the
+   * refusal reason, answered 403, or null to accept. Default: accept.
+   */
+  verifyUpgrade?: (req: IncomingMessage) => string | null;
+}
+
 /**
  * MQTT over WebSocket at `path` on an existing HTTP server (DESIGN §2: `/mqtt` on the HTTP port).
  * A frame over `maxPayload` closes that connection only.
  */
-export function attachWebSocket(engine: Engine, server: HttpServer, path: string, maxPayload: number): WebSocketServer {
+export function attachWebSocket(engine: Engine, server: HttpServer, path: string, maxPayload: number, o: WebSocketOptions = {}): WebSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
@@ -61,6 +69,11 @@ export function attachWebSocket(engine: Engine, server: HttpServer, path: string
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
       socket.destroy();
+      return;
+    }
+    const refusal = o.verifyUpgrade?.(req);
+    if (refusal) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal) + 1}\r\n\r\n${refusal}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Role } from '@mqdash/contracts';
 
 /** One row of `api_keys` (store/schema.ts `schemaExtensions`). Times are epoch ms. */
 export interface ApiKeyRow {
@@ -8,6 +9,8 @@ export interface ApiKeyRow {
   secretHash: string;
   description: string;
   enabled: boolean;
+  /** Issue 12 (migration 2026-12-02-admin-roles); keys from before roles are administrators. */
+  role: Role;
   source: 'dashboard' | 'bootstrapFile';
   createdBy: string | null;
   createdAt: number;
@@ -24,6 +27,7 @@ const fromDb = (r: DbRow): ApiKeyRow => ({
   secretHash: r.secret_hash as string,
   description: r.description as string,
   enabled: r.enabled === 1,
+  role: r.role as Role,
   source: r.source as ApiKeyRow['source'],
   createdBy: r.created_by as string | null,
   createdAt: r.created_at as number,
@@ -41,9 +45,9 @@ export class ApiKeyStore {
       byName: db.prepare('SELECT * FROM api_keys WHERE name = ?'),
       byKey: db.prepare('SELECT * FROM api_keys WHERE api_key = ?'),
       all: db.prepare('SELECT * FROM api_keys ORDER BY name'),
-      insert: db.prepare(`INSERT INTO api_keys (name, api_key, secret_hash, description, enabled, source, created_by, created_at, updated_at, expires_at)
-        VALUES (@name, @apiKey, @secretHash, @description, @enabled, @source, @createdBy, @createdAt, @updatedAt, @expiresAt)`),
-      update: db.prepare(`UPDATE api_keys SET enabled = @enabled, description = @description, secret_hash = @secretHash, updated_at = @updatedAt
+      insert: db.prepare(`INSERT INTO api_keys (name, api_key, secret_hash, description, enabled, role, source, created_by, created_at, updated_at, expires_at)
+        VALUES (@name, @apiKey, @secretHash, @description, @enabled, @role, @source, @createdBy, @createdAt, @updatedAt, @expiresAt)`),
+      update: db.prepare(`UPDATE api_keys SET enabled = @enabled, description = @description, role = @role, secret_hash = @secretHash, updated_at = @updatedAt
         WHERE name = @name`),
       used: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE name = ?'),
       delete: db.prepare('DELETE FROM api_keys WHERE name = ?'),
@@ -68,8 +72,8 @@ export class ApiKeyStore {
     this.q.insert.run({ ...k, enabled: k.enabled ? 1 : 0 });
   }
 
-  /** Changes enabled, description and the secret hash of an existing key. */
-  update(k: Pick<ApiKeyRow, 'name' | 'enabled' | 'description' | 'secretHash' | 'updatedAt'>): boolean {
+  /** Changes enabled, description, role and the secret hash of an existing key. */
+  update(k: Pick<ApiKeyRow, 'name' | 'enabled' | 'description' | 'role' | 'secretHash' | 'updatedAt'>): boolean {
     return this.q.update.run({ ...k, enabled: k.enabled ? 1 : 0 }).changes > 0;
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, PRIVATE_DIR_MODE, tightenFile } from './file-modes.ts';
 import { ipSortKey } from './ip-sort.ts';
 import { hasSqliteHeader } from './sqlite-header.ts';
 import { storageProblem } from './storage-errors.ts';
@@ -44,6 +45,11 @@ function fromDb(r: DbRow): SessionRow {
   return out as unknown as SessionRow;
 }
 
+const accountFromDb = (r: DbRow): AccountRow => ({
+  username: r.username as string, passwordHash: r.password_hash as string, role: r.role as AccountRow['role'],
+  description: r.description as string, createdBy: r.created_by as string | null, createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+});
+
 /** The highest code point: every string that starts with `p` sorts below `p + MAX_CHAR` but for ones continuing with it. */
 const MAX_CHAR = '\u{10FFFF}';
 
@@ -55,14 +61,18 @@ export class SqliteStore implements Store {
   private readonly stmts = new Map<string, Database.Statement>();
 
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const fresh = file === ':memory:' || !fs.existsSync(file) || fs.statSync(file).size === 0;
     if (file !== ':memory:') SqliteStore.checkFile(file, fresh);
     let db: Database.Database | undefined;
     try {
+      // Issue 12: 0600 from the start; SQLite gives its -wal and -shm files the same mode.
+      if (fresh && file !== ':memory:') createPrivateFile(file);
       this.db = db = new Database(file);
       // Before anything writes (switching to WAL rewrites the header): another app's database is left as it is.
       if (!fresh) this.checkIdentity(file);
+      // An mqdash database an older version or a loose umask left readable by others: tightened.
+      if (!fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) tightenFile(f);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
@@ -329,13 +339,22 @@ export class SqliteStore implements Store {
 
   getAccount(username: string): AccountRow | undefined {
     const r = this.stmt('SELECT * FROM accounts WHERE username = ?').get(username) as DbRow | undefined;
-    return r && { username: r.username as string, passwordHash: r.password_hash as string, createdAt: r.created_at as number, updatedAt: r.updated_at as number };
+    return r && accountFromDb(r);
   }
 
   putAccount(a: AccountRow): void {
-    this.stmt(`INSERT INTO accounts (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`)
-      .run(a.username, a.passwordHash, a.createdAt, a.updatedAt);
+    this.stmt(`INSERT INTO accounts (username, password_hash, role, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, description = excluded.description,
+      updated_at = excluded.updated_at`)
+      .run(a.username, a.passwordHash, a.role, a.description, a.createdBy, a.createdAt, a.updatedAt);
+  }
+
+  listAccounts(): AccountRow[] {
+    return (this.stmt('SELECT * FROM accounts ORDER BY username').all() as DbRow[]).map(accountFromDb);
+  }
+
+  deleteAccount(username: string): boolean {
+    return this.stmt('DELETE FROM accounts WHERE username = ?').run(username).changes > 0;
   }
 
   appendAudit(e: AuditEntry): void {

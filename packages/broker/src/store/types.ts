@@ -1,4 +1,4 @@
-import type { SortKey } from '@mqdash/contracts';
+import type { Role, SortKey } from '@mqdash/contracts';
 
 /** A session as stored: one row of `sessions` (DESIGN §3 "Session registry"). Times are epoch ms. */
 export interface SessionRow {
@@ -84,6 +84,11 @@ export interface AuditEntry {
 export interface AccountRow {
   username: string;
   passwordHash: string;
+  /** Issue 12; accounts from before roles are administrators. */
+  role: Role;
+  description: string;
+  /** Who created it; null for the first account and accounts from before roles. */
+  createdBy: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -122,7 +127,10 @@ export interface Store {
   listLabels(q: { groups: string[]; groupPrefix: string; namePrefix: string; skip: number; limit: number }): { rows: Array<LabelRow & { sessionCount: number }>; total: number };
   labelGroups(groupPrefix: string): string[];
   getAccount(username: string): AccountRow | undefined;
+  /** Inserts the account or replaces every column but createdAt and createdBy. */
   putAccount(account: AccountRow): void;
+  listAccounts(): AccountRow[];
+  deleteAccount(username: string): boolean;
   appendAudit(entry: AuditEntry): void;
   recentAudit(limit: number, target?: string): AuditEntry[];
   close(): void;

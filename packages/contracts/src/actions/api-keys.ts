@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { utf8String } from '../common.ts';
+import { roleSchema, type Role } from '../roles.ts';
 
 /**
  * API keys for the EMQX-compatible API (`/api/v5`, DESIGN §4): HTTP Basic auth with `apiKey` as
@@ -32,6 +33,8 @@ export const createApiKeyParams = z.object({
   description: utf8String(0, 1024).default(''),
   /** When the key stops working; omitted: never. Must be in the future. */
   expiresAt: rfc3339Schema.optional(),
+  /** What the key may do (issue 12); least privilege unless given. */
+  role: roleSchema.default('viewer'),
 });
 export type CreateApiKeyParams = z.infer<typeof createApiKeyParams>;
 
@@ -42,6 +45,8 @@ export const alterApiKeyParams = z.object({
   /** false: the key is refused at once (verified secrets are forgotten). */
   enabled: z.boolean().optional(),
   description: utf8String(0, 1024).optional(),
+  /** Applies to the key's next request. */
+  role: roleSchema.optional(),
 });
 export type AlterApiKeyParams = z.infer<typeof alterApiKeyParams>;
 
@@ -54,6 +59,8 @@ export interface ApiKeyInfo {
   apiKey: string;
   description: string;
   enabled: boolean;
+  /** What the key may do; keys from the bootstrap file and from before roles are administrators. */
+  role: Role;
   /** `dashboard` (createApiKey) or `bootstrapFile` (API_KEY_BOOTSTRAP_FILE). */
   source: 'dashboard' | 'bootstrapFile';
   /** Who created it (`admin`, …); null for the bootstrap file. */

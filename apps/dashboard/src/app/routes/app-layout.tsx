@@ -6,6 +6,7 @@ import { User } from '../../components/ui/icons';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
 import { LiveIndicator } from '../../features/live/components/live-indicator';
+import { RoleProvider } from '../../lib/permissions';
 import { useLiveSync } from '../live-sync';
 
 /** Main navigation (DESIGN §6). */
@@ -41,6 +42,7 @@ export function AppLayout() {
           {me.data && (
             <span className="header-user">
               <User /> <span>{me.data.username}</span>
+              <span className="header-role" title="Your role">{me.data.role}</span>
             </span>
           )}
           <Button variant="ghost" size="sm" isPending={logout.isPending} onPress={() => logout.mutate(undefined, { onSuccess: () => void navigate('/login', { replace: true }) })}>
@@ -49,7 +51,9 @@ export function AppLayout() {
         </div>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
-        <Outlet />
+        <RoleProvider role={me.data?.role}>
+          <Outlet />
+        </RoleProvider>
       </main>
     </div>
   );

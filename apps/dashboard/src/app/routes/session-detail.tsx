@@ -19,6 +19,7 @@ import { typeText } from '../../features/sessions/lib/display';
 import { sessionHref, sessionsListHref } from '../../features/sessions/lib/paths';
 import { errorMessage } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
+import { Can } from '../../lib/permissions';
 
 type DetailTab = 'details' | 'messages';
 
@@ -66,7 +67,11 @@ export function SessionDetailRoute() {
             </div>
           )}
         </div>
-        {data && <SessionActions session={data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />}
+        {data && (
+          <Can need="operator">
+            <SessionActions session={data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />
+          </Can>
+        )}
       </div>
 
       {session.isPending ? (
@@ -116,7 +121,9 @@ export function SessionDetailRoute() {
               </TabPanel>
               <TabPanel id="messages" className="tab-panel">
                 <div className="card-grid">
-                  <PublishMessageCard clientName={clientName} defaultTopic={data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                  <Can need="operator">
+                    <PublishMessageCard clientName={clientName} defaultTopic={data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                  </Can>
                   <TopicMessagesCard
                     key={peekTopic ?? ''}
                     showAtOnce={peekTopic !== null}

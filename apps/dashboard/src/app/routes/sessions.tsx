@@ -8,6 +8,7 @@ import { useIsLive } from '../../features/live/lib/live-status';
 import { CreateMqApiSessionDialog } from '../../features/sessions/components/create-mq-api-session-dialog';
 import { SessionsList } from '../../features/sessions/components/sessions-list';
 import { sessionHref } from '../../features/sessions/lib/paths';
+import { Can } from '../../lib/permissions';
 import { toast } from '../../lib/toast';
 
 const HEADING_ID = 'sessions-heading';
@@ -26,9 +27,11 @@ export function SessionsRoute() {
       <title>Sessions · mqdash</title>
       <div className="page-header">
         <h1 className="page-title" id={HEADING_ID}>Sessions</h1>
-        <Button variant="primary" onPress={() => setCreating(true)}>
-          <Plus /> Create MQ API session
-        </Button>
+        <Can need="operator">
+          <Button variant="primary" onPress={() => setCreating(true)}>
+            <Plus /> Create MQ API session
+          </Button>
+        </Can>
       </div>
       <SessionsList labelOptions={labelOptions} headingId={HEADING_ID} refreshInterval={live ? false : 15_000} />
       <CreateMqApiSessionDialog

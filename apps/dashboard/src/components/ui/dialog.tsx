@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { useId, type FormEvent, type ReactNode } from 'react';
+import { Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { Button } from './button';
 import { Close } from './icons';
 
@@ -69,6 +69,44 @@ export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLa
       }
     >
       {children}
+    </AppDialog>
+  );
+}
+
+export interface FormDialogProps {
+  isOpen: boolean;
+  /** Cancel, Escape and the close button: the caller resets its form here. */
+  onClose: () => void;
+  title: string;
+  /** The submit button's words, e.g. "Create account". */
+  submitLabel: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  isPending?: boolean;
+  children: ReactNode;
+}
+
+/**
+ * A form in a modal dialog with Cancel and a submit button below it: not dismissed by an outside
+ * click (the form may hold unsaved input), validation shown with aria (React Aria Form).
+ */
+export function FormDialog({ isOpen, onClose, title, submitLabel, onSubmit, isPending, children }: FormDialogProps) {
+  const formId = useId();
+  return (
+    <AppDialog
+      isOpen={isOpen}
+      onOpenChange={(open) => !open && onClose()}
+      title={title}
+      isDismissable={false}
+      footer={
+        <>
+          <Button variant="ghost" onPress={onClose}>Cancel</Button>
+          <Button variant="primary" type="submit" form={formId} isPending={isPending}>{submitLabel}</Button>
+        </>
+      }
+    >
+      <Form id={formId} onSubmit={onSubmit} validationBehavior="aria" className="stack">
+        {children}
+      </Form>
     </AppDialog>
   );
 }

@@ -5,6 +5,8 @@
  * exporting a `Migration`; add it at the end of the list and never rename or edit a released one.
  */
 import type Database from 'better-sqlite3';
+import { adminRoles } from './2026-12-02-admin-roles.ts';
+import { signInAttempts } from './2026-12-02-sign-in-attempts.ts';
 import { readinessProbe } from './2026-12-02-readiness-probe.ts';
 
 export interface Migration {
@@ -14,9 +16,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [
-  readinessProbe,
-];
+export const migrations: Migration[] = [signInAttempts, adminRoles, readinessProbe];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

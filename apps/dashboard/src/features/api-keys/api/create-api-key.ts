@@ -4,7 +4,7 @@ import { api } from '../../../lib/api-client';
 import { apiKeyKeys } from './keys';
 
 /** `POST /bff/api-keys` → 201 with the secret, the only time it is shown. */
-export const createApiKey = (body: Pick<CreateApiKeyParams, 'name' | 'description'>): Promise<CreateApiKeyResult> =>
+export const createApiKey = (body: Pick<CreateApiKeyParams, 'name' | 'description' | 'role'>): Promise<CreateApiKeyResult> =>
   api.post<CreateApiKeyResult>('/bff/api-keys', body);
 
 export function useCreateApiKey() {

@@ -4,13 +4,15 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
 import { ConfirmDialog } from '../../../components/ui/dialog';
+import { SelectField } from '../../../components/ui/fields';
 import { Plus, Trash } from '../../../components/ui/icons';
 import { Spinner } from '../../../components/ui/spinner';
 import { ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
+import { roleLabel, roleShortOptions, useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
-import { useSetApiKeyEnabled } from '../api/alter-api-key';
+import { useAlterApiKey } from '../api/alter-api-key';
 import { useDeleteApiKey } from '../api/delete-api-key';
 import { useApiKeys } from '../api/list-api-keys';
 import { CreateApiKeyDialog } from './create-api-key-dialog';
@@ -23,8 +25,11 @@ function KeyStatus({ apiKey }: { apiKey: ApiKeyInfo }) {
 /** Settings → API keys: list, create (secret shown once), enable/disable, delete (asks first). */
 export function ApiKeysCard() {
   const keys = useApiKeys();
-  const setEnabled = useSetApiKeyEnabled();
+  const setEnabled = useAlterApiKey();
+  const setRole = useAlterApiKey();
   const remove = useDeleteApiKey();
+  // Issue 12: keys are an administrator's to manage; others see the list.
+  const canManage = useCan('administrator');
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<ApiKeyInfo | null>(null);
 
@@ -32,9 +37,11 @@ export function ApiKeysCard() {
     <Card
       title="API keys"
       actions={
-        <Button size="sm" variant="primary" onPress={() => setCreating(true)}>
-          <Plus /> Create API key
-        </Button>
+        canManage && (
+          <Button size="sm" variant="primary" onPress={() => setCreating(true)}>
+            <Plus /> Create API key
+          </Button>
+        )
       }
     >
       <p className="muted card-lead">
@@ -54,10 +61,11 @@ export function ApiKeysCard() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">API key</th>
+                <th scope="col">Role</th>
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                {canManage && <th scope="col"><span className="sr-only">Actions</span></th>}
               </tr>
             </thead>
             <tbody>
@@ -69,13 +77,28 @@ export function ApiKeysCard() {
                     {k.source === 'bootstrapFile' && <span className="tag small">bootstrap file</span>}
                   </td>
                   <td className="mono">{k.apiKey}</td>
+                  <td>
+                    {canManage ? (
+                      <SelectField
+                        label={`Role of ${k.name}`}
+                        hideLabel
+                        options={roleShortOptions}
+                        value={k.role}
+                        isDisabled={setRole.isPending && setRole.variables?.name === k.name}
+                        onChange={(role) => role !== k.role && setRole.mutate({ name: k.name, role }, { onSuccess: (key) => toast.success('Role changed', `${key.name} is now ${roleLabel[key.role].toLowerCase()}.`) })}
+                        className="role-select"
+                      />
+                    ) : (
+                      roleLabel[k.role]
+                    )}
+                  </td>
                   <td><KeyStatus apiKey={k} /></td>
                   <td className="nowrap">
                     {formatDateTime(k.createdDateTime)}
                     {k.createdBy && <span className="muted small block">by {k.createdBy}</span>}
                   </td>
                   <td className="nowrap">{k.lastUsedDateTime ? formatDateTime(k.lastUsedDateTime) : <span className="muted">Never</span>}</td>
-                  <td className="cell-actions">
+                  {canManage && <td className="cell-actions">
                     <Button
                       size="sm"
                       variant="ghost"
@@ -93,7 +116,7 @@ export function ApiKeysCard() {
                     <Button size="sm" variant="danger-ghost" aria-label={`Delete ${k.name}`} onPress={() => setDeleting(k)}>
                       <Trash /> Delete
                     </Button>
-                  </td>
+                  </td>}
                 </tr>
               ))}
             </tbody>

@@ -1,13 +1,14 @@
-import { apiKeyNameSchema, type CreateApiKeyResult } from '@mqdash/contracts';
+import { apiKeyNameSchema, type CreateApiKeyResult, type Role } from '@mqdash/contracts';
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
 import { CopyField } from '../../../components/ui/copy-field';
 import { AppDialog } from '../../../components/ui/dialog';
-import { TextInputField } from '../../../components/ui/fields';
+import { SelectField, TextInputField } from '../../../components/ui/fields';
 import { Alert } from '../../../components/ui/icons';
 import { errorMessage } from '../../../lib/api-client';
 import { issueMessage, serverFieldError } from '../../../lib/form-errors';
+import { roleOptions } from '../../../lib/permissions';
 import { useCreateApiKey } from '../api/create-api-key';
 
 const FORM_ID = 'create-api-key-form';
@@ -19,6 +20,7 @@ const FORM_ID = 'create-api-key-form';
 export function CreateApiKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; onOpenChange: (open: boolean) => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
   const [errors, setErrors] = useState<{ name?: string; description?: string; form?: string }>({});
   const [created, setCreated] = useState<CreateApiKeyResult | null>(null);
   const create = useCreateApiKey();
@@ -27,6 +29,7 @@ export function CreateApiKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; 
     onOpenChange(false);
     setName('');
     setDescription('');
+    setRole('viewer');
     setErrors({});
     setCreated(null);
     create.reset();
@@ -46,7 +49,7 @@ export function CreateApiKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; 
     }
     setErrors({});
     create.mutate(
-      { name, description },
+      { name, description, role },
       {
         onSuccess: setCreated,
         onError: (error) => {
@@ -93,6 +96,7 @@ export function CreateApiKeyDialog({ isOpen, onOpenChange }: { isOpen: boolean; 
           <p className="muted">A key and secret for the EMQX-compatible API at <span className="mono">/api/v5</span> (HTTP Basic auth: the key as user name, the secret as password).</p>
           {errors.form && <div className="callout callout-error" role="alert">{errors.form}</div>}
           <TextInputField label="Name" value={name} onChange={setName} error={errors.name} autoFocus description="Letters, digits, “_”, “.”, “~” or “-”: how you recognise the key. The key itself is generated." autoComplete="off" />
+          <SelectField label="Role" options={roleOptions} value={role} onChange={setRole} description="What requests with this key may do: viewers list and read clients; operators also kick and subscribe them." />
           <TextInputField label="Description" value={description} onChange={setDescription} error={errors.description} description="Optional: what uses the key." autoComplete="off" />
         </Form>
       )}

@@ -52,7 +52,7 @@ export function ActivityTimeline({ target, liveEvents, title = 'Recent activity'
                 <Badge tone={item.tone}>{item.label}</Badge>{' '}
                 {item.kind === 'admin' ? (
                   <>
-                    <strong>{item.actor}</strong>{' '}
+                    <strong>{item.actor}</strong>{item.role && <span className="muted"> ({item.role})</span>}{' '}
                     {sessionHref && item.subject !== null ? (
                       <>
                         {item.verb}{' '}

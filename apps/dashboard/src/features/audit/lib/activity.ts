@@ -14,6 +14,8 @@ export interface ActivityItem {
   subject: string | null;
   /** Who acted (admin actions). */
   actor?: string;
+  /** The role the actor acted with (issue 12; audit history only). */
+  role?: string;
   /** Admin actions on a target: the verb before it ("changed" sensor-1), and whether it is a session. */
   verb?: string;
   targetIsSession?: boolean;
@@ -44,6 +46,10 @@ const actionSentences: Record<string, { text: string; verb: string; session: boo
   alterApiKey: { text: 'changed an API key', verb: 'changed API key', session: false },
   deleteApiKey: { text: 'deleted an API key', verb: 'deleted API key', session: false },
   createLabel: { text: 'created a label', verb: 'created label', session: false },
+  createAccount: { text: 'created an account', verb: 'created account', session: false },
+  alterAccount: { text: 'changed an account', verb: 'changed account', session: false },
+  dropAccount: { text: 'deleted an account', verb: 'deleted account', session: false },
+  signInFailed: { text: 'failed to sign in', verb: 'failed to sign in as', session: false },
 };
 
 const sources: Record<string, string> = { bff: 'dashboard', api: 'JSON API', emqx: 'EMQX API' };
@@ -63,6 +69,7 @@ export function fromAudit(event: AuditEvent): ActivityItem {
     kind: 'admin',
     subject: event.target,
     actor: event.actor,
+    ...(event.role ? { role: event.role } : {}),
     label: 'Admin',
     tone: 'info',
     ...adminWords(event.action),

@@ -19,7 +19,7 @@ function sourceText(s: MqttAuthSettings): string {
  * disconnects the anonymous clients connected now (so "off" means off at once); switching on
  * lets anyone who reaches the MQTT port in without a user name.
  */
-export function AnonymousAccess({ settings }: { settings: MqttAuthSettings }) {
+export function AnonymousAccess({ settings, readOnly = false }: { settings: MqttAuthSettings; readOnly?: boolean }) {
   const set = useSetAllowAnonymous();
   const [asking, setAsking] = useState<boolean | null>(null);
   const anonymous = settings.connectedAnonymousClients;
@@ -35,7 +35,7 @@ export function AnonymousAccess({ settings }: { settings: MqttAuthSettings }) {
 
   return (
     <div className="stack mqtt-anonymous">
-      <SwitchField isSelected={settings.allowAnonymous} isDisabled={set.isPending} onChange={setAsking}>
+      <SwitchField isSelected={settings.allowAnonymous} isDisabled={set.isPending || readOnly} onChange={setAsking}>
         Allow anonymous MQTT clients
       </SwitchField>
       <p className="muted small">

@@ -8,6 +8,7 @@ import { Spinner } from '../../../components/ui/spinner';
 import { ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { plural } from '../../../lib/format';
+import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
 import { useAlterMqttUser } from '../api/alter-mqtt-user';
 import { useDeleteMqttUser } from '../api/delete-mqtt-user';
@@ -34,6 +35,8 @@ export function MqttClientsCard() {
   const [resetting, setResetting] = useState<MqttUserInfo | null>(null);
   const [disabling, setDisabling] = useState<MqttUserInfo | null>(null);
   const [deleting, setDeleting] = useState<MqttUserInfo | null>(null);
+  // Issue 12: MQTT accounts and anonymous access are an administrator's; others see them read-only.
+  const canManage = useCan('administrator');
 
   const setEnabled = (user: MqttUserInfo, enabled: boolean) =>
     alter.mutate(
@@ -51,9 +54,11 @@ export function MqttClientsCard() {
       title="MQTT clients"
       className="mqtt-clients-card"
       actions={
-        <Button size="sm" variant="primary" onPress={() => setCreating(true)}>
-          <Plus /> Create account
-        </Button>
+        canManage && (
+          <Button size="sm" variant="primary" onPress={() => setCreating(true)}>
+            <Plus /> Create account
+          </Button>
+        )
       }
     >
       <p className="muted card-lead">
@@ -65,7 +70,7 @@ export function MqttClientsCard() {
         <ErrorState title="Could not load the MQTT access settings" message={errorMessage(settings.error)} onRetry={() => void settings.refetch()} />
       ) : (
         <>
-          <AnonymousAccess settings={settings.data} />
+          <AnonymousAccess settings={settings.data} readOnly={!canManage} />
           {!settings.data.usernamesChecked && (
             <p className="callout mqtt-unchecked">
               No accounts yet, so user names that clients send are recorded but not checked. Once the first account exists, a client that sends a user name must give an enabled account’s password.
@@ -88,6 +93,7 @@ export function MqttClientsCard() {
           onDisable={setDisabling}
           onResetPassword={setResetting}
           onDelete={setDeleting}
+          readOnly={!canManage}
         />
       )}
       <CreateMqttUserDialog isOpen={creating} onOpenChange={setCreating} isFirst={users.data?.length === 0} />

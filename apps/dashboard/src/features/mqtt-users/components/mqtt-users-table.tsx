@@ -12,10 +12,12 @@ export interface MqttUsersTableProps {
   onDisable: (user: MqttUserInfo) => void;
   onResetPassword: (user: MqttUserInfo) => void;
   onDelete: (user: MqttUserInfo) => void;
+  /** No actions column (issue 12: the role may not manage accounts). */
+  readOnly?: boolean;
 }
 
 /** The MQTT accounts: user name, status, description, connected clients, created; actions per row named for the account. */
-export function MqttUsersTable({ users, pendingUsername, onEnable, onDisable, onResetPassword, onDelete }: MqttUsersTableProps) {
+export function MqttUsersTable({ users, pendingUsername, onEnable, onDisable, onResetPassword, onDelete, readOnly }: MqttUsersTableProps) {
   return (
     <div className="mini-table-scroll">
       <table className="mini-table mqtt-users-table">
@@ -27,7 +29,7 @@ export function MqttUsersTable({ users, pendingUsername, onEnable, onDisable, on
             <th scope="col">Description</th>
             <th scope="col" className="num">Connected</th>
             <th scope="col">Created</th>
-            <th scope="col"><span className="sr-only">Actions</span></th>
+            {!readOnly && <th scope="col"><span className="sr-only">Actions</span></th>}
           </tr>
         </thead>
         <tbody>
@@ -41,7 +43,7 @@ export function MqttUsersTable({ users, pendingUsername, onEnable, onDisable, on
                 {formatDateTime(u.createdDateTime)}
                 {u.createdBy && <span className="muted small block">by {u.createdBy}</span>}
               </td>
-              <td className="cell-actions">
+              {!readOnly && <td className="cell-actions">
                 <Button
                   size="sm"
                   variant="ghost"
@@ -57,7 +59,7 @@ export function MqttUsersTable({ users, pendingUsername, onEnable, onDisable, on
                 <Button size="sm" variant="danger-ghost" aria-label={`Delete ${u.username}`} onPress={() => onDelete(u)}>
                   <Trash /> Delete
                 </Button>
-              </td>
+              </td>}
             </tr>
           ))}
         </tbody>

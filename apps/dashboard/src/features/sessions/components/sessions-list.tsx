@@ -6,6 +6,7 @@ import type { Option } from '../../../components/ui/fields';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { formatCount } from '../../../lib/format';
+import { useCan } from '../../../lib/permissions';
 import { useSessions } from '../api/list-sessions';
 import { sessionNoun } from '../lib/display';
 import {
@@ -59,6 +60,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
   const sessions = useSessions(query, { refetchInterval: refreshInterval });
 
   const [columnVisibility, setColumnVisibility] = useState<VisibilityState>(readColumnVisibility);
+  // Issue 12: a viewer changes nothing, so it gets no selection and no bulk actions.
+  const canAct = useCan('operator');
   const [selection, setSelection] = useState<Selection>({ scope, rows: {}, allMatching: false });
   const current = selection.scope === scope ? selection : { scope, rows: {}, allMatching: false };
 
@@ -123,15 +126,17 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
         </div>
       </div>
 
-      <BulkActions
-        selectedNames={selectedNames}
-        allMatching={current.allMatching}
-        total={total}
-        filter={filter}
-        onClearSelection={() => setSelection({ scope, rows: {}, allMatching: false })}
-      />
+      {canAct && (
+        <BulkActions
+          selectedNames={selectedNames}
+          allMatching={current.allMatching}
+          total={total}
+          filter={filter}
+          onClearSelection={() => setSelection({ scope, rows: {}, allMatching: false })}
+        />
+      )}
 
-      {allPageSelected && total > rows.length && (
+      {canAct && allPageSelected && total > rows.length && (
         <div className="select-all-banner" role="status">
           {current.allMatching ? (
             <>All {formatCount(total)} sessions matching the filter are selected, on every page.</>
@@ -169,7 +174,7 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
               setSelection({ scope, rows: next, allMatching: false });
             }}
             allMatching={current.allMatching}
-            columnVisibility={columnVisibility}
+            columnVisibility={canAct ? columnVisibility : { ...columnVisibility, select: false }}
             onColumnVisibilityChange={onColumnVisibilityChange}
             isLoading={firstLoad}
             isFetching={sessions.isFetching}

@@ -55,7 +55,8 @@ export function SessionsTable(props: SessionsTableProps) {
 
   return (
     <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`}>
-      <table className="data-table" aria-labelledby={props.labelledBy} aria-busy={props.isLoading || props.isFetching}>
+      {/* Without the selection column (a viewer's table), the client name sticks at the left edge. */}
+      <table className={`data-table${table.getColumn('select')?.getIsVisible() === false ? ' no-select' : ''}`} aria-labelledby={props.labelledBy} aria-busy={props.isLoading || props.isFetching}>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>

@@ -7,6 +7,7 @@ import { CheckboxField, SelectField, TextInputField } from '../../../components/
 import { Trash } from '../../../components/ui/icons';
 import { errorMessage } from '../../../lib/api-client';
 import { formatBoolean } from '../../../lib/format';
+import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
 import { useSubscribeSession } from '../api/subscribe-session';
 import { useUnsubscribeSession } from '../api/unsubscribe-session';
@@ -26,6 +27,8 @@ const retainHandlingOptions = [
 export function SubscriptionsCard({ session }: { session: SessionDetail }) {
   const topics = session.subscribedTopics ?? [];
   const unsubscribe = useUnsubscribeSession();
+  // Issue 12: subscribing a session is an operator's act; a viewer sees the list only.
+  const canAct = useCan('operator');
   return (
     <Card title="Subscriptions" className="card-wide">
       {topics.length === 0 ? (
@@ -41,7 +44,7 @@ export function SubscriptionsCard({ session }: { session: SessionDetail }) {
                 <th scope="col">No local</th>
                 <th scope="col">Retain as published</th>
                 <th scope="col" className="num">Retain handling</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                {canAct && <th scope="col"><span className="sr-only">Actions</span></th>}
               </tr>
             </thead>
             <tbody>
@@ -52,7 +55,7 @@ export function SubscriptionsCard({ session }: { session: SessionDetail }) {
                   <td>{formatBoolean(t.noLocal)}</td>
                   <td>{formatBoolean(t.retainAsPublished)}</td>
                   <td className="num">{t.retainHandling ?? '—'}</td>
-                  <td className="cell-actions">
+                  {canAct && <td className="cell-actions">
                     <Button
                       size="sm"
                       variant="danger-ghost"
@@ -67,14 +70,14 @@ export function SubscriptionsCard({ session }: { session: SessionDetail }) {
                     >
                       <Trash /> Remove
                     </Button>
-                  </td>
+                  </td>}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <SubscribeForm clientName={session.clientName} />
+      {canAct && <SubscribeForm clientName={session.clientName} />}
     </Card>
   );
 }

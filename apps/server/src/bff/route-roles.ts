@@ -1,0 +1,49 @@
+import type { RouteRoles } from '../http/role-gate.ts';
+
+/**
+ * The role each `/bff` route needs (issue 12), checked before the route runs; the JSON actions a
+ * route runs check their own roles too (actions/roles.ts). A route missing here needs
+ * `administrator`. `/login` is open, and `/me`, `/logout` and `/password` serve every signed-in
+ * account (auth-router.ts, before this table).
+ */
+export const bffRouteRoles: RouteRoles = [
+  ['GET', '/sessions', 'viewer'],
+  ['GET', '/sessions/export', 'viewer'],
+  ['GET', '/sessions/:clientName', 'viewer'],
+  ['GET', '/sessions/:clientName/history', 'viewer'],
+  ['GET', '/topics/messages', 'viewer'],
+  ['GET', '/overview', 'viewer'],
+  ['GET', '/labels', 'viewer'],
+  ['GET', '/audit', 'viewer'],
+  ['POST', '/feed-token', 'viewer'],
+  ['GET', '/api-keys', 'viewer'],
+  ['GET', '/mqtt-users', 'viewer'],
+  ['GET', '/mqtt-auth', 'viewer'],
+  ['GET', '/accounts', 'viewer'],
+  ['GET', '/retention', 'viewer'],
+  ['POST', '/retention/preview', 'viewer'],
+
+  ['POST', '/sessions/bulk', 'operator'],
+  ['PATCH', '/sessions/:clientName', 'operator'],
+  ['DELETE', '/sessions/:clientName', 'operator'],
+  ['POST', '/sessions/:clientName/disconnect', 'operator'],
+  ['POST', '/sessions/:clientName/kick', 'operator'],
+  ['POST', '/sessions/:clientName/subscriptions', 'operator'],
+  ['DELETE', '/sessions/:clientName/subscriptions', 'operator'],
+  ['POST', '/sessions/:clientName/messages', 'operator'],
+  ['POST', '/mq-api-sessions', 'operator'],
+
+  ['POST', '/api-keys', 'administrator'],
+  ['PATCH', '/api-keys/:name', 'administrator'],
+  ['DELETE', '/api-keys/:name', 'administrator'],
+  ['POST', '/mqtt-users', 'administrator'],
+  ['PATCH', '/mqtt-users/:username', 'administrator'],
+  ['DELETE', '/mqtt-users/:username', 'administrator'],
+  ['PUT', '/mqtt-auth', 'administrator'],
+  ['POST', '/accounts', 'administrator'],
+  ['PATCH', '/accounts/:username', 'administrator'],
+  ['DELETE', '/accounts/:username', 'administrator'],
+  ['POST', '/backups', 'administrator'],
+  ['GET', '/backups/:fileName', 'administrator'],
+  ['PUT', '/retention', 'administrator'],
+];

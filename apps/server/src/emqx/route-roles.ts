@@ -1,0 +1,15 @@
+import type { RouteRoles } from '../http/role-gate.ts';
+
+/**
+ * The role an API key needs for each `/api/v5` route (issue 12), checked before the route runs;
+ * the JSON actions behind them check too. A route missing here needs `administrator`.
+ */
+export const emqxRouteRoles: RouteRoles = [
+  ['GET', '/clients', 'viewer'],
+  ['GET', '/clients/:clientid', 'viewer'],
+  ['DELETE', '/clients/:clientid', 'operator'],
+  ['POST', '/clients/:clientid/subscribe', 'operator'],
+  ['POST', '/clients/:clientid/subscribe/bulk', 'operator'],
+  ['POST', '/clients/:clientid/unsubscribe', 'operator'],
+  ['POST', '/clients/:clientid/unsubscribe/bulk', 'operator'],
+];

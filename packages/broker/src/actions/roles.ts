@@ -1,0 +1,56 @@
+import type { Role } from '@mqdash/contracts';
+
+/**
+ * The role each JSON action needs (issue 12), in one table. The runner checks it for every action
+ * but createSession, before the params are read; an action missing here needs `administrator`,
+ * so an action added later is closed until someone decides otherwise.
+ */
+export const actionRoles: Readonly<Record<string, Role>> = {
+  // Every signed-in account: its own token and password, and reading everything.
+  deleteSession: 'viewer',
+  pingSession: 'viewer',
+  changePassword: 'viewer',
+  listMqSessions: 'viewer',
+  describeMqSessions: 'viewer',
+  getMessagesFromMqTopic: 'viewer',
+  listLabels: 'viewer',
+  listLabelGroups: 'viewer',
+  listAuditLog: 'viewer',
+  createFeedToken: 'viewer',
+  getOverview: 'viewer',
+  getSessionHistory: 'viewer',
+  listApiKeys: 'viewer',
+  listMqttUsers: 'viewer',
+  describeMqttAuthSettings: 'viewer',
+  listAccounts: 'viewer',
+  describeRetentionPolicy: 'viewer',
+  previewRetention: 'viewer',
+
+  // Acting on sessions. Consuming an MQ API session's messages changes its queue.
+  createMqApiSession: 'operator',
+  alterMqSession: 'operator',
+  deleteMqSession: 'operator',
+  disconnectMqSession: 'operator',
+  subscribeToMq: 'operator',
+  publishMessagesToMq: 'operator',
+  getMessagesFromMqApiSession: 'operator',
+  createLabel: 'operator',
+
+  // Accounts, API keys, MQTT client accounts and settings.
+  createAccount: 'administrator',
+  alterAccount: 'administrator',
+  dropAccount: 'administrator',
+  createApiKey: 'administrator',
+  alterApiKey: 'administrator',
+  deleteApiKey: 'administrator',
+  createMqttUser: 'administrator',
+  alterMqttUser: 'administrator',
+  deleteMqttUser: 'administrator',
+  alterMqttAuthSettings: 'administrator',
+  // Operations (issue 14): a copy of everything, and what is kept how long.
+  createBackup: 'administrator',
+  alterRetentionPolicy: 'administrator',
+};
+
+/** The role an action needs; deny by default: unknown actions need administrator. */
+export const requiredRole = (action: string): Role => (Object.hasOwn(actionRoles, action) ? actionRoles[action]! : 'administrator');
