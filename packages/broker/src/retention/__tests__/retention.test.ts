@@ -218,8 +218,9 @@ test('bad policy values are refused with the property named, and change nothing'
     assert.notEqual(r.errorCode, 0, JSON.stringify(params));
     assert.equal(r.errorData?.property, property, `${JSON.stringify(params)}: ${r.errorMessage}`);
   }
-  const byKey = await broker.actions.run({ action: 'alterRetentionPolicy', params: { enabled: false } }, { source: 'emqx', principal: 'apikey:x' });
+  const byKey = await broker.actions.run({ action: 'alterRetentionPolicy', params: { enabled: false } }, { source: 'emqx', principal: 'apikey:x', principalRole: 'administrator' });
   assert.equal(byKey.errorCode, 14009);
+  assert.match(byKey.errorMessage, /for administrator accounts .* not for an API key/);
   assert.deepEqual((await ok('describeRetentionPolicy')).policy, before);
   const note = await ok('previewRetention', { queuedMessagesMaxAgeDays: 7 });
   assert.match(note.notes[0], /not applied yet/);
