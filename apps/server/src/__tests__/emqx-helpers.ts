@@ -120,8 +120,9 @@ export async function startEmqxServer(): Promise<EmqxTestServer> {
   };
 }
 
-/** Resolves when the client's connection has closed. */
-export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
+/** Resolves when the client's connection has closed (fails after `timeoutMs`, at least MIN_WAIT_MS). */
+export function closed(client: MqttClient, timeoutMs = MIN_WAIT_MS): Promise<void> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   if (client.disconnected || (client as unknown as { stream?: { destroyed?: boolean } }).stream?.destroyed) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${client.options.clientId} did not close within ${timeoutMs} ms`)), timeoutMs);
@@ -132,8 +133,12 @@ export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
   });
 }
 
-/** The next message on `topic` that `client` receives, or null after `timeoutMs`. */
-export function nextMessage(client: MqttClient, topic: string, timeoutMs = 2000): Promise<string | null> {
+/**
+ * The next message on `topic` that `client` receives, or null after `timeoutMs`. A test expecting a
+ * message keeps the default (MIN_WAIT_MS: the delivery may run late on a loaded machine; the wait
+ * ends when it arrives); one checking that nothing comes passes a short window.
+ */
+export function nextMessage(client: MqttClient, topic: string, timeoutMs = MIN_WAIT_MS): Promise<string | null> {
   return new Promise((resolve) => {
     const t = setTimeout(() => {
       client.off('message', on);
