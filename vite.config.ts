@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 const dashboardRoot = fileURLToPath(new URL('./apps/dashboard', import.meta.url));
 const server = 'http://127.0.0.1:8080';
@@ -10,6 +10,8 @@ const server = 'http://127.0.0.1:8080';
 export default defineConfig({
   root: dashboardRoot,
   plugins: [react()],
+  // The workspaces' sources (their `mqdash-source` export), not their compiled dist/ (the server's).
+  resolve: { conditions: ['mqdash-source', ...defaultClientConditions] },
   build: {
     outDir: join(dashboardRoot, 'dist'),
     emptyOutDir: true,

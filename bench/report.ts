@@ -7,6 +7,7 @@ import type { TopicHistoryBenchResult } from './topic-history-bench.ts';
 import type { BrowserTableBenchResult } from './browser-table.ts';
 import type { runFeedBench } from './feed-bench.ts';
 import type { BenchConfig } from './util.ts';
+import type { StartupResult } from './startup.ts';
 
 export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
 export const header: Row = ['metric', 'mqdash', 'baseline (aedes)', 'ratio', 'target', 'pass/fail'];
@@ -22,6 +23,7 @@ export interface Results {
   topics?: TopicHistoryBenchResult;
   browser?: BrowserTableBenchResult;
   feed?: Awaited<ReturnType<typeof runFeedBench>>;
+  startup?: StartupResult;
 }
 
 export function tableRows(cfg: BenchConfig, r: Results): Row[] {
@@ -67,6 +69,14 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
     rows.push(['dashboard: last keystroke → table (ms)', n(b.filterToTableMs), '', '', '< 300', b.filterToTableMs < 300 ? 'PASS' : 'FAIL']);
     rows.push(['dashboard: longest frame while scrolling (ms)', n(b.scrollMaxFrameMs, 1), '', '', '≤ 50', b.scrollMaxFrameMs <= 50 ? 'PASS' : 'FAIL']);
     rows.push(['  same, p95 frame (ms)', n(b.scrollP95FrameMs, 1), '', '', 'report', '']);
+  }
+  if (r.startup) {
+    const s = r.startup;
+    rows.push([`start-up to listening, ${n(s.sessions)} sessions + ${n(s.queued)} queued + ${n(s.retained)} retained (ms)`, n(s.seededMs), `${n(s.emptyMs)} (empty database)`,
+      n(s.seededMs / s.emptyMs, 2), '< 1000', s.seededMs < 1000 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, the server\'s own log: process start → listening (ms)', n(s.seededLoggedMs), '', '', 'report', '']);
+    rows.push(['  RSS per stored session with one subscription (KB)', n(s.perSessionKB, 2), '', '', 'report', '']);
+    rows.push(['  RSS per queued or retained message, 64-byte payload (KB)', n(s.perQueuedMessageKB, 2), '', '', 'report', '']);
   }
   if (r.feed) {
     const f = r.feed;

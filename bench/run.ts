@@ -3,8 +3,8 @@
  * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
- * over 100,000 sessions (browser).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser,feed picks sections
+ * over 100,000 sessions (browser), and the compiled server's start-up over a loaded database (startup).
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser,startup,feed picks sections
  * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
@@ -24,6 +24,7 @@ import { runTopicHistoryBench } from './topic-history-bench.ts';
 import { runBrowserTableBench } from './browser-table.ts';
 import { runFeedBench } from './feed-bench.ts';
 import { benchConfig } from './util.ts';
+import { runStartup } from './startup.ts';
 
 const cfg = benchConfig();
 const started = Date.now();
@@ -70,6 +71,10 @@ if (cfg.only.has('topics')) {
 if (cfg.only.has('browser')) {
   log(`dashboard table in Chromium over ${cfg.storedSessions} sessions`);
   results.browser = await runBrowserTableBench({ sessions: cfg.storedSessions, loads: cfg.quick ? 2 : 5, filters: cfg.quick ? 3 : 10, log });
+}
+if (cfg.only.has('startup')) {
+  log('start-up of the compiled server: 100,000 stored sessions with a subscription each, 10,000 retained and 100,000 queued messages, vs an empty database');
+  results.startup = await runStartup({ runs: cfg.quick ? 1 : 5, log });
 }
 if (cfg.only.has('feed')) {
   const seconds = Number(process.env.BENCH_FEED_SECONDS ?? (cfg.quick ? 20 : 300));

@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { jsonApi, type JsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
-import { assertConsoleErrors, chooseTheme, confirm, eventually, newPage, screenshot, sessionsTable, signIn, tableRow } from './helpers/dashboard';
+import { assertConsoleErrors, chooseTheme, confirm, eventually, newPage, READ, screenshot, sessionsTable, signIn, tableRow } from './helpers/dashboard';
 import { assertNotReloaded, assertOnlyDowntimeErrors, liveIndicator, markPage, restartServer, rowCells, waitForLiveState } from './helpers/live';
 import { closeAllClients, connectClient, publishMessages, waitForServerClose } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
@@ -60,19 +60,19 @@ async function banFromOtherTab(name: string): Promise<void> {
 
 test('a client that connects appears in the open table, and the total follows, without a reload', async () => {
   assert.equal(await sessionsTable(page).count(), 1);
-  await eventually(async () => assert.equal((await summary(page).textContent())?.trim(), '0 sessions'));
+  await eventually(async () => assert.equal((await summary(page).textContent(READ))?.trim(), '0 sessions'));
   await markPage(page);
 
   await connect('live-1');
   await tableRow(page, 'live-1').waitFor();
-  await eventually(async () => assert.equal((await summary(page).textContent())?.trim(), '1 session'));
+  await eventually(async () => assert.equal((await summary(page).textContent(READ))?.trim(), '1 session'));
   const row = await cellsOf('live-1');
   assert.equal(row.Connection, 'Connected');
   assert.equal(row.Status, 'Normal');
 
   await connect('live-2');
   await tableRow(page, 'live-2').waitFor();
-  await eventually(async () => assert.equal((await summary(page).textContent())?.trim(), '2 sessions'));
+  await eventually(async () => assert.equal((await summary(page).textContent(READ))?.trim(), '2 sessions'));
   await assertNotReloaded(page);
   assertConsoleErrors(page);
 });
@@ -152,7 +152,7 @@ test('the live indicator says reconnecting while the server is down, and live ag
   await eventually(async () => {
     if (await reconnect.isVisible()) await reconnect.click().catch(() => {});
     if (await signInHeading.isVisible()) return;
-    assert.ok(await live.isVisible(), `indicator: ${await liveIndicator(page).getAttribute('aria-label').catch(() => '?')}`);
+    assert.ok(await live.isVisible(), `indicator: ${await liveIndicator(page).getAttribute('aria-label', READ).catch(() => '?')}`);
   }, 45_000, 500);
   if (await signInHeading.isVisible()) {
     t.diagnostic('after the restart the app asked to sign in again');

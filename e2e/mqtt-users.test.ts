@@ -8,7 +8,7 @@ import { after, afterEach, before, test, type TestContext } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from './helpers/browser';
-import { assertConsoleErrors, chooseTheme, confirm, eventually, leaveApp, newPage, screenshot, signIn, waitForToast } from './helpers/dashboard';
+import { assertConsoleErrors, chooseTheme, confirm, eventually, leaveApp, newPage, READ, screenshot, signIn, waitForToast } from './helpers/dashboard';
 import { closeAllClients, connectClient, endClient, waitForServerClose, type ProtocolVersion } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
 
@@ -65,7 +65,7 @@ test('create an account and switch anonymous access off in Settings; MQTT client
   const anonymous = await connectClient(server.mqttPort, 'e2e-anonymous-before', { protocolVersion: 5 });
   await page.goto(`${server.baseUrl}/settings`);
   const anonymousSwitch = card().getByRole('switch', { name: 'Allow anonymous MQTT clients' });
-  await eventually(async () => assert.equal(await anonymousSwitch.isChecked(), true));
+  await eventually(async () => assert.equal(await anonymousSwitch.isChecked(READ), true));
   await card().getByText('No MQTT accounts yet.').waitFor();
   await chooseTheme(page, 'Light');
 
@@ -101,7 +101,7 @@ test('create an account and switch anonymous access off in Settings; MQTT client
   await confirm(page, 'Refuse anonymous MQTT clients?', 'Refuse and disconnect 1 client');
   await waitForToast(page, 'Anonymous MQTT clients refused');
   assert.equal((await closed).disconnectReason, 0x87, 'the anonymous MQTT 5 client is told "Not authorized"');
-  await eventually(async () => assert.equal(await anonymousSwitch.isChecked(), false));
+  await eventually(async () => assert.equal(await anonymousSwitch.isChecked(READ), false));
   await card().getByText('Changed here by admin', { exact: false }).waitFor();
 
   // Real MQTT clients: no credentials refused (not authorized), a wrong password refused (bad

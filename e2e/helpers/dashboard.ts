@@ -68,6 +68,13 @@ export async function leaveApp(page: Page | undefined, diagnostic: (message: str
   if (leftover.length) diagnostic(`browser console errors not judged by the test:\n${leftover.join('\n')}`);
 }
 
+/**
+ * For a locator read inside `eventually`: it waits at most this long for its element, so the loop
+ * tries again within its own deadline. A read's default timeout is the page's (15 s), as long as
+ * the loop's: one read of an element that has gone for good then used up the whole loop.
+ */
+export const READ = { timeout: 2_000 };
+
 /** Retries an assertion until it passes or `timeoutMs` runs out (then its last failure is thrown). */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 150): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -101,7 +108,7 @@ export async function tableNames(page: Page): Promise<string[]> {
 /** Waits until the table shows exactly these names (as a set, or in this order with `ordered`). */
 export async function waitForTableNames(page: Page, expected: string[], { ordered = false, timeoutMs = 15_000 } = {}): Promise<void> {
   await eventually(async () => {
-    assert.equal(await sessionsTable(page).getAttribute('aria-busy'), 'false', 'the table is still loading');
+    assert.equal(await sessionsTable(page).getAttribute('aria-busy', READ), 'false', 'the table is still loading');
     const names = await tableNames(page);
     if (ordered) assert.deepEqual(names, expected);
     else assert.deepEqual([...names].sort(), [...expected].sort());

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { takeConsoleErrors } from './dashboard';
-import type { RunningServer } from './server';
+import { serverCommand, type RunningServer } from './server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -21,7 +21,8 @@ const OUTPUT_LIMIT = 1_000_000;
 export async function restartServer(previous: RunningServer, env: Record<string, string> = {}): Promise<RunningServer> {
   await previous.stop();
   const { httpPort, mqttPort, dataDir, adminPassword, baseUrl } = previous;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
+  const [command, args] = serverCommand();
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: (() => {
       const e: NodeJS.ProcessEnv = { ...process.env, ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir };

@@ -53,7 +53,7 @@ export async function publishMessages(client: MqttClient, topic: string, count: 
 }
 
 /** Resolves when the server ends the connection (the DISCONNECT packet's reason, if MQTT 5 sent one). */
-export function waitForServerClose(client: MqttClient, timeoutMs = 10_000): Promise<{ disconnectReason?: number }> {
+export function waitForServerClose(client: MqttClient, timeoutMs = 30_000): Promise<{ disconnectReason?: number }> {
   if (!client.connected) return Promise.resolve({});
   return new Promise((resolve, reject) => {
     let disconnectReason: number | undefined;

@@ -1,4 +1,5 @@
-// Starts the real server as a child process on free ports with its own data directory.
+// Starts the real server as a child process on free ports with its own data directory: the
+// compiled build, as `npm start` runs it (scripts/start.mjs, plain node; npm run test:e2e builds first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { buildState } from '../../scripts/build-state.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DEFAULT_ADMIN_PASSWORD = 'admin-test-password';
@@ -19,6 +21,8 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Reuse a data directory (e.g. to test a restart); a new temporary one otherwise. */
   dataDir?: string;
+  /** Another way to start the compiled server than `node scripts/start.mjs` (cwd: the repository). */
+  command?: [string, string[]];
 }
 
 export interface RunningServer {
@@ -53,6 +57,16 @@ async function freePorts(count: number): Promise<number[]> {
   }
 }
 
+/**
+ * The command that starts the compiled server. A stale build would test yesterday's code (and
+ * start.mjs would spend the start-up timeout building it), so it must be fresh.
+ */
+export function serverCommand(): [string, string[]] {
+  const state = buildState();
+  if (state.state !== 'fresh') throw new Error(`the compiled build is ${state.state} (${state.reason}): run npm run build (npm run test:e2e builds first)`);
+  return [process.execPath, ['scripts/start.mjs']];
+}
+
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
@@ -76,7 +90,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   // Set by `node --test` for its own children; the server is not a test file.
   delete env.NODE_TEST_CONTEXT;
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
+  const [command, args] = opts.command ?? serverCommand();
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,8 +36,15 @@ export function createApp(broker: Broker, o: AppOptions): express.Express {
     });
     next();
   });
+  // Load balancers and orchestrators (docs/operations.md): unauthenticated, and they say nothing
+  // beyond the one word. Liveness: the event loop answers. Readiness: every check passes
+  // (listeners open, database writable; the log names a failing check).
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const { ready } = await broker.readiness.check();
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'not ready' });
   });
   // Before `/api`, whose router takes only `POST /api` itself.
   app.use('/api/v5', emqxRouter(broker, { maxBodyBytes: o.maxBodyBytes, nodeName: o.nodeName }));

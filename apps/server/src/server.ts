@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from './app.ts';
@@ -9,6 +9,8 @@ import { hostPolicy, upgradeGuard, type TrustFn } from './http/host-check.ts';
 export interface RunningServer {
   broker: Broker;
   http: http.Server;
+  /** The MQTT over TCP listener. */
+  mqtt: NetServer;
   httpPort: number;
   mqttPort: number;
   close(): Promise<void>;
@@ -38,11 +40,15 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
+    broker.readiness.add('listeners', () => {
+      if (!server.listening) throw new Error('the HTTP listener is closed');
+      if (!mqtt.listening) throw new Error('the MQTT listener is closed');
+    });
     const httpPort = (server.address() as AddressInfo).port;
     const mqttPort = (mqtt.address() as AddressInfo).port;
     log.info({ host: config.host, httpPort, mqttPort, dataDir: config.dataDir }, 'mqdash listening');
     return {
-      broker, http: server, httpPort, mqttPort,
+      broker, http: server, mqtt, httpPort, mqttPort,
       async close() {
         server.closeAllConnections();
         await Promise.all([new Promise((r) => server.close(r)), broker.close()]);

@@ -15,6 +15,10 @@ import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } fro
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
+import { Backups } from './backup/backups.ts';
+import { databaseFile } from './backup/restore.ts';
+import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
+import { Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -61,6 +65,8 @@ export interface BrokerOptions {
   apiKeyBootstrapFile?: string;
   /** Topic history and MQ API session queue limits (env TOPIC_HISTORY_LIMIT etc.; README). */
   messaging?: MessagingOptions;
+  /** The retention policy's schedule and clock (tests run it on a clock of their own). */
+  retention?: RetentionOptions;
   /** Free attempts and backoff of the sign-in limiter (issue 12); defaults in auth/sign-in-limiter.ts. */
   signInLimits?: Partial<SignInLimits>;
 }
@@ -91,6 +97,8 @@ export class Broker {
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
+  /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
+  get readiness(): Readiness { return this.core.readiness; }
 
   /** Runs one JSON action request in-process (`broker.actions.run`). */
   readonly actions = {
@@ -115,6 +123,7 @@ export class Broker {
     this.closed = true;
     for (const s of this.servers) s.close();
     this.core.feed.stop();
+    await this.core.retention.stop();
     await this.engine.close();
     this.core.messaging.close();
     this.registry.stop();
@@ -129,7 +138,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   // Bad limits in the environment stop the start before anything is opened.
   const messagingOptions = resolveMessagingOptions(o.messaging);
   fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const store = new SqliteStore(o.databaseFile ?? path.join(o.dataDir, 'mqdash.db'));
+  const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
   try {
     // Issue 12: the folder 0700, mqdash's files in it 0600, however an older version left them.
     const tightened = securePrivateDir(o.dataDir);
@@ -169,7 +178,14 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
     });
-    return new Broker({ store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, log });
+    const readiness = new Readiness(log);
+    readiness.add('database', sqliteWriteProbe(store.db));
+    const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
+    const retention = new Retention(store.db, registry, audit, log, o.retention);
+    retention.start();
+    return new Broker({
+      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, log,
+    });
   } catch (err) {
     store.close();
     throw err;

@@ -11,3 +11,8 @@ export { SignInLimiter, defaultSignInLimits, type LimitPolicy, type SignInLimits
 export { clearLockout } from './store/sign-in-attempt-store.ts';
 export { publishAsBroker, type ApiMessage } from './messaging/api-publish.ts';
 export type { EmqxSubscriptionFilter, EmqxSubscriptionRow } from './store/emqx-subscriptions.ts';
+export { SqliteStore } from './store/sqlite-store.ts';
+export { Readiness, sqliteWriteProbe, type ReadinessCheck, type ReadinessReport } from './health/readiness.ts';
+export { ALL_PAGES, BackupError, backupDatabase, type BackupResult } from './backup/backup.ts';
+export { databaseFile, databaseInUse, inspectBackup, restoreDatabase, type BackupInfo, type RestoreResult } from './backup/restore.ts';
+export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } from './auth/reset-password.ts';

@@ -24,3 +24,5 @@ export * from './actions/messages.ts';
 export * from './roles.ts';
 export * from './actions/accounts.ts';
 export * from './emqx-messages.ts';
+export * from './actions/backup.ts';
+export * from './actions/retention.ts';

@@ -137,15 +137,37 @@ export const api = {
   delete: async <T>(path: string, opts?: RequestOptions) => (await request<T>('DELETE', path, opts)).data,
 };
 
+/** Bytes received so far, of `total` (null when the server did not say). */
+export type DownloadProgress = (received: number, total: number | null) => void;
+
+/** The body as a Blob, telling `onProgress` after every chunk. */
+async function readWithProgress(response: Response, onProgress: DownloadProgress): Promise<Blob> {
+  const length = Number(response.headers.get('Content-Length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  onProgress(0, total);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onProgress(received, total);
+  }
+  return new Blob(chunks, { type: response.headers.get('Content-Type') ?? 'application/octet-stream' });
+}
+
 /** Downloads a file the server names (Content-Disposition) without leaving the page. */
-export async function download(path: string, query: RequestOptions['query'], fallbackName: string): Promise<void> {
+export async function download(path: string, query: RequestOptions['query'], fallbackName: string, onProgress?: DownloadProgress): Promise<void> {
   const response = await send('GET', path, { query });
   if (response.status === 401) {
     setCsrfToken(null);
     onUnauthorized();
   }
   if (!response.ok) throw await errorFrom(response);
-  const blob = await response.blob();
+  const blob = onProgress ? await readWithProgress(response, onProgress) : await response.blob();
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
   const url = URL.createObjectURL(blob);

@@ -65,3 +65,13 @@ export function formatJson(value: unknown): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${integer.format(n)} ${n === 1 ? one : many}`;
+
+/** A size for people: 512 bytes, 3.4 KB, 65.1 MB (powers of 1024). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return plural(n, 'byte');
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

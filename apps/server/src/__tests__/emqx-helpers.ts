@@ -15,13 +15,17 @@ import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
 
+/** As the broker's test helpers (packages/broker/src/__tests__/helpers.ts): a condition wait allows at least this long. */
+const MIN_WAIT_MS = 15_000;
+
 export const ADMIN_PASSWORD = 'emqx-test-admin-password';
 export const NODE = 'mqdash@test-node';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
+  // At least MIN_WAIT_MS: a deadline only bounds a failure, and on a loaded machine the work runs late.
+  const deadline = Date.now() + Math.max(timeoutMs, MIN_WAIT_MS);
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<T>;
@@ -116,8 +120,9 @@ export async function startEmqxServer(): Promise<EmqxTestServer> {
   };
 }
 
-/** Resolves when the client's connection has closed. */
-export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
+/** Resolves when the client's connection has closed (fails after `timeoutMs`, at least MIN_WAIT_MS). */
+export function closed(client: MqttClient, timeoutMs = MIN_WAIT_MS): Promise<void> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   if (client.disconnected || (client as unknown as { stream?: { destroyed?: boolean } }).stream?.destroyed) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${client.options.clientId} did not close within ${timeoutMs} ms`)), timeoutMs);
@@ -128,8 +133,12 @@ export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
   });
 }
 
-/** The next message on `topic` that `client` receives, or null after `timeoutMs`. */
-export function nextMessage(client: MqttClient, topic: string, timeoutMs = 2000): Promise<string | null> {
+/**
+ * The next message on `topic` that `client` receives, or null after `timeoutMs`. A test expecting a
+ * message keeps the default (MIN_WAIT_MS: the delivery may run late on a loaded machine; the wait
+ * ends when it arrives); one checking that nothing comes passes a short window.
+ */
+export function nextMessage(client: MqttClient, topic: string, timeoutMs = MIN_WAIT_MS): Promise<string | null> {
   return new Promise((resolve) => {
     const t = setTimeout(() => {
       client.off('message', on);

@@ -38,6 +38,8 @@ const bffRoutes: Route[] = [
   { method: 'GET', path: '/mqtt-users', url: '/bff/mqtt-users', role: 'viewer' },
   { method: 'GET', path: '/mqtt-auth', url: '/bff/mqtt-auth', role: 'viewer' },
   { method: 'GET', path: '/accounts', url: '/bff/accounts', role: 'viewer' },
+  { method: 'GET', path: '/retention', url: '/bff/retention', role: 'viewer' },
+  { method: 'POST', path: '/retention/preview', url: '/bff/retention/preview', role: 'viewer', body: {} },
   { method: 'POST', path: '/sessions/bulk', url: '/bff/sessions/bulk', role: 'operator', body: { action: 'hide', clientNames: [none] } },
   { method: 'PATCH', path: '/sessions/:clientName', url: `/bff/sessions/${none}`, role: 'operator', body: { sessionStatus: 'hidden' } },
   { method: 'DELETE', path: '/sessions/:clientName', url: `/bff/sessions/${none}`, role: 'operator' },
@@ -57,6 +59,9 @@ const bffRoutes: Route[] = [
   { method: 'POST', path: '/accounts', url: '/bff/accounts', role: 'administrator', body: { username: '' } },
   { method: 'PATCH', path: '/accounts/:username', url: '/bff/accounts/no-such-account', role: 'administrator', body: { role: 'viewer' } },
   { method: 'DELETE', path: '/accounts/:username', url: '/bff/accounts/no-such-account', role: 'administrator' },
+  { method: 'POST', path: '/backups', url: '/bff/backups', role: 'administrator', body: {} },
+  { method: 'GET', path: '/backups/:fileName', url: '/bff/backups/mqdash-backup-none.db', role: 'administrator' },
+  { method: 'PUT', path: '/retention', url: '/bff/retention', role: 'administrator', body: { enabled: 'maybe' } },
 ];
 /** Self-service routes every signed-in account has (before the role table). */
 const selfService: Route[] = [

@@ -7,12 +7,14 @@ import { roleGate } from '../http/role-gate.ts';
 import { accountsRouter } from './accounts-router.ts';
 import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
+import { backupRouter } from './backup-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
+import { retentionRouter } from './retention-router.ts';
 import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
@@ -38,6 +40,8 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/api-keys', apiKeysRouter(deps));
   router.use('/mqtt-users', mqttUsersRouter(deps));
   router.use('/mqtt-auth', mqttAuthRouter(deps));
+  router.use('/backups', backupRouter(deps));
+  router.use('/retention', retentionRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -20,6 +20,8 @@ export const bffRouteRoles: RouteRoles = [
   ['GET', '/mqtt-users', 'viewer'],
   ['GET', '/mqtt-auth', 'viewer'],
   ['GET', '/accounts', 'viewer'],
+  ['GET', '/retention', 'viewer'],
+  ['POST', '/retention/preview', 'viewer'],
 
   ['POST', '/sessions/bulk', 'operator'],
   ['PATCH', '/sessions/:clientName', 'operator'],
@@ -41,4 +43,7 @@ export const bffRouteRoles: RouteRoles = [
   ['POST', '/accounts', 'administrator'],
   ['PATCH', '/accounts/:username', 'administrator'],
   ['DELETE', '/accounts/:username', 'administrator'],
+  ['POST', '/backups', 'administrator'],
+  ['GET', '/backups/:fileName', 'administrator'],
+  ['PUT', '/retention', 'administrator'],
 ];

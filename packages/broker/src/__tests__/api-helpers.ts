@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ResponseEnvelope, SessionDetail, SessionListRow } from '@mqdash/contracts';
 import { createBroker, type Broker } from '../index.ts';
+import { MIN_WAIT_MS } from './helpers.ts';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -106,7 +107,8 @@ export async function startTestBroker(): Promise<TestBroker> {
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs`. */
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
+  // At least MIN_WAIT_MS: a deadline only bounds a failure, and on a loaded machine the work runs late.
+  const deadline = Date.now() + Math.max(timeoutMs, MIN_WAIT_MS);
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<T>;

@@ -128,7 +128,10 @@ describe('admin feed', () => {
 
   test('the overview is retained and counts sessions by status and health', async () => {
     await connect(tcp, { clientId: 'feed-dev-4', protocolVersion: 5 });
-    await new Promise((r) => setTimeout(r, 700));
+    // Until an overview computed after that connect is the retained one (every 500 ms here, later
+    // on a loaded machine): a condition, not a fixed sleep. The deadline only bounds a failure.
+    const connectedAt = Date.now();
+    await waitFor(() => Date.parse(broker.core.feed.overview().ts) > connectedAt || undefined, 15_000);
     const { got } = await feed();
     const first = await waitFor(() => got.find((m) => m.topic === feedTopics.overview));
     assert.equal(first.retain, true, 'a new subscriber gets the last overview at once');

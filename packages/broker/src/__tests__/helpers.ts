@@ -23,12 +23,22 @@ export function tempDir(prefix = 'mqdash-test-'): string {
 }
 
 /**
+ * The least time a condition wait allows before it fails. A deadline only bounds a failure (a
+ * wait returns as soon as its condition holds), and on a loaded machine (other suites sharing two
+ * cores) the broker's timers, flushes and deliveries run seconds late: a deadline shorter than
+ * the work it waits for fails good code. Tests that mean an upper bound measure the time themselves.
+ */
+export const MIN_WAIT_MS = 15_000;
+
+/**
  * Polls `predicate` (sync or async) every `intervalMs` until it returns a truthy value, which is
- * returned. Throws after `timeoutMs` with `what` and the last value seen, so a failure says why.
+ * returned. Throws after `timeoutMs` (at least MIN_WAIT_MS) with `what` and the last value seen,
+ * so a failure says why.
  */
 export async function waitFor<T>(
   predicate: () => T | Promise<T>, timeoutMs = 3000, what = 'condition', intervalMs = 50,
 ): Promise<NonNullable<T>> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   let lastErr: unknown;
@@ -179,8 +189,8 @@ export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
     const client = makeClient(opts);
     const timer = setTimeout(() => {
       client.end(true);
-      reject(new Error(`connect ${opts.clientId ?? ''}: neither refused nor connected within 5 s`));
-    }, 5000);
+      reject(new Error(`connect ${opts.clientId ?? ''}: neither refused nor connected within ${MIN_WAIT_MS / 1000} s`));
+    }, MIN_WAIT_MS);
     client.once('connect', () => {
       clearTimeout(timer);
       client.end(true);
@@ -241,7 +251,8 @@ export function collect(client: MqttClient): Array<{ topic: string; text: string
 }
 
 /** Resolves when the client's connection has closed (immediately if it already has). */
-export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
+export function closed(client: MqttClient, timeoutMs = MIN_WAIT_MS): Promise<void> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   if (!client.connected && (client as any).stream?.destroyed) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`client ${client.options.clientId} did not close within ${timeoutMs} ms`)), timeoutMs);
@@ -256,7 +267,7 @@ export function closed(client: MqttClient, timeoutMs = 3000): Promise<void> {
 export async function roundTrip(client: MqttClient, topic = `rt/${Math.random().toString(36).slice(2)}`): Promise<void> {
   await client.subscribeAsync(topic, { qos: 1 });
   const got = new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no round trip on ${topic}`)), 3000);
+    const t = setTimeout(() => reject(new Error(`no round trip on ${topic}`)), MIN_WAIT_MS);
     const onMsg = (tp: string, payload: Buffer) => {
       if (tp !== topic) return;
       clearTimeout(t);
@@ -274,7 +285,8 @@ export async function roundTrip(client: MqttClient, topic = `rt/${Math.random().
  * The reason code of the DISCONNECT the broker sends an MQTT 5 client. Fails when the connection
  * closes without a DISCONNECT, or nothing happens within `timeoutMs`.
  */
-export function disconnectReason(client: MqttClient, timeoutMs = 3000): Promise<number | undefined> {
+export function disconnectReason(client: MqttClient, timeoutMs = MIN_WAIT_MS): Promise<number | undefined> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   return new Promise((resolve, reject) => {
     const done = (fn: () => void) => {
       clearTimeout(t);

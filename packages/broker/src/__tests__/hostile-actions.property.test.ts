@@ -123,6 +123,10 @@ const seeds: Record<string, Record<string, unknown>> = {
   listAccounts: {},
   alterAccount: { username: ACCOUNT, role: 'operator', password: 'hostile-password-13', accountDescription: 'changed' },
   dropAccount: { username: ACCOUNT },
+  createBackup: {},
+  describeRetentionPolicy: {},
+  alterRetentionPolicy: { enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false, auditLogMaxAgeDays: 365, auditLogMaxEntries: 1000, queuedMessagesMaxAgeDays: 0 },
+  previewRetention: { sessionsNotConnectedForDays: 1, includePermanentSessions: true, auditLogMaxAgeDays: 1, auditLogMaxEntries: 10 },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */
@@ -153,7 +157,7 @@ describe('every JSON action survives hostile params and changes nothing when it 
     const { connectedAnonymousClients: _, ...mqttAuth } = await t.ok('describeMqttAuthSettings', {});
     return stable({
       list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}),
-      mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth, accounts: await t.ok('listAccounts', {}),
+      mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth, accounts: await t.ok('listAccounts', {}), retention: (await t.ok('describeRetentionPolicy', {})).policy,
     });
   }
 

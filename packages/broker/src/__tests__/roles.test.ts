@@ -21,11 +21,13 @@ const expected: Record<string, Role> = {
   listMqSessions: 'viewer', describeMqSessions: 'viewer', getMessagesFromMqTopic: 'viewer', listLabels: 'viewer', listLabelGroups: 'viewer',
   listAuditLog: 'viewer', createFeedToken: 'viewer', getOverview: 'viewer', getSessionHistory: 'viewer',
   listApiKeys: 'viewer', listMqttUsers: 'viewer', describeMqttAuthSettings: 'viewer', listAccounts: 'viewer',
+  describeRetentionPolicy: 'viewer', previewRetention: 'viewer',
   createMqApiSession: 'operator', alterMqSession: 'operator', deleteMqSession: 'operator', disconnectMqSession: 'operator',
   subscribeToMq: 'operator', publishMessagesToMq: 'operator', getMessagesFromMqApiSession: 'operator', createLabel: 'operator', alterLabel: 'operator', deleteLabel: 'operator',
   createAccount: 'administrator', alterAccount: 'administrator', dropAccount: 'administrator',
   createApiKey: 'administrator', alterApiKey: 'administrator', deleteApiKey: 'administrator',
   createMqttUser: 'administrator', alterMqttUser: 'administrator', deleteMqttUser: 'administrator', alterMqttAuthSettings: 'administrator',
+  createBackup: 'administrator', alterRetentionPolicy: 'administrator',
 };
 const rank: Record<Role, number> = { viewer: 0, operator: 1, administrator: 2 };
 

@@ -39,6 +39,6 @@ export const alterMqSession = defineAction({
       warn(ctx, 'notice', note);
     }
     registry.emit('change', row.clientName);
-    return toDetail(updated, registry.live.get(row.clientName), store, { includeStats: false, includePublishedTopics: false, includeSubscribedTopics: false }, now);
+    return toDetail(updated, registry.liveFor(row), store, { includeStats: false, includePublishedTopics: false, includeSubscribedTopics: false }, now);
   },
 });

@@ -17,7 +17,7 @@ export const getOverview = defineAction({
   name: 'getOverview',
   params: z.object({ historyMinutes: z.int().min(0).max(1440).default(60) }),
   run(p, ctx) {
-    return { overview: ctx.core.feed.overview(), history: ctx.core.feed.history(p.historyMinutes) };
+    return { overview: ctx.core.feed.overview(), history: ctx.core.feed.history(p.historyMinutes), retention: ctx.core.retention.describe().lastRun };
   },
 });
 

@@ -7,8 +7,10 @@ import { alterApiKey } from './alter-api-key.ts';
 import { alterMqSession } from './alter-mq-session.ts';
 import { alterMqttAuthSettings } from './alter-mqtt-auth-settings.ts';
 import { alterMqttUser } from './alter-mqtt-user.ts';
+import { alterRetentionPolicy } from './alter-retention-policy.ts';
 import { changePassword } from './change-password.ts';
 import { createApiKey } from './create-api-key.ts';
+import { createBackup } from './create-backup.ts';
 import { createMqApiSession } from './create-mq-api-session.ts';
 import { createMqttUser } from './create-mqtt-user.ts';
 import { createSession } from './create-session.ts';
@@ -18,6 +20,7 @@ import { deleteMqttUser } from './delete-mqtt-user.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
 import { describeMqttAuthSettings } from './describe-mqtt-auth-settings.ts';
+import { describeRetentionPolicy } from './describe-retention-policy.ts';
 import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
 import { getMessagesFromMqApiSession } from './get-messages-from-mq-api-session.ts';
@@ -32,6 +35,7 @@ import { listAuditLog } from './list-audit-log.ts';
 import { listMqSessions } from './list-mq-sessions.ts';
 import { listMqttUsers } from './list-mqtt-users.ts';
 import { pingSession } from './ping-session.ts';
+import { previewRetention } from './preview-retention.ts';
 import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
 
@@ -45,6 +49,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createApiKey, listApiKeys, alterApiKey, deleteApiKey,
     createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,
     createAccount, listAccounts, alterAccount, dropAccount,
+    createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

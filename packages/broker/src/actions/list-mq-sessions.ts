@@ -38,6 +38,6 @@ export const listMqSessions = defineAction({
       return labels.get(id);
     };
     const now = registry.now();
-    return { data: rows.map((r) => toListRow(r, registry.live.get(r.clientName), labelOf(r.labelId), now)), totalCount: total };
+    return { data: rows.map((r) => toListRow(r, registry.liveFor(r), labelOf(r.labelId), now)), totalCount: total };
   },
 });

@@ -23,6 +23,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   listMqttUsers: 'viewer',
   describeMqttAuthSettings: 'viewer',
   listAccounts: 'viewer',
+  describeRetentionPolicy: 'viewer',
+  previewRetention: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -47,6 +49,9 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   alterMqttUser: 'administrator',
   deleteMqttUser: 'administrator',
   alterMqttAuthSettings: 'administrator',
+  // Operations (issue 14): a copy of everything, and what is kept how long.
+  createBackup: 'administrator',
+  alterRetentionPolicy: 'administrator',
 };
 
 /** The role an action needs; deny by default: unknown actions need administrator. */

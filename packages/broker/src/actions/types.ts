@@ -7,11 +7,14 @@ import type { MqttUsers } from '../auth/mqtt-users.ts';
 import type { AuthService } from '../auth/auth.ts';
 import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { AuditLog } from '../audit.ts';
+import type { Backups } from '../backup/backups.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
 import type { FeedTokens } from '../feed/feed-tokens.ts';
+import type { Readiness } from '../health/readiness.ts';
 import type { Messaging } from '../messaging/messaging.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
+import type { Retention } from '../retention/retention.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { LabelStore } from '../store/label-store.ts';
 import type { Store } from '../store/types.ts';
@@ -36,6 +39,12 @@ export interface BrokerCore {
   messaging: Messaging;
   /** Failed sign-ins at every door that checks a secret (issue 12). */
   signInLimiter: SignInLimiter;
+  /** Backups of the database into DATA_DIR/backups (createBackup). */
+  backups: Backups;
+  /** The retention policy and its hourly runs. */
+  retention: Retention;
+  /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
+  readiness: Readiness;
   log: Logger;
 }
 

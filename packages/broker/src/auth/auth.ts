@@ -10,6 +10,11 @@ export interface TokenInfo {
   lastUsedAt: number;
 }
 
+/** A token as kept: with the password hash it was issued under (see verify). */
+interface IssuedToken extends TokenInfo {
+  passwordHash: string;
+}
+
 export interface AuthOptions {
   /** A token unused this long expires (FairCom's idle timeout). */
   idleTimeoutMs: number;
@@ -26,7 +31,7 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
  * (tokenHash) when a token is deleted or expires, so the MQ API sessions it created end too.
  */
 export class AuthService extends EventEmitter {
-  private readonly tokens = new Map<string, TokenInfo>();
+  private readonly tokens = new Map<string, IssuedToken>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly store: Store, readonly opts: AuthOptions, private readonly now: () => number = Date.now) {
@@ -130,9 +135,11 @@ export class AuthService extends EventEmitter {
   /** Returns a new token, or null for a wrong username or password. */
   async login(username: string, password: string): Promise<string | null> {
     if (!(await this.checkPassword(username, password))) return null;
+    const account = this.store.getAccount(username);
+    if (!account) return null;
     const token = randomBytes(48).toString('base64url');
     const now = this.now();
-    this.tokens.set(tokenHash(token), { username, createdAt: now, lastUsedAt: now });
+    this.tokens.set(tokenHash(token), { username, createdAt: now, lastUsedAt: now, passwordHash: account.passwordHash });
     return token;
   }
 
@@ -143,12 +150,15 @@ export class AuthService extends EventEmitter {
     const info = this.tokens.get(hash);
     if (!info) return null;
     const now = this.now();
-    if (this.expired(info, now)) {
+    // A password set by another process (`mqdash reset-admin-password` beside the running server)
+    // ends the tokens issued under the old one, as setPassword does in this process.
+    if (this.expired(info, now) || this.store.getAccount(info.username)?.passwordHash !== info.passwordHash) {
       this.end(hash);
       return null;
     }
     info.lastUsedAt = now;
-    return { ...info, hash, expiresInMs: Math.min(this.opts.idleTimeoutMs, info.createdAt + this.opts.maxLifetimeMs - now) };
+    const { username, createdAt, lastUsedAt } = info;
+    return { username, createdAt, lastUsedAt, hash, expiresInMs: Math.min(this.opts.idleTimeoutMs, info.createdAt + this.opts.maxLifetimeMs - now) };
   }
 
   logout(token: string): boolean {
@@ -158,7 +168,7 @@ export class AuthService extends EventEmitter {
     return true;
   }
 
-  private expired(info: TokenInfo, now: number): boolean {
+  private expired(info: IssuedToken, now: number): boolean {
     return now - info.lastUsedAt > this.opts.idleTimeoutMs || now - info.createdAt > this.opts.maxLifetimeMs;
   }
 

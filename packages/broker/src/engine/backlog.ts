@@ -79,7 +79,7 @@ export class BacklogCounter {
     }
   }
 
-  /** Queues loaded by a durable persistence at start: counted with one notification per client. */
+  /** Queues loaded by a durable persistence at start: counted; the caller tells the registry (restoreBacklog). */
   restore(clientId: string, packets: Packet[]): void {
     let set = this.queued.get(clientId);
     for (const p of packets) {
@@ -88,7 +88,6 @@ export class BacklogCounter {
       set.add(`${p.brokerId}:${p.brokerCounter}`);
       this.assigned(clientId, p);
     }
-    if (set) this.notify(clientId);
   }
 
   forget(clientId: string): void {

@@ -324,8 +324,14 @@ export class Engine {
 
     if (writeAhead) {
       // Sessions the registry ended while no engine listened (expired while the broker was down).
-      for (const id of writeAhead.sessionIds()) if (!registry.get(id)) await writeAhead.dropSession(id);
-      for (const [clientId, packets] of writeAhead.queuedByClient()) if (registry.get(clientId)) backlog.restore(clientId, packets);
+      // One query for every stored name, not one per stored session (issue 14: start-up < 1 s at 100,000).
+      const known = registry.clientNames();
+      for (const id of writeAhead.sessionIds()) if (!known.has(id)) await writeAhead.dropSession(id);
+      for (const [clientId, packets] of writeAhead.queuedByClient()) {
+        if (!known.has(clientId)) continue;
+        backlog.restore(clientId, packets);
+        registry.restoreBacklog(clientId, backlog.level(clientId));
+      }
       const replayed = await writeAhead.replay((p) => new Promise((resolve, reject) => aedes.publish(p as never, (err?: Error) => (err ? reject(err) : resolve()))));
       if (replayed) log.info({ replayed }, 'acknowledged messages replayed from the write-ahead table');
     }

@@ -82,7 +82,7 @@ export class AdminFeed {
       const labels = new Map<number, ReturnType<Store['getLabel']>>();
       const rows = this.store.getSessions(names).map((r) => {
         if (r.labelId !== null && !labels.has(r.labelId)) labels.set(r.labelId, this.store.getLabel(r.labelId));
-        return toListRow(r, this.registry.live.get(r.clientName), r.labelId === null ? undefined : labels.get(r.labelId), nowMs);
+        return toListRow(r, this.registry.liveFor(r), r.labelId === null ? undefined : labels.get(r.labelId), nowMs);
       });
       for (let i = 0; i < Math.max(rows.length, 1); i += MAX_ROWS_PER_MESSAGE)
         this.publish(feedTopics.sessionChanges, { ts, changes: rows.slice(i, i + MAX_ROWS_PER_MESSAGE), removed: i === 0 ? removed : [] } satisfies SessionChangesMessage);

@@ -40,6 +40,11 @@ const reasonKind = (reason: string | null): string | null => reason?.replace(/-?
  */
 export class SessionRegistry extends EventEmitter {
   readonly live = new Map<string, LiveSession>();
+  /**
+   * Queue lengths loaded at start for sessions not used since (restoreBacklog): a number each, not
+   * a LiveSession each, so a restart over 100,000 stored queues stays fast and small (issue 14).
+   */
+  private readonly idleBacklog = new Map<string, number>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private tickTimer: NodeJS.Timeout | null = null;
   private lastFlush = Date.now();
@@ -77,14 +82,30 @@ export class SessionRegistry extends EventEmitter {
     return this.store.getSession(clientName);
   }
 
+  /** Every stored client name, in one query (start-up checks of stored MQTT state, not one `get` each). */
+  clientNames(): Set<string> {
+    return this.store.clientNames();
+  }
+
   liveOf(row: SessionRow): LiveSession {
     let live = this.live.get(row.clientName);
     if (!live) {
-      live = new LiveSession(row, new SessionTraffic(Math.floor(this.now() / 1000), row.totalPublished, row.totalReceived));
-      live.watchedSince = Math.floor(this.now() / 1000);
+      const nowSec = Math.floor(this.now() / 1000);
+      live = new LiveSession(row, new SessionTraffic(nowSec, row.totalPublished, row.totalReceived));
+      live.watchedSince = nowSec;
+      const restored = this.idleBacklog.get(row.clientName);
+      if (restored !== undefined) {
+        live.traffic.backlog.baseline(nowSec, restored);
+        this.idleBacklog.delete(row.clientName);
+      }
       this.live.set(row.clientName, live);
     }
     return live;
+  }
+
+  /** The in-memory side of a session for reading its figures: undefined for one with nothing in memory. */
+  liveFor(row: SessionRow): LiveSession | undefined {
+    return this.live.get(row.clientName) ?? (this.idleBacklog.has(row.clientName) ? this.liveOf(row) : undefined);
   }
 
   /** preConnect: may this MQTT client name connect? A refusal is recorded on the session. */
@@ -262,6 +283,14 @@ export class SessionRegistry extends EventEmitter {
     if (live.traffic.dropped++ === 0) this.log.warn({ clientName }, 'queue full: the oldest queued messages of this session are being dropped');
   }
 
+  /** A session's queue as the engine loaded it at start: its length, and no growth. */
+  restoreBacklog(clientName: string, level: number): void {
+    const live = this.live.get(clientName);
+    if (live) live.traffic.backlog.baseline(Math.floor(this.now() / 1000), level);
+    else if (level > 0) this.idleBacklog.set(clientName, level);
+    else this.idleBacklog.delete(clientName);
+  }
+
   onBacklog(clientName: string, level: number): void {
     const live = this.live.get(clientName);
     if (live) live.traffic.backlog.set(Math.floor(this.now() / 1000), level);
@@ -432,6 +461,7 @@ export class SessionRegistry extends EventEmitter {
     this.cancelExpiry(row.clientName);
     this.store.deleteSession(row.id);
     this.live.delete(row.clientName);
+    this.idleBacklog.delete(row.clientName);
     this.log.debug({ clientName: row.clientName, why }, 'session removed');
     this.emit('removed', row.clientName, why);
   }

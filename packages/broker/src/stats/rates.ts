@@ -103,6 +103,15 @@ export class LevelTracker {
     this.level = Math.max(0, level);
   }
 
+  /** A level that was already there (a queue loaded at start): every window starts from it, so it is no growth. */
+  baseline(nowSec: number, level: number): void {
+    this.set(nowSec, level);
+    this.secs.fill(this.level);
+    this.mins.fill(this.level);
+    this.hours.fill(this.level);
+    this.atConnect = this.level;
+  }
+
   /** Growth per minute over the last `seconds` (≤ 60), from 1-second samples. */
   private growthSince(start: number, minutes: number): number {
     return Math.max(0, this.level - start) / minutes;

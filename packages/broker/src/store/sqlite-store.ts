@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createPrivateFile, PRIVATE_DIR_MODE, tightenFile } from './file-modes.ts';
 import { ipSortKey } from './ip-sort.ts';
+import { hasSqliteHeader } from './sqlite-header.ts';
 import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import { applyMigrations } from './migrations/index.ts';
@@ -101,14 +102,7 @@ export class SqliteStore implements Store {
         + 'mqdash writes its database there and does not start read-only; give it write access or choose another DATA_DIR');
     }
     if (fresh) return;
-    const header = Buffer.alloc(16);
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.readSync(fd, header, 0, 16, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (header.toString('latin1') !== 'SQLite format 3\0')
+    if (!hasSqliteHeader(file))
       throw new StoreError(`${file} is not an SQLite database (damaged, or another kind of file); refusing to use or overwrite it: restore a backup, or move it away to start empty`);
   }
 
@@ -216,6 +210,10 @@ export class SqliteStore implements Store {
       .all(...args, q.limit, q.skip) as DbRow[]).map(fromDb);
     const total = (this.stmt(`SELECT count(*) AS n FROM sessions ${whereSql}`).get(...args) as { n: number }).n;
     return { rows, total };
+  }
+
+  clientNames(): Set<string> {
+    return new Set((this.stmt('SELECT client_name FROM sessions').pluck().all() as string[]));
   }
 
   countSessions(): number {

@@ -106,6 +106,8 @@ export interface Store {
   deleteSession(id: number): void;
   listSessions(query: SessionQuery): { rows: SessionRow[]; total: number };
   countSessions(): number;
+  /** Every stored client name (start-up: which stored MQTT state still has a session). */
+  clientNames(): Set<string>;
   /** Totals by connection status, health and type (hidden sessions left out) and by session status. */
   overviewCounts(): import('@mqdash/contracts').OverviewCounts;
   /** Sessions left `connected` by a previous process are disconnected at start. */

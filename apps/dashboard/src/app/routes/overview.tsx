@@ -7,6 +7,7 @@ import { useIsLive } from '../../features/live/lib/live-status';
 import { useOverview } from '../../features/overview/api/get-overview';
 import { CountsCard, type CountItem } from '../../features/overview/components/counts-card';
 import { KpiTiles } from '../../features/overview/components/kpi-tiles';
+import { RetentionSummary } from '../../features/overview/components/retention-summary';
 import { ThroughputCard } from '../../features/overview/components/throughput-card';
 import { UnhealthySessionsCard } from '../../features/overview/components/unhealthy-sessions-card';
 import { connectionText, connectionTone, healthText, healthTone, listTypeText, statusText, statusTone } from '../../features/sessions/lib/display';
@@ -73,6 +74,7 @@ export function OverviewRoute() {
           {live ? ' · live' : ' · refreshing every 10 seconds'}
         </p>
       </div>
+      <RetentionSummary run={overview.data.retention ?? null} />
       <KpiTiles
         items={[
           { label: 'Sessions', value: formatCount(c.total), hint: hidden > 0 ? `and ${formatCount(hidden)} hidden` : undefined },

@@ -31,6 +31,10 @@ type DetailTab = 'details' | 'messages';
 export function SessionDetailRoute() {
   const { clientName = '' } = useParams();
   const session = useSession(clientName);
+  // A 404 is the server's last word: the session is gone, even if an earlier answer is still in
+  // the cache (a refetch that fails keeps its data), and even if the live feed's removal never came.
+  const gone = session.isError && isSessionNotFound(session.error);
+  const data = gone ? undefined : session.data;
   const navigate = useNavigate();
   const [searchParams, setSearchParams] = useSearchParams();
   const tab: DetailTab = searchParams.get('tab') === 'messages' ? 'messages' : 'details';
@@ -54,18 +58,18 @@ export function SessionDetailRoute() {
           <h1 className="page-title">
             Session <span className="mono title-name">{clientName}</span>
           </h1>
-          {session.data && (
+          {data && (
             <div className="badge-row">
-              <span className="type-chip">{typeText[session.data.sessionType]}</span>
-              <ConnectionBadge status={session.data.connectionStatus} />
-              <StatusBadge status={session.data.sessionStatus} />
-              {session.data.stats && <HealthBadge health={session.data.stats.sessionHealth} />}
+              <span className="type-chip">{typeText[data.sessionType]}</span>
+              <ConnectionBadge status={data.connectionStatus} />
+              <StatusBadge status={data.sessionStatus} />
+              {data.stats && <HealthBadge health={data.stats.sessionHealth} />}
             </div>
           )}
         </div>
-        {session.data && (
+        {data && (
           <Can need="operator">
-            <SessionActions session={session.data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />
+            <SessionActions session={data} onEdit={() => setEditing(true)} onDeleted={() => void navigate(backHref, { replace: true })} />
           </Can>
         )}
       </div>
@@ -74,7 +78,7 @@ export function SessionDetailRoute() {
         <div className="page-loading">
           <Spinner label="Loading session…" />
         </div>
-      ) : session.isError && !session.data ? (
+      ) : session.isError && !data ? (
         isSessionNotFound(session.error) ? (
           <ErrorState title="Session not found" message={`No session is named “${clientName}”. It may have been deleted permanently.`}>
             <Link to={backHref} className="btn btn-secondary">Back to sessions</Link>
@@ -83,12 +87,12 @@ export function SessionDetailRoute() {
           <ErrorState title="Could not load the session" message={errorMessage(session.error)} onRetry={() => void session.refetch()} />
         )
       ) : (
-        session.data && (
+        data && (
           <>
-            {session.data.lastFailedConnectReason && (
+            {data.lastFailedConnectReason && (
               <div className="callout callout-warning detail-callout">
                 <strong>Last failed connect</strong>
-                {session.data.lastFailedConnectDateTime && <> at {formatDateTime(session.data.lastFailedConnectDateTime)}</>}: {session.data.lastFailedConnectReason}
+                {data.lastFailedConnectDateTime && <> at {formatDateTime(data.lastFailedConnectDateTime)}</>}: {data.lastFailedConnectReason}
               </div>
             )}
             <Tabs selectedKey={tab} onSelectionChange={selectTab} className="detail-tabs">
@@ -98,19 +102,19 @@ export function SessionDetailRoute() {
               </TabList>
               <TabPanel id="details" className="tab-panel">
                 <div className="card-grid">
-                  <ConnectionCard session={session.data} />
-                  <HealthCard session={session.data} />
-                  <StatsCard stats={session.data.stats} />
+                  <ConnectionCard session={data} />
+                  <HealthCard session={data} />
+                  <StatsCard stats={data.stats} />
                   <SessionRateCharts clientName={clientName} />
-                  <SubscriptionsCard session={session.data} />
+                  <SubscriptionsCard session={data} />
                   <div className="card-stack">
-                    <ProtocolCard session={session.data} />
-                    <LabelMetadataCard session={session.data} />
+                    <ProtocolCard session={data} />
+                    <LabelMetadataCard session={data} />
                   </div>
                   <div className="card-stack">
-                    <WillCard session={session.data} />
-                    <UserPropertiesCard session={session.data} />
-                    <PublishedTopicsCard topics={session.data.publishedTopics} />
+                    <WillCard session={data} />
+                    <UserPropertiesCard session={data} />
+                    <PublishedTopicsCard topics={data.publishedTopics} />
                   </div>
                   <ActivityTimeline target={clientName} liveEvents={events} />
                 </div>
@@ -118,18 +122,18 @@ export function SessionDetailRoute() {
               <TabPanel id="messages" className="tab-panel">
                 <div className="card-grid">
                   <Can need="operator">
-                    <PublishMessageCard clientName={clientName} defaultTopic={session.data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
+                    <PublishMessageCard clientName={clientName} defaultTopic={data.publishedTopics?.[0] ?? ''} onPublished={setPeekTopic} />
                   </Can>
                   <TopicMessagesCard
                     key={peekTopic ?? ''}
                     showAtOnce={peekTopic !== null}
-                    defaultTopic={peekTopic ?? session.data.publishedTopics?.[0] ?? session.data.subscribedTopics?.find((t) => !/[+#]/.test(t.topicFilter))?.topicFilter ?? ''}
+                    defaultTopic={peekTopic ?? data.publishedTopics?.[0] ?? data.subscribedTopics?.find((t) => !/[+#]/.test(t.topicFilter))?.topicFilter ?? ''}
                     sessionHref={sessionHref}
                   />
                 </div>
               </TabPanel>
             </Tabs>
-            <SessionEditDialog session={session.data} isOpen={editing} onOpenChange={setEditing} />
+            <SessionEditDialog session={data} isOpen={editing} onOpenChange={setEditing} />
           </>
         )
       )}

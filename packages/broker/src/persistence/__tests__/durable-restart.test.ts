@@ -108,17 +108,41 @@ async function startBroker(dataDir: string): Promise<{ broker: Broker; port: num
   return { broker, port: (server.address() as net.AddressInfo).port };
 }
 
-test('queued QoS 1 messages, subscriptions and retained messages survive closing and restarting the broker', async () => {
-  const dataDir = tempDir('mqdash-durable-');
+/** A broker whose persistent subscriber has COUNT queued messages, closed and started again on its data. */
+async function restartedWithQueue(prefix: string): Promise<{ broker: Broker; port: number }> {
+  const dataDir = tempDir(prefix);
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  let { broker, port } = await startBroker(dataDir);
-  await prepareSubscriber(port);
-  await publishAll(port);
-  await broker.close();
+  const first = await startBroker(dataDir);
+  await prepareSubscriber(first.port);
+  await publishAll(first.port);
+  await first.broker.close();
+  const again = await startBroker(dataDir);
+  cleanups.push(() => again.broker.close());
+  return again;
+}
 
-  ({ broker, port } = await startBroker(dataDir));
-  cleanups.push(() => broker.close());
+test('queued QoS 1 messages, subscriptions and retained messages survive closing and restarting the broker', async () => {
+  const { port } = await restartedWithQueue('mqdash-durable-');
   await checkAfterRestart(port);
+});
+
+test("after a restart a stored queue is its session's backlog, already there and so not counted as growth", async () => {
+  const { broker, port } = await restartedWithQueue('mqdash-durable-backlog-');
+  const login = await broker.actions.run({ action: 'createSession', params: { username: 'admin', password: ADMIN_PASSWORD } });
+  const run = async (action: string, params: Record<string, unknown>) => {
+    const r = await broker.actions.run({ action, params, authToken: login.authToken });
+    assert.equal(r.errorCode, 0, r.errorMessage);
+    return r.result as any;
+  };
+  const row = (await run('listMqSessions', { partialClientName: 'durable-sub' })).data[0];
+  assert.equal(row.currentDeliveryBacklogged, COUNT);
+  const { stats } = (await run('describeMqSessions', { clientNames: ['durable-sub'] })).data[0];
+  assert.equal(stats.currentDeliveryBacklogged, COUNT);
+  for (const k of ['deliveryBacklogRatePerMinute', 'deliveryBacklogRatePerMinuteLast10Minutes', 'deliveryBacklogRatePerHour', 'deliveryBacklogRatePerDay'])
+    assert.equal(stats[k], 0, k);
+  // The client comes back and takes its queue: the backlog falls to 0.
+  await checkAfterRestart(port);
+  await waitFor(async () => (await run('describeMqSessions', { clientNames: ['durable-sub'] })).data[0].stats.currentDeliveryBacklogged === 0, 10_000, 'backlog back to 0');
 });
 
 function freePort(): Promise<number> {

@@ -36,7 +36,12 @@ test('a full queue drops its oldest message, reports it, and only the newest mes
   let p = new SqlitePersistence(db, { maxQueuedPerClient: 5, delayMs: 5, onDrop: (clientId, packet) => drops.push(`${clientId}:${String(packet.payload)}`) });
   await p.setup({ id: 'b1' });
   for (let i = 0; i < 3; i++) await p.outgoingEnqueueCombi([{ clientId: 'slow' }, { clientId: 'other' }], publish(i));
-  await new Promise((r) => setTimeout(r, 50)); // the first three are on disk
+  // Until the first three of each queue are on disk (the write-behind runs after delayMs, later on a
+  // loaded machine), so the drops below delete written rows: a condition, not a fixed sleep.
+  for (const deadline = Date.now() + 15_000; (db.prepare('SELECT count(*) AS n FROM mqtt_outgoing').get() as { n: number }).n < 6;) {
+    if (Date.now() > deadline) throw new Error('the first messages were not written within 15 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   for (let i = 3; i < 12; i++) await p.outgoingEnqueue({ clientId: 'slow' }, publish(i));
   assert.deepEqual(await payloads(p, 'slow'), ['m7', 'm8', 'm9', 'm10', 'm11']);
   assert.deepEqual(await payloads(p, 'other'), ['m0', 'm1', 'm2']);

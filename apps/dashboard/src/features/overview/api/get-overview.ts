@@ -1,4 +1,4 @@
-import type { OverviewMessage, OverviewSample } from '@mqdash/contracts';
+import type { OverviewMessage, OverviewSample, RetentionRun } from '@mqdash/contracts';
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 
@@ -6,6 +6,8 @@ export interface OverviewResponse {
   overview: OverviewMessage;
   /** Per-minute throughput samples, oldest first. */
   history: OverviewSample[];
+  /** The retention policy's last run (null: it has not run). */
+  retention?: RetentionRun | null;
 }
 
 export const overviewKeys = {

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultRetentionPolicy } from '@mqdash/contracts';
+import { retentionCountsText as countsText } from '../../../lib/retention-text';
+import { parseForm, toForm } from '../lib/retention-form';
+
+test('the form round-trips the policy and checks it with the server\'s schema', () => {
+  assert.deepEqual(parseForm(toForm(defaultRetentionPolicy)), { policy: defaultRetentionPolicy });
+  const form = { ...toForm(defaultRetentionPolicy), sessionsNotConnectedForDays: ' 7 ', auditLogMaxEntries: '0' };
+  assert.deepEqual(parseForm(form).policy, { ...defaultRetentionPolicy, sessionsNotConnectedForDays: 7, auditLogMaxEntries: 0 });
+});
+
+test('bad numbers are named by field, in words', () => {
+  const errors = parseForm({ ...toForm(defaultRetentionPolicy), sessionsNotConnectedForDays: '0', auditLogMaxAgeDays: '1.5', auditLogMaxEntries: 'many', queuedMessagesMaxAgeDays: '' }).errors;
+  assert.deepEqual(errors, {
+    sessionsNotConnectedForDays: 'Must be at least 1',
+    auditLogMaxAgeDays: 'Must be a whole number',
+    auditLogMaxEntries: 'Must be a number',
+    queuedMessagesMaxAgeDays: 'Must be a number',
+  });
+});
+
+test('counts read as one sentence', () => {
+  assert.equal(countsText({ temporarySessions: 2, inactiveSessions: 0, permanentSessions: 1, auditLogEntries: 1, queuedMessages: null }), '2 temporary sessions, 1 permanent session, 1 audit log entry');
+  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null }), 'nothing');
+});
