@@ -165,7 +165,8 @@ test('after a crash (the process killed, no close) connected sessions come back 
   dirs.push(dir);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const index = path.join(here, '..', 'index.ts');
-  // A broker in a child process, so it can be killed with SIGKILL.
+  // A broker in a child process, so it can be killed with SIGKILL. It runs from the repository root,
+  // where tsx reads the tsconfig.json whose paths lead to the workspaces' sources (not their dist/).
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
     import { createBroker } from ${JSON.stringify(index)};
     import { pino } from 'pino';
@@ -173,7 +174,7 @@ test('after a crash (the process killed, no close) connected sessions come back 
     const s = await b.listenMqtt(0, '127.0.0.1');
     console.log(JSON.stringify({ port: s.address().port }));
     setInterval(() => {}, 1000);
-  `, dir], { cwd: path.join(here, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  `, dir], { cwd: path.join(here, '..', '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
   const killChild = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
   const client = { current: null as mqtt.MqttClient | null };
   try {
