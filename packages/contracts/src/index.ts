@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './ip-filter.ts';
 export * from './errors.ts';
 export * from './envelope.ts';
 export * from './session.ts';

@@ -1,9 +1,27 @@
-import { listMqSessionsParams, type ListMqSessionsResult } from '@mqdash/contracts';
+import { listMqSessionsParams, type ListMqSessionsParams, type ListMqSessionsResult } from '@mqdash/contracts';
 import { toListRow } from '../registry/format.ts';
-import type { LabelRow } from '../store/types.ts';
+import type { LabelRow, SessionQuery, Store } from '../store/types.ts';
 import { ActionError, defineAction } from './types.ts';
 
-/** Seed 000 with DESIGN §3's decisions: filters ANDed, values ORed, paging extension. */
+/**
+ * The extension label filters as one set of labels: ids as given (an id no label has matches
+ * nothing, so a bookmarked view survives a deleted label), labels by group and name, whole groups.
+ */
+function labelSetOf(p: ListMqSessionsParams, store: Store): SessionQuery['labelSet'] {
+  if (p.labelIdFilter.length === 0 && p.labelFilter.length === 0) return undefined;
+  const ids = new Set(p.labelIdFilter);
+  const groups = new Set<string>();
+  for (const item of p.labelFilter) {
+    if (item.name === undefined) groups.add(item.group);
+    else {
+      const label = store.findLabel(item.group, item.name);
+      if (label) ids.add(label.id);
+    }
+  }
+  return { ids: [...ids], groups: [...groups] };
+}
+
+/** Seed 000 with DESIGN §3's decisions: filters ANDed, values ORed, paging and search extensions. */
 export const listMqSessions = defineAction({
   name: 'listMqSessions',
   params: listMqSessionsParams,
@@ -27,6 +45,11 @@ export const listMqSessions = defineAction({
       healths: p.healthFilter,
       includeUnsetHealthMeasures: p.unsetHealthMeasures,
       labelId,
+      searchText: p.searchText,
+      usernames: [...new Set(p.usernameFilter)],
+      ipFilters: [...new Set(p.ipAddressFilter)],
+      protocols: [...new Set(p.mqttProtocolFilter)],
+      labelSet: labelSetOf(p, store),
       sort: p.sortDescending ? { key: p.sortDescending, descending: true } : { key: p.sortAscending ?? 'clientName', descending: false },
       skip: p.skipRecords,
       limit: p.maxRecords,

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { createPrivateFile, PRIVATE_DIR_MODE, tightenFile } from './file-modes.ts';
 import { ipSortKey } from './ip-sort.ts';
 import { hasSqliteHeader } from './sqlite-header.ts';
+import { prefixCondition, searchConditions, type Conditions } from './session-search.ts';
 import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import { applyMigrations } from './migrations/index.ts';
@@ -49,9 +50,6 @@ const accountFromDb = (r: DbRow): AccountRow => ({
   username: r.username as string, passwordHash: r.password_hash as string, role: r.role as AccountRow['role'],
   description: r.description as string, createdBy: r.created_by as string | null, createdAt: r.created_at as number, updatedAt: r.updated_at as number,
 });
-
-/** The highest code point: every string that starts with `p` sorts below `p + MAX_CHAR` but for ones continuing with it. */
-const MAX_CHAR = '\u{10FFFF}';
 
 export class StoreError extends Error {}
 
@@ -174,18 +172,16 @@ export class SqliteStore implements Store {
   }
 
   listSessions(q: SessionQuery): { rows: SessionRow[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.prefix) {
-      // A range on the unique index, then an exact check for names continuing with U+10FFFF.
-      where.push('client_name >= ? AND client_name < ? AND substr(client_name, 1, ?) = ?');
-      args.push(q.prefix, q.prefix + MAX_CHAR, [...q.prefix].length, q.prefix);
-    }
-    // With a prefix, the range on the unique client_name index is the selective condition. Without
-    // statistics SQLite guesses that an equality on a status column matches ~10 rows and picks that
-    // index instead, visiting most of the table (bench: p95 30 ms over 100k sessions). A unary `+`
-    // keeps these low-cardinality columns out of index selection when a prefix is given.
-    const hint = q.prefix ? '+' : '';
+    const c: Conditions = { where: [], args: [] };
+    const { where, args } = c;
+    if (q.prefix) prefixCondition(c, q.prefix);
+    const searched = searchConditions(c, q);
+    // With a prefix or a search, the range on the unique client_name index (or the trigram index,
+    // user names, addresses) is the selective condition. Without statistics SQLite guesses that an
+    // equality on a status column matches ~10 rows and picks that index instead, visiting most of
+    // the table (bench: p95 30 ms over 100k sessions). A unary `+` keeps these low-cardinality
+    // columns out of index selection then.
+    const hint = q.prefix || searched ? '+' : '';
     const inList = (col: string, values: string[]) => {
       if (values.length === 0) return;
       where.push(`${hint}${col} IN (${values.map(() => '?').join(', ')})`);

@@ -50,6 +50,16 @@ export interface SessionQuery {
   /** false: leave out sessions with no health threshold set. */
   includeUnsetHealthMeasures: boolean;
   labelId?: number;
+  /** Issue 13: a substring of client name, user name, IP address or label name (1–2 characters: a client-name prefix). */
+  searchText?: string;
+  /** Exact user names (any of them). */
+  usernames?: string[];
+  /** IP addresses or CIDR ranges, IPv4 or IPv6 (any of them); validated by the caller. */
+  ipFilters?: string[];
+  /** `mqttProtocol` values (any of them). */
+  protocols?: string[];
+  /** Sessions carrying any of these labels, or any label of these groups; empty lists match nothing. */
+  labelSet?: { ids: number[]; groups: string[] };
   sort: { key: SortKey; descending: boolean };
   skip: number;
   /** -1: no limit. */

@@ -10,6 +10,7 @@ import { signInAttempts } from './2026-12-02-sign-in-attempts.ts';
 import { labelProperties } from './2026-12-02-label-properties.ts';
 import { readinessProbe } from './2026-12-02-readiness-probe.ts';
 import { sessionCountIndexes } from './2026-12-02-session-count-indexes.ts';
+import { sessionSearch } from './2026-12-03-session-search.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {
