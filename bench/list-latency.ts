@@ -11,7 +11,7 @@ import { percentile, waitForQuiet, type BenchConfig } from './util.ts';
 const ADMIN_PASSWORD = 'bench-admin-password';
 
 /** Records the arguments each sessions query last ran with, to EXPLAIN it afterwards. */
-function captureQueries(db: Database.Database): Map<string, unknown[]> {
+export function captureQueries(db: Database.Database): Map<string, unknown[]> {
   const seen = new Map<string, unknown[]>();
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
@@ -29,7 +29,7 @@ function captureQueries(db: Database.Database): Map<string, unknown[]> {
   return seen;
 }
 
-function explain(db: Database.Database, sql: string, args: unknown[]): string[] {
+export function explain(db: Database.Database, sql: string, args: unknown[]): string[] {
   return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
 }
 

@@ -1,6 +1,7 @@
 /** The closing table of `npm run bench` and the notes under it. */
 import type { runListLatency } from './list-latency.ts';
 import type { runMemory } from './memory.ts';
+import type { runSearchLatency } from './search-latency.ts';
 import type { runThroughput } from './throughput.ts';
 import type { DurableQos1Result } from './durable-qos1.ts';
 import type { TopicHistoryBenchResult } from './topic-history-bench.ts';
@@ -17,6 +18,7 @@ const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigit
 export interface Results {
   throughput?: Awaited<ReturnType<typeof runThroughput>>;
   list?: Awaited<ReturnType<typeof runListLatency>>;
+  search?: Awaited<ReturnType<typeof runSearchLatency>>;
   memory?: Awaited<ReturnType<typeof runMemory>>;
   durable?: DurableQos1Result;
   emqx?: { p50: number; p95: number };
@@ -41,6 +43,11 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
     rows.push(['listMqSessions filter+sort, no prefix p95 (ms)', n(r.list.filteredNoPrefix.p95, 2), '', '', 'report', '']);
     rows.push(['listMqSessions page, no filter p50 (ms)', n(page.p50, 2), '', '', '', '']);
     rows.push(['listMqSessions page, no filter p95 (ms)', n(page.p95, 2), '', '', '', '']);
+  }
+  if (r.search) {
+    const s = r.search;
+    rows.push([`listMqSessions searchText ~${n(s.meanMatchedShare * 100, 1)}% by clientName, page + totalCount p50 (ms)`, n(s.p50, 2), '', '', '', '']);
+    rows.push([`listMqSessions searchText ~${n(s.meanMatchedShare * 100, 1)}% by clientName, page + totalCount p95 (ms)`, n(s.p95, 2), '', '', '< 50', s.p95 < 50 ? 'PASS' : 'FAIL']);
   }
   const m = r.memory;
   if (m) {
@@ -104,6 +111,10 @@ export function printReport(cfg: BenchConfig, r: Results, rows: Row[]): void {
     console.log(`listMqSessions filtered: ${f.iterations} queries like ${JSON.stringify(f.example)}; mean totalCount ${f.meanTotalCount};`
       + ` p95 by names matching the prefix ${JSON.stringify(Object.fromEntries(Object.entries(f.p95ByNamesWithPrefix).map(([k, v]) => [k, +v.toFixed(2)])))}`);
     for (const p of [...f.plans, ...r.list.page.plans]) console.log(`  plan of ${p.sql.replace(/\s+/g, ' ').slice(0, 100)}…\n    ${p.plan.join('\n    ')}`);
+  }
+  if (r.search) {
+    console.log(`listMqSessions searchText: ${r.search.iterations} queries like ${JSON.stringify(r.search.example)}; mean totalCount ${r.search.meanTotalCount} of ${r.search.sessions}`);
+    for (const p of r.search.plans) console.log(`  plan of ${p.sql.replace(/\s+/g, ' ').slice(0, 100)}…\n    ${p.plan.join('\n    ')}`);
   }
   if (r.memory) console.log(`memory: mqdash heap per connected client ${n(r.memory.mqdash.heapPerClientKB, 1)} KB, aedes ${n(r.memory.aedes.heapPerClientKB, 1)} KB`);
   if (cfg.quick) console.log('\nBENCH_QUICK=1: smoke-test figures, not for comparison.');

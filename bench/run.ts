@@ -4,7 +4,7 @@
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
  * over 100,000 sessions (browser), and the compiled server's start-up over a loaded database (startup).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser,startup,feed picks sections
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,search,memory,throughput,durable,emqx,topics,browser,startup,feed picks sections
  * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { repoRoot } from './ipc.ts';
 import { runListLatency } from './list-latency.ts';
 import { runMemory } from './memory.ts';
+import { runSearchLatency } from './search-latency.ts';
 import { header, printReport, tableRows, type Results } from './report.ts';
 import { seedFleetDir } from './seed.ts';
 import { runThroughput } from './throughput.ts';
@@ -43,9 +44,13 @@ try {
     log(`listMqSessions over ${cfg.storedSessions} stored sessions`);
     results.list = await runListLatency(cfg, fleetDir, log);
   }
+  if (cfg.only.has('search')) {
+    log(`listMqSessions searchText (~1% of ${cfg.storedSessions} stored sessions), sorted by client name, first page with totalCount`);
+    results.search = await runSearchLatency(cfg, fleetDir, results.list !== undefined, log);
+  }
   if (cfg.only.has('memory')) {
     log('broker memory');
-    if (!results.list) seedFleetDir(fleetDir, cfg.storedSessions);
+    if (!results.list && !results.search) seedFleetDir(fleetDir, cfg.storedSessions);
     results.memory = await runMemory(cfg, fleetDir, log);
   }
 } finally {

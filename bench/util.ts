@@ -9,7 +9,7 @@ export interface BenchConfig {
   storedSessions: number;
   listIterations: number;
   idleClients: number;
-  /** BENCH_ONLY=list,memory,throughput: a subset of the sections (default all). */
+  /** BENCH_ONLY=list,search,memory,throughput: a subset of the sections (default all). */
   only: Set<string>;
 }
 
@@ -25,7 +25,7 @@ export function benchConfig(): BenchConfig {
     storedSessions: 100_000,
     listIterations: quick ? 50 : 200,
     idleClients: 5000,
-    only: new Set((process.env.BENCH_ONLY ?? 'list,memory,throughput,durable,emqx,topics,browser,startup,feed').split(',').map((x) => x.trim())),
+    only: new Set((process.env.BENCH_ONLY ?? 'list,search,memory,throughput,durable,emqx,topics,browser,startup,feed').split(',').map((x) => x.trim())),
   };
 }
 
