@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectionStatuses, sessionHealths, sessionTypes, utf8String } from './common.ts';
-import { sortKeys } from './actions/list-mq-sessions.ts';
+import { mqttProtocolFilterValues, sortKeys } from './actions/list-mq-sessions.ts';
+import { ipFilterSchema } from './ip-filter.ts';
 import type { SessionListRow } from './session.ts';
 import { MAX_MESSAGES_PER_GET, payloadFormatSchema, publishMessageSchema } from './actions/messages.ts';
 import { topicFilterSchema, topicNameSchema } from './topics.ts';
@@ -45,7 +46,26 @@ const csvEnum = <T extends readonly [string, ...string[]]>(values: T) =>
 
 const queryBool = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
 
-/** `GET /bff/sessions` query string: every listMqSessions filter, sort and a page. */
+/** A query-string parameter that may repeat (`?ip=a&ip=b`) or be given once: a list of its values. */
+const repeated = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''))
+    .pipe(z.array(item).max(100));
+
+/** "1,2,3": label ids. */
+const csvIds = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',').filter(Boolean) : []))
+  .pipe(z.array(z.coerce.number<string>().int().min(0).max(4294967296)).max(1000));
+
+/**
+ * `GET /bff/sessions` query string: every listMqSessions filter, sort and a page. Issue 13's
+ * search: `q` (substring of client name, user name, IP address or label name), `username`, `ip`
+ * (address or CIDR range) and `labelGroup` (each repeatable), `protocol` and `labelIds` (comma-separated).
+ */
 export const sessionsQuery = z.object({
   prefix: utf8String(0, 65550).optional().default(''),
   connection: csvEnum(listConnectionValues),
@@ -57,6 +77,12 @@ export const sessionsQuery = z.object({
   /** false: only sessions with a health threshold set. */
   unsetHealthMeasures: z.enum(['true', 'false']).optional().default('true').transform((v) => v === 'true'),
   labelId: z.coerce.number().int().min(0).max(4294967296).optional(),
+  q: utf8String(0, 65550).optional().default(''),
+  username: repeated(utf8String(1, 65535)),
+  ip: repeated(ipFilterSchema),
+  protocol: csvEnum(mqttProtocolFilterValues),
+  labelIds: csvIds,
+  labelGroup: repeated(utf8String(0, 64)),
   sort: z.enum(sortKeys).optional().default('clientName'),
   dir: z.enum(['asc', 'desc']).optional().default('asc'),
   page: z.coerce.number().int().min(0).max(10_000_000).optional().default(0),
