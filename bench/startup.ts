@@ -131,7 +131,7 @@ async function timeStart(dataDir: string): Promise<{ wallMs: number; loggedMs: n
     // The log line may still be in the pipe.
     const line = await (async () => {
       for (let i = 0; i < 200; i++) {
-        const found = out.split('\n').find((l) => l.includes('"mqdash listening"'));
+        const found = out.split('\n').find((l) => l.includes('"event":"mqdash listening"'));
         if (found) return found;
         await sleep(10);
       }

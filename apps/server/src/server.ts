@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
@@ -14,6 +15,21 @@ export interface RunningServer {
   httpPort: number;
   mqttPort: number;
   close(): Promise<void>;
+}
+
+/** Where a browser on this machine reaches the dashboard: a wildcard address is reached through loopback. */
+export function dashboardUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+/**
+ * Issue 13 "First start": the `mqdash listening` line says in words where to go and how to sign
+ * in; it names the password file only when this start generated the password into it.
+ */
+export function runningMessage(url: string, passwordFile: string | null): string {
+  const file = passwordFile && (path.isAbsolute(passwordFile) || passwordFile.startsWith('.') ? passwordFile : `.${path.sep}${passwordFile}`);
+  return `mqdash is running: open ${url} and sign in as admin${file ? ` (first password in ${file})` : ''}`;
 }
 
 /** Opens the store, starts the broker and serves HTTP (dashboard, APIs, MQTT over WebSocket). */
@@ -46,7 +62,8 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     });
     const httpPort = (server.address() as AddressInfo).port;
     const mqttPort = (mqtt.address() as AddressInfo).port;
-    log.info({ host: config.host, httpPort, mqttPort, dataDir: config.dataDir }, 'mqdash listening');
+    const url = dashboardUrl(config.host, httpPort);
+    log.info({ event: 'mqdash listening', host: config.host, httpPort, mqttPort, dataDir: config.dataDir, url }, runningMessage(url, broker.initialPasswordFile));
     return {
       broker, http: server, mqtt, httpPort, mqttPort,
       async close() {

@@ -11,6 +11,7 @@ import { ApiKeys } from './auth/api-keys.ts';
 import { MqttUsers } from './auth/mqtt-users.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
+import { FirstStart } from './auth/first-start.ts';
 import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
@@ -97,6 +98,13 @@ export class Broker {
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
+  /**
+   * Issue 13 "First start": the file this start generated `admin`'s password into (null when
+   * ADMIN_PASSWORD was given or the account existed), and whether nobody has signed in since a
+   * password was generated (the login page's hint).
+   */
+  get initialPasswordFile(): string | null { return this.core.initialPasswordFile; }
+  get firstSignInPending(): boolean { return this.core.firstStart.pending; }
   /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
   get readiness(): Readiness { return this.core.readiness; }
 
@@ -154,7 +162,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       onFailure: (f) => recordFailedSignIn(audit, f),
       onError: (err, what) => log.error({ err }, `could not ${what}${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`),
     });
-    await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log);
+    const firstStart = new FirstStart(store.db);
+    const initialPasswordFile = await ensureAdminAccount(auth, o.dataDir, o.adminPassword, log, firstStart);
     const apiKeys = new ApiKeys(new ApiKeyStore(store.db));
     if (o.apiKeyBootstrapFile) await applyApiKeyBootstrapFile(apiKeys, o.apiKeyBootstrapFile, audit, log);
     const emqxClients = new EmqxClientQueries(store.db);
@@ -185,6 +194,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     retention.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, log,
+      firstStart, initialPasswordFile,
     });
   } catch (err) {
     store.close();

@@ -19,6 +19,15 @@ export const loginBody = z.object({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
+/**
+ * `GET /bff/first-start` (unauthenticated, issue 13): true until the first successful sign-in after
+ * `admin`'s password was generated into DATA_DIR/initial-admin-password; the login page then says
+ * where that password is.
+ */
+export interface FirstStartResponse {
+  firstStart: boolean;
+}
+
 export interface MeResponse {
   username: string;
   /** What the dashboard shows and offers (issue 12); the server checks it on every route. */

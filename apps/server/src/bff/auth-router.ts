@@ -1,12 +1,12 @@
 import express from 'express';
-import { ErrorCode, changePasswordBody, loginBody, type MeResponse } from '@mqdash/contracts';
+import { ErrorCode, changePasswordBody, loginBody, type FirstStartResponse, type MeResponse } from '@mqdash/contracts';
 import { act, parseWith, requireCsrf, requireLogin, sessionOf, type BffDeps } from './context.ts';
 import { fromEnvelope, HttpError } from './errors.ts';
 import { COOKIE_NAME } from './sessions-store.ts';
 
 const cookieOptions = (secure: boolean) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure, maxAge: 12 * 60 * 60 * 1000 });
 
-/** Sign-in, sign-out, who am I, and the password change. */
+/** Sign-in, sign-out, who am I, the password change, and whether the login page shows the first-start hint. */
 export function authRouter(deps: BffDeps): express.Router {
   const router = express.Router();
 
@@ -19,6 +19,11 @@ export function authRouter(deps: BffDeps): express.Router {
     const session = deps.sessions.create(body.username, r.authToken);
     res.cookie(COOKIE_NAME, session.id, cookieOptions(req.secure));
     res.json({ username: session.username, role: deps.broker.auth.role(body.username) ?? 'viewer', csrfToken: session.csrfToken } satisfies MeResponse);
+  });
+
+  // Issue 13: unauthenticated, a boolean and nothing else (no path, no account names).
+  router.get('/first-start', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ firstStart: deps.broker.firstSignInPending } satisfies FirstStartResponse);
   });
 
   const login = requireLogin(deps);

@@ -3,7 +3,7 @@ import type { RouteRoles } from '../http/role-gate.ts';
 /**
  * The role each `/bff` route needs (issue 12), checked before the route runs; the JSON actions a
  * route runs check their own roles too (actions/roles.ts). A route missing here needs
- * `administrator`. `/login` is open, and `/me`, `/logout` and `/password` serve every signed-in
+ * `administrator`. `/login` and `/first-start` are open, and `/me`, `/logout` and `/password` serve every signed-in
  * account (auth-router.ts, before this table).
  */
 export const bffRouteRoles: RouteRoles = [

@@ -21,6 +21,7 @@ export const createSession = defineAction({
       actor: p.username, action: 'createSession', target: null, errorCode: 0,
       details: { source: ctx.source, role: auth.role(p.username), ...(ctx.remoteAddress ? { remoteAddress: ctx.remoteAddress } : {}) },
     });
+    ctx.core.firstStart.signedIn();
     ctx.issuedToken = token;
     const info = auth.verify(token)!;
     return {

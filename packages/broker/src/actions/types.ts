@@ -1,3 +1,4 @@
+import type { FirstStart } from '../auth/first-start.ts';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ActionWarning, ErrorCodeName, Role } from '@mqdash/contracts';
@@ -46,6 +47,10 @@ export interface BrokerCore {
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
   log: Logger;
+  /** Issue 13: whether nobody has signed in since `admin`'s password was generated. */
+  firstStart: FirstStart;
+  /** The file this start generated `admin`'s password into; null when it did not. */
+  initialPasswordFile: string | null;
 }
 
 /** Who is calling and through which door (recorded in the audit log). */

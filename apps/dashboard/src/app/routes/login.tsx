@@ -1,6 +1,7 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { Brand } from '../../components/layout/brand';
 import { ThemeMenu } from '../../components/layout/theme-menu';
+import { FirstStartHint } from '../../features/auth/components/first-start-hint';
 import { LoginForm } from '../../features/auth/components/login-form';
 import { safeRedirect } from '../../lib/redirect';
 
@@ -17,6 +18,7 @@ export function LoginRoute() {
         <Brand />
         <h1 className="auth-title">Sign in</h1>
         <p className="muted auth-lead">Administer the sessions of your MQTT broker.</p>
+        <FirstStartHint />
         <LoginForm onSuccess={() => void navigate(redirect, { replace: true })} />
       </div>
     </main>
