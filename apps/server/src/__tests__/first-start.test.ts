@@ -71,7 +71,7 @@ test('a generated password: the log names its file, the login hint stays until t
     await server.close();
   }
 
-  ({ server, lines } = await start(dir));
+  ({ server } = await start(dir));
   try {
     assert.deepEqual(await firstStart(server.httpPort), { firstStart: false }, 'still false after a restart');
   } finally {
