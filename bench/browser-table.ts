@@ -5,7 +5,7 @@
  *
  * - firstRenderMs: navigation start → the first real table rows painted (median of cold loads:
  *   a new browser context each, so nothing cached but the sign-in cookie). Target < 1 s.
- * - filterToTableMs: the last keystroke typed into "Search client names" → the table painted with
+ * - filterToTableMs: the last keystroke typed into "Search sessions" → the table painted with
  *   rows of the new prefix (median over several prefixes; includes the field's 150 ms debounce,
  *   the URL update, the request and the render). Target < 300 ms.
  * - scrollMaxFrameMs / scrollP95FrameMs: requestAnimationFrame deltas while scripted wheel events
@@ -165,12 +165,12 @@ async function measureFirstRender(browser: Browser, server: RunningServer, state
  * and how long the server took to answer the list request (request sent → first response byte).
  */
 async function measureFilter(page: Page, prefix: string): Promise<{ ms: number; serverMs: number }> {
-  const search = page.getByRole('searchbox', { name: 'Search client names' });
+  const search = page.getByRole('searchbox', { name: 'Search sessions' });
   await search.click({ clickCount: 3 });
   await page.evaluate(filterProbe(prefix));
   // A prefix seen before may be answered from the query cache without a request: then no server time.
   const response = page
-    .waitForResponse((r) => new URL(r.url()).pathname === '/bff/sessions' && new URL(r.url()).searchParams.get('prefix') === prefix, { timeout: 30_000 })
+    .waitForResponse((r) => new URL(r.url()).pathname === '/bff/sessions' && new URL(r.url()).searchParams.get('q') === prefix, { timeout: 30_000 })
     .catch(() => null);
   // Faster than the field's 150 ms debounce, as a person types.
   await page.keyboard.type(prefix, { delay: 40 });

@@ -1,5 +1,6 @@
 // Real MQTT clients (mqtt.js over TCP) for the e2e tests: connect, publish, watch for the
 // server ending a connection, and read the CONNACK of a refused connect.
+import net from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 
 export type ProtocolVersion = 4 | 5;
@@ -14,6 +15,9 @@ export interface ConnectOptions {
   clean?: boolean;
   /** MQTT 5 session expiry (seconds); without it an MQTT 5 session ends with its connection. */
   sessionExpiryInterval?: number;
+  username?: string;
+  /** The client's source address on the loopback network (127.x.y.z), so sessions differ in IP. */
+  localAddress?: string;
 }
 
 /**
@@ -28,9 +32,13 @@ export async function connectClient(mqttPort: number, clientId: string, opts: Co
     reconnectPeriod: 0,
     connectTimeout: 10_000,
     keepalive: 60,
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
     ...(opts.sessionExpiryInterval !== undefined ? { properties: { sessionExpiryInterval: opts.sessionExpiryInterval } } : {}),
   };
-  const client = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, options);
+  const { localAddress } = opts;
+  const client = localAddress
+    ? new mqtt.MqttClient(() => net.createConnection({ host: '127.0.0.1', port: mqttPort, localAddress }), options)
+    : mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, options);
   opened.add(client);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -11,12 +11,15 @@ test('an empty URL is the default state, and the default state is an empty URL',
 });
 
 test('URL → state → URL keeps every filter, the sort and the page', () => {
-  const url = 'prefix=sensor%2F&connection=connected,unknown&status=banned&type=mqApi&health=unhealthy,offline&labelId=7&showHidden=1&withThresholds=1&sort=lastConnect&dir=desc&page=3&pageSize=100';
+  const url = 'q=sensor%2F&username=fleet&ip=10.0.0.0%2F8&protocol=5.0,3.1.1&connection=connected,unknown&status=banned&type=mqApi&health=unhealthy,offline&labels=7,9&showHidden=1&withThresholds=1&sort=lastConnect&dir=desc&page=3&pageSize=100';
   const state = parseListSearch(new URLSearchParams(url));
-  assert.equal(state.prefix, 'sensor/');
+  assert.equal(state.search, 'sensor/');
+  assert.equal(state.username, 'fleet');
+  assert.equal(state.ip, '10.0.0.0/8');
+  assert.deepEqual(state.protocol, ['3.1.1', '5.0']);
   assert.deepEqual(state.connection, ['connected', 'unknown']);
   assert.deepEqual(state.health, ['unhealthy', 'offline']);
-  assert.equal(state.labelId, 7);
+  assert.deepEqual(state.labelIds, [7, 9]);
   assert.equal(state.page, 2);
   assert.equal(state.pageSize, 100);
   assert.deepEqual(parseListSearch(listSearchParams(state)), state);
@@ -29,13 +32,20 @@ test('unknown values are dropped, not passed to the server', () => {
   assert.equal(state.dir, 'asc');
   assert.equal(state.page, 0);
   assert.equal(state.pageSize, 50);
-  assert.equal(state.labelId, null);
+  assert.deepEqual(state.labelIds, []);
+});
+
+test('links from before issue 13 still open: prefix is the search, labelId one label', () => {
+  const state = parseListSearch(new URLSearchParams('prefix=plant-&labelId=4'));
+  assert.equal(state.search, 'plant-');
+  assert.deepEqual(state.labelIds, [4]);
+  assert.equal(listSearchParams(state).toString(), 'q=plant-&labels=4');
 });
 
 test('the BFF query holds filters, sort and a 0-based page', () => {
-  const state = { ...defaultListState, prefix: 'a', withThresholdsOnly: true, page: 4 };
-  assert.deepEqual(toSessionsQuery(state), { prefix: 'a', unsetHealthMeasures: 'false', sort: 'clientName', dir: 'asc', page: '4', pageSize: '50' });
-  assert.deepEqual(toFilterQuery(state), { prefix: 'a', unsetHealthMeasures: 'false' });
+  const state = { ...defaultListState, search: 'a', ip: '::1', labelIds: [2, 5], withThresholdsOnly: true, page: 4 };
+  assert.deepEqual(toSessionsQuery(state), { q: 'a', ip: '::1', labelIds: '2,5', unsetHealthMeasures: 'false', sort: 'clientName', dir: 'asc', page: '4', pageSize: '50' });
+  assert.deepEqual(toFilterQuery(state), { q: 'a', ip: '::1', labelIds: '2,5', unsetHealthMeasures: 'false' });
 });
 
 test('changing a filter or the sort goes back to the first page', () => {
@@ -48,7 +58,7 @@ test('changing a filter or the sort goes back to the first page', () => {
 });
 
 test('clearing filters keeps sort and page size', () => {
-  const state = { ...defaultListState, prefix: 'x', sort: 'ipAddress' as const, pageSize: 200 };
+  const state = { ...defaultListState, search: 'x', sort: 'ipAddress' as const, pageSize: 200 };
   assert.equal(hasActiveFilters(state), true);
   const cleared = clearFilters(state);
   assert.equal(hasActiveFilters(cleared), false);

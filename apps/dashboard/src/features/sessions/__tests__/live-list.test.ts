@@ -47,10 +47,27 @@ test('filter matching follows the server: prefix, type, health, label, hidden ru
   assert.equal(matchesFilter(row('a'), f('health=unhealthy')), 'no');
   assert.equal(matchesFilter(row('a', { label: { id: 3, group: '', name: 'x' } }), f('labelId=3')), 'yes');
   assert.equal(matchesFilter(row('a'), f('labelId=3')), 'no');
+  assert.equal(matchesFilter(row('a', { label: { id: 4, group: '', name: 'x' } }), f('labels=3,4')), 'yes');
   assert.equal(matchesFilter(row('a', { connectionStatus: 'disconnected' }), f('connection=connected')), 'no');
   assert.equal(matchesFilter(row('a', { sessionType: 'mqApi', connectionStatus: 'disconnected', lastConnectDateTime: undefined }), f('connection=unknown')), 'maybe');
   assert.equal(matchesFilter(row('a'), f('withThresholds=1')), 'maybe', 'thresholds are not in a row');
   assert.equal(matchesFilter(row('a', { sessionHealth: 'unhealthy' }), f('withThresholds=1')), 'yes');
+});
+
+test('issue 13 filters match as the server does: substring search, user name, IP/CIDR, protocol', () => {
+  const f = (s: string) => parseListSearch(new URLSearchParams(s));
+  const r = row('Plant-7/press', { username: 'fleet-svc', ipaddress: '10.1.2.3', mqttProtocol: '5.0', label: { id: 1, group: 'site', name: 'Hall North' } });
+  for (const q of ['ANT-7', 'et-sv', '1.2.3', 'hall n']) assert.equal(matchesFilter(r, f(`q=${encodeURIComponent(q)}`)), 'yes', q);
+  assert.equal(matchesFilter(r, f('q=nothing')), 'no');
+  assert.equal(matchesFilter(r, f('q=Pl')), 'yes', 'two characters: a client-id prefix');
+  assert.equal(matchesFilter(r, f('q=la')), 'no', 'two characters inside the name do not match');
+  assert.equal(matchesFilter(r, f('username=fleet-svc')), 'yes');
+  assert.equal(matchesFilter(r, f('username=fleet')), 'no');
+  assert.equal(matchesFilter(r, f(`ip=${encodeURIComponent('10.0.0.0/8')}`)), 'yes');
+  assert.equal(matchesFilter(r, f(`ip=${encodeURIComponent('10.2.0.0/16')}`)), 'no');
+  assert.equal(matchesFilter(row('v6', { ipaddress: '2001:db8::5' }), f(`ip=${encodeURIComponent('2001:db8::/32')}`)), 'yes');
+  assert.equal(matchesFilter(r, f('protocol=3.1.1')), 'no');
+  assert.equal(matchesFilter(r, f('protocol=3.1.1,5.0')), 'yes');
 });
 
 test('the order is the server order: nulls last either way, clientName breaks ties, addresses in address order', () => {

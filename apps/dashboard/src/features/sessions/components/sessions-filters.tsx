@@ -1,13 +1,24 @@
-import { listConnectionValues, sessionHealths, sessionStatusValues, sessionTypes } from '@mqdash/contracts';
-import { CheckboxField, MultiSelectField, SelectField, type Option } from '../../../components/ui/fields';
+import { listConnectionValues, mqttProtocolFilterValues, parseIpFilter, sessionHealths, sessionStatusValues, sessionTypes } from '@mqdash/contracts';
+import { CheckboxField, MultiSelectField, type Option } from '../../../components/ui/fields';
 import { connectionText, healthText, listTypeText, statusText } from '../lib/display';
 import type { SessionsListState } from '../lib/list-state';
-import { SessionSearchField } from './session-search-field';
+import { FilterTextField, SessionSearchField } from './session-search-field';
 
 const connectionOptions = listConnectionValues.map((id) => ({ id, label: connectionText[id] }));
 const statusOptions = sessionStatusValues.map((id) => ({ id, label: statusText[id] }));
 const typeOptions = sessionTypes.map((id) => ({ id, label: listTypeText[id] }));
 const healthOptions = sessionHealths.map((id) => ({ id, label: healthText[id] }));
+const protocolOptions = mqttProtocolFilterValues.map((id) => ({ id, label: `MQTT ${id}` }));
+
+/** Why a text is not an IP address or CIDR range (the server's own parser), or null. */
+function ipProblem(text: string): string | null {
+  try {
+    parseIpFilter(text);
+    return null;
+  } catch (err) {
+    return `Enter an IP address or CIDR range such as 10.0.0.0/8: ${(err as Error).message}`;
+  }
+}
 
 export interface SessionsFiltersProps {
   state: SessionsListState;
@@ -17,21 +28,29 @@ export interface SessionsFiltersProps {
   labelOptions: Option[];
 }
 
-/** A control for every listMqSessions filter (seed 000). */
+/** A control for every listMqSessions filter (seed 000) and issue 13's search filters. */
 export function SessionsFilters({ state, onChange, labelOptions }: SessionsFiltersProps) {
-  const labelChoices: Option[] = [{ id: 'all', label: 'All' }, ...labelOptions];
-  const labelValue = state.labelId === null ? 'all' : String(state.labelId);
+  const labelChoices = [...labelOptions];
   // A bookmarked label that no longer exists still shows as chosen.
-  if (state.labelId !== null && !labelChoices.some((o) => o.id === labelValue)) labelChoices.push({ id: labelValue, label: `Label #${labelValue}` });
+  for (const id of state.labelIds) if (!labelChoices.some((o) => o.id === String(id))) labelChoices.push({ id: String(id), label: `Label #${id}` });
 
   return (
     <div className="filters" role="group" aria-label="Filters">
-      <SessionSearchField value={state.prefix} onChange={(prefix) => onChange({ prefix })} />
+      <SessionSearchField value={state.search} onChange={(search) => onChange({ search })} />
+      <FilterTextField label="User name" placeholder="Exact user name" value={state.username} onChange={(username) => onChange({ username })} className="filter-text" />
+      <FilterTextField label="IP or CIDR" placeholder="10.0.0.0/8, 2001:db8::/32" value={state.ip} onChange={(ip) => onChange({ ip })} validate={ipProblem} className="filter-text" />
+      <MultiSelectField label="Protocol" options={protocolOptions} value={state.protocol} onChange={(protocol) => onChange({ protocol })} />
       <MultiSelectField label="Connection status" options={connectionOptions} value={state.connection} onChange={(connection) => onChange({ connection })} />
       <MultiSelectField label="Session status" options={statusOptions} value={state.status} onChange={(status) => onChange({ status })} />
       <MultiSelectField label="Session type" options={typeOptions} value={state.type} onChange={(type) => onChange({ type })} />
       <MultiSelectField label="Health" options={healthOptions} value={state.health} onChange={(health) => onChange({ health })} />
-      <SelectField label="Label" options={labelChoices} value={labelValue} onChange={(id) => onChange({ labelId: id === 'all' ? null : Number(id) })} className="label-select" />
+      <MultiSelectField
+        label="Labels"
+        options={labelChoices}
+        value={state.labelIds.map(String)}
+        onChange={(ids) => onChange({ labelIds: ids.map(Number) })}
+        className="label-select"
+      />
       <div className="filter-checks">
         <CheckboxField isSelected={state.showHidden} onChange={(showHidden) => onChange({ showHidden })}>
           Show hidden

@@ -102,8 +102,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
       <SessionsFilters
         state={state}
         labelOptions={labelOptions}
-        // The search box types fast: replace the history entry instead of adding one per pause.
-        onChange={(patch) => setState(withFilters(state, patch), 'prefix' in patch)}
+        // Text filters type fast: replace the history entry instead of adding one per pause.
+        onChange={(patch) => setState(withFilters(state, patch), 'search' in patch || 'username' in patch || 'ip' in patch)}
       />
 
       <div className="list-toolbar">

@@ -1,5 +1,5 @@
 import {
-  listConnectionValues, sessionHealths, sessionStatusValues, sessionTypes, sortKeys,
+  listConnectionValues, mqttProtocolFilterValues, sessionHealths, sessionStatusValues, sessionTypes, sortKeys,
   type SessionHealth, type SessionStatus, type SortKey,
 } from '@mqdash/contracts';
 import type { SortingState } from '@tanstack/react-table';
@@ -13,14 +13,22 @@ import type { SortingState } from '@tanstack/react-table';
 export type ListConnection = (typeof listConnectionValues)[number];
 export type ListSessionType = (typeof sessionTypes)[number];
 export type SortDirection = 'asc' | 'desc';
+export type ListProtocol = (typeof mqttProtocolFilterValues)[number];
 
 export interface SessionsListState {
-  prefix: string;
+  /** Issue 13: a substring of client id, user name, IP address or label name (1–2 characters: a client-id prefix). */
+  search: string;
+  /** An exact user name. */
+  username: string;
+  /** An IP address or CIDR range. */
+  ip: string;
+  protocol: ListProtocol[];
   connection: ListConnection[];
   status: SessionStatus[];
   type: ListSessionType[];
   health: SessionHealth[];
-  labelId: number | null;
+  /** Sessions carrying any of these labels. */
+  labelIds: number[];
   showHidden: boolean;
   /** Only sessions with a health threshold set (the API's `unsetHealthMeasures=false`). */
   withThresholdsOnly: boolean;
@@ -33,12 +41,15 @@ export interface SessionsListState {
 
 export const pageSizes = [25, 50, 100, 200] as const;
 export const defaultListState: SessionsListState = {
-  prefix: '',
+  search: '',
+  username: '',
+  ip: '',
+  protocol: [],
   connection: [],
   status: [],
   type: [],
   health: [],
-  labelId: null,
+  labelIds: [],
   showHidden: false,
   withThresholdsOnly: false,
   sort: 'clientName',
@@ -60,18 +71,31 @@ function intOf(raw: string | null, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null;
 }
 
-/** URL → state; anything unknown or malformed falls back to the default. */
+/** "3,1,x,3" → the label ids, in the order given, without repeats. */
+function idsOf(raw: string | null): number[] {
+  if (!raw) return [];
+  const ids = raw.split(',').map((v) => intOf(v, 0, 4294967296)).filter((v): v is number => v !== null);
+  return [...new Set(ids)];
+}
+
+/**
+ * URL → state; anything unknown or malformed falls back to the default. Links from before issue 13
+ * still open: `prefix` becomes the search and `labelId` one of the labels.
+ */
 export function parseListSearch(params: URLSearchParams): SessionsListState {
   const sort = params.get('sort');
   const size = intOf(params.get('pageSize'), 1, 1000);
   const page = intOf(params.get('page'), 1, 10_000_000);
   return {
-    prefix: params.get('prefix') ?? '',
+    search: params.get('q') ?? params.get('prefix') ?? '',
+    username: params.get('username') ?? '',
+    ip: params.get('ip') ?? '',
+    protocol: csvOf(params.get('protocol'), mqttProtocolFilterValues),
     connection: csvOf(params.get('connection'), listConnectionValues),
     status: csvOf(params.get('status'), sessionStatusValues),
     type: csvOf(params.get('type'), sessionTypes),
     health: csvOf(params.get('health'), sessionHealths),
-    labelId: intOf(params.get('labelId'), 0, 4294967296),
+    labelIds: idsOf(params.get('labels') ?? params.get('labelId')),
     showHidden: params.get('showHidden') === '1',
     withThresholdsOnly: params.get('withThresholds') === '1',
     sort: sortKeys.includes(sort as SortKey) ? (sort as SortKey) : defaultListState.sort,
@@ -84,12 +108,15 @@ export function parseListSearch(params: URLSearchParams): SessionsListState {
 /** State → URL, leaving out defaults so links stay short. */
 export function listSearchParams(state: SessionsListState): URLSearchParams {
   const params = new URLSearchParams();
-  if (state.prefix) params.set('prefix', state.prefix);
+  if (state.search) params.set('q', state.search);
+  if (state.username) params.set('username', state.username);
+  if (state.ip) params.set('ip', state.ip);
+  if (state.protocol.length) params.set('protocol', state.protocol.join(','));
   if (state.connection.length) params.set('connection', state.connection.join(','));
   if (state.status.length) params.set('status', state.status.join(','));
   if (state.type.length) params.set('type', state.type.join(','));
   if (state.health.length) params.set('health', state.health.join(','));
-  if (state.labelId !== null) params.set('labelId', String(state.labelId));
+  if (state.labelIds.length) params.set('labels', state.labelIds.join(','));
   if (state.showHidden) params.set('showHidden', '1');
   if (state.withThresholdsOnly) params.set('withThresholds', '1');
   if (state.sort !== defaultListState.sort || state.dir !== defaultListState.dir) {
@@ -104,12 +131,15 @@ export function listSearchParams(state: SessionsListState): URLSearchParams {
 /** The filter alone, as `GET /bff/sessions` spells it: for bulk "all matching" and export. */
 export function toFilterQuery(state: SessionsListState): Record<string, string> {
   const query: Record<string, string> = {};
-  if (state.prefix) query.prefix = state.prefix;
+  if (state.search) query.q = state.search;
+  if (state.username) query.username = state.username;
+  if (state.ip) query.ip = state.ip;
+  if (state.protocol.length) query.protocol = state.protocol.join(',');
   if (state.connection.length) query.connection = state.connection.join(',');
   if (state.status.length) query.status = state.status.join(',');
   if (state.type.length) query.type = state.type.join(',');
   if (state.health.length) query.health = state.health.join(',');
-  if (state.labelId !== null) query.labelId = String(state.labelId);
+  if (state.labelIds.length) query.labelIds = state.labelIds.join(',');
   if (state.showHidden) query.showHidden = '1';
   if (state.withThresholdsOnly) query.unsetHealthMeasures = 'false';
   return query;
@@ -126,10 +156,11 @@ export function toSessionsQuery(state: SessionsListState): Record<string, string
  */
 export function listStateFromQuery(query: Record<string, string>): SessionsListState {
   const params = new URLSearchParams();
-  for (const key of ['prefix', 'connection', 'status', 'type', 'health', 'labelId', 'showHidden', 'sort', 'dir', 'pageSize']) {
+  for (const key of ['q', 'username', 'ip', 'protocol', 'connection', 'status', 'type', 'health', 'showHidden', 'sort', 'dir', 'pageSize']) {
     const value = query[key];
     if (value !== undefined) params.set(key, value);
   }
+  if (query.labelIds !== undefined) params.set('labels', query.labelIds);
   if (query.unsetHealthMeasures === 'false') params.set('withThresholds', '1');
   if (query.page !== undefined && /^\d+$/.test(query.page)) params.set('page', String(Number(query.page) + 1));
   return parseListSearch(params);

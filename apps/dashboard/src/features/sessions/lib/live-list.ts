@@ -1,4 +1,4 @@
-import type { SessionDetail, SessionListRow, SessionsPage, SortKey } from '@mqdash/contracts';
+import { MIN_SUBSTRING_SEARCH, parseIpFilter, type IpRange, type SessionDetail, type SessionListRow, type SessionsPage, type SortKey } from '@mqdash/contracts';
 import { listStateFromQuery, type SessionsListState, type SortDirection } from './list-state';
 
 /**
@@ -19,18 +19,44 @@ export type Match = 'yes' | 'no' | 'maybe';
 /** Statuses an empty status filter matches: every one but hidden (DESIGN §3). */
 const visibleStatuses = ['normal', 'banned', 'inactive'];
 
+/**
+ * The search box as the server answers it (issue 13): 3 characters or more, a substring of client
+ * id, user name, IP address or label name in any letter case; shorter, a client-id prefix.
+ */
+export function searchMatcher(search: string): (row: SessionListRow) => boolean {
+  if (!search) return () => true;
+  if ([...search].length < MIN_SUBSTRING_SEARCH) return (row) => row.clientName.startsWith(search);
+  const term = search.toLowerCase();
+  return (row) => [row.clientName, row.username, row.ipaddress, row.label?.name].some((v) => v !== undefined && v.toLowerCase().includes(term));
+}
+
+function ipRangeOf(ip: string): IpRange | null {
+  try {
+    return parseIpFilter(ip);
+  } catch {
+    return null; // The server refuses it; the page shows that error.
+  }
+}
+
 /** A filter compiled once per page and message: one call per changed row. */
 export function filterMatcher(f: SessionsListState): (row: SessionListRow) => Match {
+  const searched = searchMatcher(f.search);
+  const range = f.ip ? ipRangeOf(f.ip) : null;
+  const protocols = new Set<string>(f.protocol);
+  const labelIds = new Set<number>(f.labelIds);
   const types = new Set<string>(f.type);
   const healths = new Set<string>(f.health);
   const connections = new Set<string>(f.connection);
   const statuses = new Set<string>(f.status.length ? f.status : visibleStatuses);
   if (f.showHidden) statuses.add('hidden');
   return (row) => {
-    if (f.prefix && !row.clientName.startsWith(f.prefix)) return 'no';
+    if (!searched(row)) return 'no';
+    if (f.username && row.username !== f.username) return 'no';
+    if (f.ip && !range?.contains(row.ipaddress)) return 'no';
+    if (protocols.size && !protocols.has(row.mqttProtocol ?? '')) return 'no';
+    if (labelIds.size && (row.label === undefined || !labelIds.has(row.label.id))) return 'no';
     if (types.size && !types.has(row.sessionType)) return 'no';
     if (healths.size && !healths.has(row.sessionHealth)) return 'no';
-    if (f.labelId !== null && row.label?.id !== f.labelId) return 'no';
     if (!statuses.has(row.sessionStatus)) return 'no';
     let maybe = false;
     if (connections.size && !connections.has(row.connectionStatus)) {
