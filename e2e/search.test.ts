@@ -4,15 +4,16 @@
 // box by a part of the client id, the user name and the IP address; the user name, IP/CIDR,
 // protocol and label filters, each kept in the URL).
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { jsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
 import { assertConsoleErrors, chooseFilterOptions, eventually, leaveApp, newPage, waitForTableNames } from './helpers/dashboard';
-import { closeAllClients, connectClient } from './helpers/mqtt';
+import { connectClient } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
+import { tearDown } from './helpers/teardown';
 
 /** Client id, user name, source address, protocol version. */
 const fleet = [
@@ -35,12 +36,7 @@ before(async () => {
 
 afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
 
-after(async () => {
-  await closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  if (server) await rm(server.dataDir, { recursive: true, force: true });
-});
+after(() => tearDown(server, browser));
 
 test('first start: the log line says where to go and where the first password is; the login page too, until the first sign-in', async () => {
   const line = server.output().split('\n').find((l) => l.includes('"event":"mqdash listening"'));
@@ -102,25 +98,21 @@ test('search by a part of the client id, the user name and the IP address; user 
   await page.getByRole('button', { name: 'Clear search' }).click();
   await waitForTableNames(page, ALL);
 
-  const username = page.getByRole('searchbox', { name: 'User name' });
-  await username.fill('fleet-svc');
-  await waitForTableNames(page, ['hall-1/press-01', 'hall-1/press-02']);
-  assert.equal(url().get('username'), 'fleet-svc');
-  await username.fill('');
-  await waitForTableNames(page, ALL);
-
-  const ip = page.getByRole('searchbox', { name: 'IP or CIDR' });
-  await ip.fill('127.0.3.0/24');
-  await waitForTableNames(page, ['hall-2/robot-07', 'yard/gate-x']);
-  assert.equal(url().get('ip'), '127.0.3.0/24');
-  await ip.fill('127.0.0.22');
-  await waitForTableNames(page, ['hall-1/press-02']);
+  /** Types into a text filter, waits for the table, and checks the URL. */
+  const filterBy = async (label: string, text: string, expected: string[], param: string) => {
+    await page.getByRole('searchbox', { name: label }).fill(text);
+    await waitForTableNames(page, expected);
+    assert.equal(url().get(param), text || null);
+  };
+  await filterBy('User name', 'fleet-svc', ['hall-1/press-01', 'hall-1/press-02'], 'username');
+  await filterBy('User name', '', ALL, 'username');
+  await filterBy('IP or CIDR', '127.0.3.0/24', ['hall-2/robot-07', 'yard/gate-x'], 'ip');
+  await filterBy('IP or CIDR', '127.0.0.22', ['hall-1/press-02'], 'ip');
   // Not an address: said beside the field, and not sent.
-  await ip.fill('127.0.3.0/99');
+  await page.getByRole('searchbox', { name: 'IP or CIDR' }).fill('127.0.3.0/99');
   await page.getByText(/Enter an IP address or CIDR range/).waitFor();
   assert.equal(url().get('ip'), '127.0.0.22');
-  await ip.fill('');
-  await waitForTableNames(page, ALL);
+  await filterBy('IP or CIDR', '', ALL, 'ip');
 
   await chooseFilterOptions(page, 'Protocol', ['MQTT 3.1.1']);
   await waitForTableNames(page, ['hall-1/press-02', 'yard/gate-x']);

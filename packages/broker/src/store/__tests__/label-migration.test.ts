@@ -5,18 +5,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { tempDir } from '../../__tests__/helpers.ts';
-import { APPLICATION_ID, SCHEMA_VERSION, schemaV1 } from '../schema.ts';
+import { olderDatabase } from './older-database.ts';
 import { LabelStore } from '../label-store.ts';
 import { SqliteStore } from '../sqlite-store.ts';
 
 test('labels of an older database gain value, enum, sequence and deprecated; their sessions keep them', () => {
   const file = path.join(tempDir(), 'mqdash.db');
-  const old = new Database(file);
-  old.exec(schemaV1);
-  old.pragma(`application_id = ${APPLICATION_ID}`);
-  old.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const old = olderDatabase(file);
   old.prepare("INSERT INTO labels (grp, name, description, metadata, created_at) VALUES ('site/', 'north', 'd', '{\"color\":\"#f00\"}', 1)").run();
   old.prepare("INSERT INTO sessions (client_name, session_type, connection_status, created_at, label_id) VALUES ('s1', 'mqtt', 'disconnected', 1, 1)").run();
   old.close();

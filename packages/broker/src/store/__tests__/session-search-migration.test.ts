@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { tempDir } from '../../__tests__/helpers.ts';
-import { APPLICATION_ID, SCHEMA_VERSION, schemaV1 } from '../schema.ts';
+import { olderDatabase } from './older-database.ts';
 import { SqliteStore } from '../sqlite-store.ts';
 import type { SessionQuery } from '../types.ts';
 
@@ -18,10 +17,7 @@ const query = (searchText: string): SessionQuery => ({
 
 test('sessions of an older database are searchable after the migration, and stay in step', () => {
   const file = path.join(tempDir(), 'mqdash.db');
-  const old = new Database(file);
-  old.exec(schemaV1);
-  old.pragma(`application_id = ${APPLICATION_ID}`);
-  old.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const old = olderDatabase(file);
   old.prepare("INSERT INTO labels (grp, name, created_at) VALUES ('site', 'Hall North', 1)").run();
   const insert = old.prepare(`INSERT INTO sessions (client_name, session_type, connection_status, created_at, username, ip_address, label_id)
     VALUES (?, 'mqtt', 'disconnected', 1, ?, ?, ?)`);
