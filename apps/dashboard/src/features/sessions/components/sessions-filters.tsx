@@ -38,7 +38,7 @@ export function SessionsFilters({ state, onChange, labelOptions }: SessionsFilte
     <div className="filters" role="group" aria-label="Filters">
       <SessionSearchField value={state.search} onChange={(search) => onChange({ search })} />
       <FilterTextField label="User name" placeholder="Exact user name" value={state.username} onChange={(username) => onChange({ username })} className="filter-text" />
-      <FilterTextField label="IP or CIDR" placeholder="10.0.0.0/8, 2001:db8::/32" value={state.ip} onChange={(ip) => onChange({ ip })} validate={ipProblem} className="filter-text" />
+      <FilterTextField label="IP or CIDR" placeholder="e.g. 10.0.0.0/8" value={state.ip} onChange={(ip) => onChange({ ip })} validate={ipProblem} className="filter-text" />
       <MultiSelectField label="Protocol" options={protocolOptions} value={state.protocol} onChange={(protocol) => onChange({ protocol })} />
       <MultiSelectField label="Connection status" options={connectionOptions} value={state.connection} onChange={(connection) => onChange({ connection })} />
       <MultiSelectField label="Session status" options={statusOptions} value={state.status} onChange={(status) => onChange({ status })} />
