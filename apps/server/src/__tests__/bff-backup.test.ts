@@ -17,6 +17,7 @@ import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
 import { publishInOrder } from './cli-helpers.ts';
+import { waitFor } from './emqx-helpers.ts';
 
 const ADMIN = 'bff-backup-admin-pw';
 let dir: string;
@@ -89,9 +90,9 @@ test('a backup made under QoS 1 traffic downloads once, complete and consistent,
     db.close();
   }
 
-  // Sent in full: gone from the server, and a second fetch finds nothing.
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(fs.readdirSync(backupsDir()), []);
+  // Sent in full: gone from the server (once the response's 'finish' has run, which may come after
+  // the client has read the body), and a second fetch finds nothing.
+  await waitFor(() => fs.readdirSync(backupsDir()).length === 0, 'the sent backup removed from the server');
   await agent.get(`/bff/backups/${made.body.fileName}`).expect(404);
 });
 
