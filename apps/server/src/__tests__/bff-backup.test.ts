@@ -104,6 +104,7 @@ test('only the sign-in that made a backup can fetch it; names that are not backu
   assert.equal(other.body.error, 'BACKUP_NOT_FOUND');
   for (const name of ['..%2Fmqdash.db', 'mqdash.db', '%2E%2E', 'mqdash-backup-x.db']) await a.agent.get(`/bff/backups/${name}`).expect(404);
   await a.agent.get(`/bff/backups/${made.body.fileName}`).expect(200);
+  await waitFor(() => !fs.readdirSync(backupsDir()).includes(made.body.fileName), 'the fetched backup removed from the server');
 });
 
 test('createBackup through the JSON API keeps the file in DATA_DIR/backups; API keys may not; every backup is audited', async () => {
