@@ -271,6 +271,13 @@ describe('every JSON action survives hostile params and changes nothing when it 
       assert.match(String((r.debugInfo as { request: { params: unknown } }).request.params), /nested more than 32 levels, not shown/);
       assert.doesNotThrow(() => JSON.stringify(r));
     }
+    // zod's JSON check of requestId recurses: a deep one is refused first (found by this property).
+    for (const requestId of [nested(10_000, 1, true), nested(10_000)]) {
+      const r = await t.raw({ action: 'pingSession', params: {}, authToken: t.token, requestId });
+      assert.equal(r.errorCode, ErrorCode.outOfLimits, short(r));
+      assert.match(r.errorMessage, /requestId.*nest more than 32 levels/);
+      assert.equal(r.requestId, undefined);
+    }
     for (const req of [null, undefined, 0, 'x', [], [{ action: 'pingSession' }], big.deepArr]) {
       const r = await t.raw(req);
       assert.equal(r.errorCode, ErrorCode.malformedJson, `${short(req)} → ${short(r)}`);
