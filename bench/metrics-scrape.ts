@@ -18,6 +18,8 @@ export interface MetricsScrapeResult {
   scraped: number;
   notScraped: number;
   ratio: number;
+  /** Messages per broker CPU-second, scraped and not, and their ratio: barely moved by CPU other processes take. */
+  perCpuSecond: { scraped: number; notScraped: number; ratio: number };
   scrapes: number;
   scrapeMsP50: number;
   scrapeMsP95: number;
@@ -93,8 +95,11 @@ export async function runMetricsScrape(cfg: BenchConfig, log: (s: string) => voi
   }
   const scraped = median(samples.scraped.map((s) => s.rate));
   const notScraped = median(samples.notScraped.map((s) => s.rate));
+  const cpuScraped = median(samples.scraped.map((s) => s.perCpuSecond));
+  const cpuNotScraped = median(samples.notScraped.map((s) => s.perCpuSecond));
   return {
     scenario: scenario.label, scraped, notScraped, ratio: scraped / notScraped, scrapes: scrapeTimes.length,
+    perCpuSecond: { scraped: cpuScraped, notScraped: cpuNotScraped, ratio: cpuScraped / cpuNotScraped },
     scrapeMsP50: percentile(scrapeTimes, 50), scrapeMsP95: percentile(scrapeTimes, 95), exposedSeries: series, samples,
   };
 }

@@ -56,6 +56,7 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
   if (r.metrics) {
     const s = r.metrics;
     rows.push([`${s.scenario}, /metrics scraped every 1 s (msgs/s)`, n(s.scraped), `${n(s.notScraped)} (not scraped)`, n(s.ratio, 2), '≥ 0.95', s.ratio >= 0.95 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, msgs per broker CPU-second', n(s.perCpuSecond.scraped), `${n(s.perCpuSecond.notScraped)} (not scraped)`, n(s.perCpuSecond.ratio, 2), 'report', '']);
     rows.push([`  /metrics scrape p50 / p95 (ms), ${n(s.exposedSeries)} series`, `${n(s.scrapeMsP50, 1)} / ${n(s.scrapeMsP95, 1)}`, '', '', 'report', '']);
   }
   if (r.durable) {

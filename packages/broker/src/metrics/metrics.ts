@@ -39,6 +39,20 @@ const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 type ApiKind = 'bff' | 'emqx';
 
 /**
+ * prom-client's default metrics (event-loop delay, memory, CPU, handles, GC) describe the process,
+ * not a broker: one registry for the process, shared by every broker in it (tests start many), so
+ * their monitors and observers are set up once.
+ */
+let processRegistry: Registry | null = null;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
  * The Prometheus metrics of one broker (issue 14), in their own registry. MQTT traffic arrives
  * through the engine's EngineStats hooks as plain numbers (a label lookup per message would cost
  * the hot path), and is copied into the counters when scraped; request and store latencies are
@@ -175,8 +189,7 @@ export class BrokerMetrics implements EngineStats {
       name: 'mqdash_store_write_duration_seconds', help: 'store writes: registry writes (a statement or a transaction) and MQTT state group-commit flushes',
       labelNames: ['store'], buckets: STORE_BUCKETS, registers,
     });
-    // Event-loop delay, memory, CPU, handles, GC (prom-client's default metrics).
-    collectDefaultMetrics({ register: this.registry });
+    processMetrics();
   }
 
   /** Where the scrape-time gauges read from (the broker sets it once everything is open). */
@@ -250,8 +263,9 @@ export class BrokerMetrics implements EngineStats {
     };
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition of every metric: the broker's, then the process's. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const [broker, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return { contentType: this.registry.contentType, body: `${broker}\n${process}` };
   }
 }
