@@ -160,6 +160,29 @@ test('a message that expires before delivery and a QoS 1 backlog of an offline s
   assert.deepEqual(got, ['stays']);
 });
 
+test('messages dropped from a full queue are counted (MQTT_MAX_QUEUED_MESSAGES)', async () => {
+  const small = await start(['--mqtt-max-queued-messages', '2']);
+  const key = await basicAuth(small, 'prometheus-small', 'viewer');
+  const dropped = async () => {
+    const res = await scrapeRaw(small, { authorization: key });
+    const family = parsePrometheusTextFormat(await res.text()).find((f) => f.name === 'mqdash_mqtt_messages_dropped_total');
+    return Number(family?.metrics.find((m) => m.labels?.reason === 'queue_full')?.value);
+  };
+  assert.equal(await dropped(), 0);
+  const url = `mqtt://127.0.0.1:${small.mqttPort}`;
+  const open = (clientId: string, o: IClientOptions = {}) => {
+    const c = mqtt.connect(url, { clientId, reconnectPeriod: 0, protocolVersion: 5, ...o });
+    clients.push(c);
+    return new Promise<MqttClient>((resolve, reject) => { c.once('connect', () => resolve(c)); c.once('error', reject); });
+  };
+  const sub = await open('metrics-small-queue', { clean: false, properties: { sessionExpiryInterval: 3600 } });
+  await sub.subscribeAsync('metrics/full', { qos: 1 });
+  await sub.endAsync();
+  const pub = await open('metrics-small-pub');
+  for (let i = 0; i < 5; i++) await pub.publishAsync('metrics/full', `m${i}`, { qos: 1 });
+  await waitFor(async () => (await dropped()) === 3, 'three of five messages dropped from a queue of two');
+});
+
 test('refused CONNECTs are counted by reason (wrong password, banned)', async () => {
   await admin(server, 'createMqttUser', { username: 'metrics-device', password: 'right-password-1' });
   try {
@@ -184,16 +207,20 @@ test('latency histograms are labelled by action name and route pattern, never by
   const res = await fetch(`http://127.0.0.1:${server.httpPort}/api/v5/clients/metrics-label-probe-7f3a`, { headers: { authorization: key } });
   assert.equal(res.status, 200);
   await server.broker.actions.run({ action: 'no-such-action-9b1c' });
-  const families = await scrape();
-  const http = families.get('mqdash_http_request_duration_seconds');
-  assert.ok(http, 'the HTTP histogram is exposed');
+  assert.ok((await scrape()).get('mqdash_http_request_duration_seconds'), 'the HTTP histogram is exposed');
   const text = await (await scrapeRaw(server, { authorization: auth })).text();
   assert.match(text, /mqdash_http_request_duration_seconds_count\{api="emqx",method="GET",route="\/clients\/:clientid",status="2xx"\} 1/);
   assert.match(text, /mqdash_json_action_duration_seconds_count\{action="createApiKey",source="internal",outcome="success"\}/);
+  // The BFF's refusal of a request without a sign-in is timed under its route pattern too.
+  const bff = await fetch(`http://127.0.0.1:${server.httpPort}/bff/sessions/metrics-label-probe-7f3a/history`);
+  assert.equal(bff.status, 401);
+  await waitFor(async () => /mqdash_http_request_duration_seconds_count\{api="bff",method="GET",route="\/sessions\/:clientName\/history",status="4xx"\} 1/
+    .test(await (await scrapeRaw(server, { authorization: auth })).text()), 'the BFF request timed under its pattern');
   assert.match(text, /mqdash_json_action_duration_seconds_count\{action="unknown",source="internal",outcome="error"\}/);
   assert.match(text, /mqdash_store_write_duration_seconds_count\{store="registry"\}/);
   assert.match(text, /mqdash_store_write_duration_seconds_count\{store="mqtt_state"\}/);
-  assert.doesNotMatch(text, /metrics-label-probe-7f3a|no-such-action-9b1c/, 'no client id, URL or unknown action name is a label value');
+  const last = await (await scrapeRaw(server, { authorization: auth })).text();
+  assert.doesNotMatch(last, /metrics-label-probe-7f3a|no-such-action-9b1c/, 'no client id, URL or unknown action name is a label value');
 });
 
 test('default process metrics: event-loop delay, memory, CPU', async () => {
