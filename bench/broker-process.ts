@@ -2,18 +2,23 @@
  * One broker in its own process: `mqdash` (createBroker, file database in dataDir, MQTT state in
  * memory) or `aedes` (bare aedes with the same in-memory persistence class the mqdash engine then
  * uses), so throughput and memory figures compare like with like. Driven over IPC by bench/run.ts.
- * Usage: tsx bench/broker-process.ts <mqdash|aedes> [dataDir]
+ * With a third argument `http` the mqdash broker also serves the app over HTTP (for `/metrics`, open to
+ * 127.0.0.1 by METRICS_ALLOW) and `listen` answers its port as `httpPort`.
+ * Usage: tsx bench/broker-process.ts <mqdash|aedes> [dataDir] [http]
  */
+import http from 'node:http';
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
 import { createBroker } from '@mqdash/broker';
+import { createApp } from '../apps/server/src/app.ts';
 import { serve } from './ipc.ts';
 
-const [kind, dataDir] = process.argv.slice(2);
+const [kind, dataDir, serveHttp] = process.argv.slice(2);
 if (kind !== 'mqdash' && kind !== 'aedes') throw new Error('usage: broker-process.ts <mqdash|aedes> [dataDir]');
 
 let port = 0;
+let httpPort: number | undefined;
 let connected: () => number = () => 0;
 let close: () => Promise<void> = async () => {};
 
@@ -28,6 +33,18 @@ async function start(): Promise<number> {
     const server = await broker.listenMqtt(0, '127.0.0.1');
     connected = () => (broker.engine.aedes as unknown as { connectedClients: number }).connectedClients;
     close = () => broker.close();
+    if (serveHttp === 'http') {
+      const metricsAllow = new net.BlockList();
+      metricsAllow.addAddress('127.0.0.1');
+      const web = http.createServer(createApp(broker, { maxBodyBytes: 1024 * 1024, metricsAllow }));
+      await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      httpPort = (web.address() as net.AddressInfo).port;
+      close = async () => {
+        web.closeAllConnections();
+        web.close();
+        await broker.close();
+      };
+    }
     return (server.address() as net.AddressInfo).port;
   }
   const aedes = await Aedes.createBroker({ persistence: new MemoryPersistence() as never });
@@ -49,7 +66,7 @@ serve({
   async listen() {
     const t0 = performance.now();
     if (!port) port = await start();
-    return { port, startMs: performance.now() - t0 };
+    return { port, startMs: performance.now() - t0, ...(httpPort !== undefined ? { httpPort } : {}) };
   },
   stats() {
     const m = process.memoryUsage();

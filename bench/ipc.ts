@@ -11,7 +11,7 @@ type Msg = { id?: number; error?: string; [k: string]: unknown };
 /** What a broker process answers to `stats`, and the load generator to `snapshot`. */
 export interface BrokerStats { rss: number; heapUsed: number; cpuMicros: number; t: number; clients: number }
 export interface GeneratorSnapshot { received: number; published: number; t: number; cpuMicros: number }
-export interface Listening { port: number; startMs: number }
+export interface Listening { port: number; startMs: number; httpPort?: number }
 export type Handler = (msg: Msg) => unknown;
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));

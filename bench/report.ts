@@ -9,6 +9,7 @@ import type { BrowserTableBenchResult } from './browser-table.ts';
 import type { runFeedBench } from './feed-bench.ts';
 import type { BenchConfig } from './util.ts';
 import type { StartupResult } from './startup.ts';
+import type { MetricsScrapeResult } from './metrics-scrape.ts';
 
 export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
 export const header: Row = ['metric', 'mqdash', 'baseline (aedes)', 'ratio', 'target', 'pass/fail'];
@@ -26,6 +27,7 @@ export interface Results {
   browser?: BrowserTableBenchResult;
   feed?: Awaited<ReturnType<typeof runFeedBench>>;
   startup?: StartupResult;
+  metrics?: MetricsScrapeResult;
 }
 
 export function tableRows(cfg: BenchConfig, r: Results): Row[] {
@@ -57,6 +59,12 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
     rows.push([`broker RSS + ${n(m.idleClients)} idle clients (MB)`, n(m.mqdash.withClientsMB, 1), n(m.aedes.withClientsMB, 1), '', 'report', '']);
     rows.push(['RSS per connected idle client (KB)', n(m.mqdash.perClientKB, 1), n(m.aedes.perClientKB, 1),
       n(m.mqdash.perClientKB / m.aedes.perClientKB, 2), 'report', '']);
+  }
+  if (r.metrics) {
+    const s = r.metrics;
+    rows.push([`${s.scenario}, /metrics scraped every 1 s (msgs/s)`, n(s.scraped), `${n(s.notScraped)} (not scraped)`, n(s.ratio, 2), '≥ 0.95', s.ratio >= 0.95 ? 'PASS' : 'FAIL']);
+    rows.push(['  same, msgs per broker CPU-second', n(s.perCpuSecond.scraped), `${n(s.perCpuSecond.notScraped)} (not scraped)`, n(s.perCpuSecond.ratio, 2), 'report', '']);
+    rows.push([`  /metrics scrape p50 / p95 (ms), ${n(s.exposedSeries)} series`, `${n(s.scrapeMsP50, 1)} / ${n(s.scrapeMsP95, 1)}`, '', '', 'report', '']);
   }
   if (r.durable) {
     const d = r.durable;

@@ -3,8 +3,9 @@
  * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
- * over 100,000 sessions (browser), and the compiled server's start-up over a loaded database (startup).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,search,memory,throughput,durable,emqx,topics,browser,startup,feed picks sections
+ * over 100,000 sessions (browser), the compiled server's start-up over a loaded database (startup), and
+ * throughput with /metrics scraped every second against not scraped (metrics).
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,search,memory,throughput,metrics,durable,emqx,topics,browser,startup,feed picks sections
  * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
@@ -26,6 +27,7 @@ import { runBrowserTableBench } from './browser-table.ts';
 import { runFeedBench } from './feed-bench.ts';
 import { benchConfig } from './util.ts';
 import { runStartup } from './startup.ts';
+import { runMetricsScrape } from './metrics-scrape.ts';
 
 const cfg = benchConfig();
 const started = Date.now();
@@ -59,6 +61,10 @@ try {
 if (cfg.only.has('throughput')) {
   log(`throughput: ${cfg.runs} run(s), ${cfg.warmupMs / 1000} s warm-up + ${cfg.durationMs / 1000} s measured, 64-byte payloads`);
   results.throughput = await runThroughput(cfg, log);
+}
+if (cfg.only.has('metrics')) {
+  log(`throughput with /metrics scraped every second vs not scraped: ${cfg.runs} run(s) each, QoS 0 10 → 1`);
+  results.metrics = await runMetricsScrape(cfg, log);
 }
 
 if (cfg.only.has('durable')) {

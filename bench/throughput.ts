@@ -34,7 +34,7 @@ export interface Sample {
 
 const CONTENDED_BELOW = 90;
 
-async function measure(broker: Child, port: number, gen: Child, s: Scenario, cfg: BenchConfig): Promise<Sample> {
+export async function measure(broker: Child, port: number, gen: Child, s: Scenario, cfg: BenchConfig): Promise<Sample> {
   await gen.request({ cmd: 'load', port, ...s, payloadBytes: 64 });
   await sleep(cfg.warmupMs);
   const [g1, b1] = await Promise.all([gen.request<GeneratorSnapshot>({ cmd: 'snapshot' }), broker.request<BrokerStats>({ cmd: 'stats' })]);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type NextFunction } from 'express';
@@ -7,6 +8,7 @@ import { apiRouter } from './api/api-router.ts';
 import { bffRouter } from './bff/bff-router.ts';
 import { emqxRouter } from './emqx/emqx-router.ts';
 import { requireAllowedHost, type HostPolicy } from './http/host-check.ts';
+import { metricsRouter } from './http/metrics-router.ts';
 import type { TrustProxy } from './http/web-settings.ts';
 
 export const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
@@ -20,6 +22,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** ALLOWED_HOSTS: the Host names answered (hostPolicy); default: every name. */
   hosts?: HostPolicy;
+  /** METRICS_ALLOW: addresses that may read `/metrics` without an API key; default none. */
+  metricsAllow?: net.BlockList;
 }
 
 /** The Express app, apart from `listen` so tests drive it with supertest (STYLE #12). */
@@ -46,6 +50,7 @@ export function createApp(broker: Broker, o: AppOptions): express.Express {
     const { ready } = await broker.readiness.check();
     res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'not ready' });
   });
+  app.use('/metrics', metricsRouter(broker, o.metricsAllow));
   // Before `/api`, whose router takes only `POST /api` itself.
   app.use('/api/v5', emqxRouter(broker, { maxBodyBytes: o.maxBodyBytes, nodeName: o.nodeName }));
   app.use('/api', apiRouter(broker, o.maxBodyBytes));

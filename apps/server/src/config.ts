@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
+import { parseAddressAllowlist, parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
 
 /**
  * The runtime contract of DESIGN §2: environment variables, each also accepted as a flag
@@ -41,6 +41,11 @@ const configSchema = z.object({
    * names, or no check when HOST is a wildcard.
    */
   allowedHosts: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAllowedHosts(v, ctx))),
+  /**
+   * Addresses and CIDR ranges that may read `/metrics` without an API key (issue 14); unset: only
+   * requests with an API key (HTTP Basic key:secret) may.
+   */
+  metricsAllow: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAddressAllowlist(v, ctx))),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
@@ -54,7 +59,7 @@ const flags = {
   'mqtt-max-queued-messages': 'MQTT_MAX_QUEUED_MESSAGES', 'mqtt-drain-timeout-ms': 'MQTT_DRAIN_TIMEOUT_MS',
   'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
-  'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS',
+  'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS', 'metrics-allow': 'METRICS_ALLOW',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -39,7 +39,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
   });
   const hosts = hostPolicy(config.host, config.allowedHosts);
-  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts });
+  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts, metricsAllow: config.metricsAllow });
   const server = http.createServer({
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: config.headersTimeoutMs,

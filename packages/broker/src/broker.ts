@@ -31,6 +31,8 @@ import { SqliteSignInAttemptStore } from './store/sign-in-attempt-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
 import { LabelStore } from './store/label-store.ts';
+import { BrokerMetrics } from './metrics/metrics.ts';
+import { brokerMetricsSources } from './metrics/sources.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
@@ -107,11 +109,17 @@ export class Broker {
   get firstSignInPending(): boolean { return this.core.firstStart.pending; }
   /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
   get readiness(): Readiness { return this.core.readiness; }
+  /** The Prometheus metrics (`GET /metrics`) and the traffic totals behind the EMQX stats routes. */
+  get metrics(): BrokerMetrics { return this.core.metrics; }
 
-  /** Runs one JSON action request in-process (`broker.actions.run`). */
+  /** Runs one JSON action request in-process (`broker.actions.run`), timed by action name. */
   readonly actions = {
-    run: (request: unknown, caller: CallerContext = { source: 'internal' }): Promise<ResponseEnvelope> =>
-      runAction(actions, this.core, request, caller),
+    run: async (request: unknown, caller: CallerContext = { source: 'internal' }): Promise<ResponseEnvelope> => {
+      const started = performance.now();
+      const response = await runAction(actions, this.core, request, caller);
+      this.core.metrics.observeAction(knownAction(request), caller.source, response.errorCode === ErrorCode.success, (performance.now() - started) / 1000);
+      return response;
+    },
     names: (): string[] => [...actions.keys()],
   };
 
@@ -147,6 +155,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const messagingOptions = resolveMessagingOptions(o.messaging);
   fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
+  const metrics = new BrokerMetrics();
+  store.onWrite = (seconds) => metrics.observeStoreWrite('registry', seconds);
   try {
     // Issue 12: the folder 0700, mqdash's files in it 0600, however an older version left them.
     const tightened = securePrivateDir(o.dataDir);
@@ -172,17 +182,19 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
     const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
     const mqttState = durable && !mqtt.persistence
-      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
+      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
     const engine = await Engine.create({
       registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
       verifyFeedToken: (t) => feedTokens.verify(t),
       clientAuth: mqttUsers,
+      stats: metrics,
     });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
     const messaging = new Messaging(store.db, registry, engine, log, messagingOptions);
     messaging.start();
+    metrics.setSources(brokerMetricsSources(store.db, engine, messaging.queues));
     // Temporary MQ API sessions end with the authToken that created them (DESIGN §3).
     auth.on('ended', (hash: string) => {
       for (const row of store.sessionsCreatedBy(hash)) if (row.temporary) registry.removeSession(row, 'creator authToken ended');
@@ -193,13 +205,19 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();
     return new Broker({
-      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, log,
+      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
     });
   } catch (err) {
     store.close();
     throw err;
   }
+}
+
+/** The action a request names, as a metric label: one the broker offers, else `unknown` (bounded label values). */
+function knownAction(request: unknown): string {
+  const name = (request as { action?: unknown } | null)?.action;
+  return typeof name === 'string' && actions.has(name) ? name : 'unknown';
 }
 
 /** Attacker-chosen names (an MQTT user name can be 64 KiB) are clipped in the audit log. */

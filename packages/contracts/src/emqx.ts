@@ -127,6 +127,42 @@ export interface EmqxClientsPage {
   data: EmqxClient[];
 }
 
+/**
+ * `GET /api/v5/stats` and `GET /api/v5/metrics` (EMQX 5): `aggregate=true` answers one object for
+ * the whole cluster, otherwise a list with one object per node (`node` names it); `node` keeps one node.
+ */
+export const emqxMonitorQuery = z.object({
+  aggregate: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  node: z.string().min(1).max(255).optional(),
+});
+
+/** `GET /api/v5/nodes/{node}`: the node's name. */
+export const emqxNodeParams = z.object({ node: z.string().min(1).max(255) });
+
+/** EMQX 5 `GET /api/v5/stats`: gauges with their highest value seen since the node started. */
+export type EmqxStats = Record<`${string}.count` | `${string}.max`, number>;
+
+/** EMQX 5 `GET /api/v5/metrics`: counters since the node started (EMQX's dotted names). */
+export type EmqxMetrics = Record<string, number>;
+
+/** EMQX 5 `GET /api/v5/nodes` item (the fields mqdash has; README lists those left out). */
+export interface EmqxNode {
+  node: string;
+  node_status: 'running';
+  version: string;
+  uptime: number;
+  role: 'core';
+  edition: 'Opensource';
+  connections: number;
+  live_connections: number;
+  memory_total: number;
+  memory_used: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  max_fds?: number;
+}
+
 /** EMQX's error body. */
 export interface EmqxError {
   code: 'BAD_REQUEST' | 'BAD_API_KEY_OR_SECRET' | 'CLIENTID_NOT_FOUND' | 'NOT_FOUND' | 'TOO_MANY_REQUESTS' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL_ERROR' | 'FORBIDDEN';

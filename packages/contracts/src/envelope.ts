@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { maxChars, responseOptionsSchema, utf8Bytes } from './common.ts';
 import type { ErrorCodeValue } from './errors.ts';
+import { nestsDeeperThan } from './validation.ts';
 
 /**
  * FairCom's `debug`: "none", "min" or "max" in any letter case; null means omitted (FairCom's
@@ -19,8 +20,20 @@ export type DebugLevel = 'none' | 'min' | 'max';
 /** Longest requestId (a string's characters, another value's JSON bytes): it is echoed in every answer. */
 export const MAX_REQUEST_ID = 1024;
 
+/** Deepest requestId: zod's JSON check recurses, so a deeper one is refused before it runs. */
+export const MAX_REQUEST_ID_DEPTH = 32;
+const jsonValue = z.json();
+
 /** FairCom echoes any JSON value as requestId (its pages use strings and numbers). */
-export const requestIdSchema = z.json().superRefine((v, ctx) => {
+export const requestIdSchema = z.unknown().superRefine((v, ctx) => {
+  if (nestsDeeperThan(v, MAX_REQUEST_ID_DEPTH)) {
+    ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must not nest more than ${MAX_REQUEST_ID_DEPTH} levels` });
+    return;
+  }
+  if (!jsonValue.safeParse(v).success) {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON value' });
+    return;
+  }
   const n = typeof v === 'string' ? v.length : utf8Bytes(JSON.stringify(v) ?? '');
   if (n > MAX_REQUEST_ID)
     ctx.addIssue({ code: 'custom', params: { errorCode: 'outOfLimits' }, message: `must be at most ${MAX_REQUEST_ID} ${typeof v === 'string' ? 'characters' : 'bytes of JSON'}, got ${n}` });

@@ -17,6 +17,7 @@ import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
 import { publishInOrder } from './cli-helpers.ts';
+import { waitFor } from './emqx-helpers.ts';
 
 const ADMIN = 'bff-backup-admin-pw';
 let dir: string;
@@ -89,9 +90,9 @@ test('a backup made under QoS 1 traffic downloads once, complete and consistent,
     db.close();
   }
 
-  // Sent in full: gone from the server, and a second fetch finds nothing.
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(fs.readdirSync(backupsDir()), []);
+  // Sent in full: gone from the server (once the response's 'finish' has run, which may come after
+  // the client has read the body), and a second fetch finds nothing.
+  await waitFor(() => fs.readdirSync(backupsDir()).length === 0, 'the sent backup removed from the server');
   await agent.get(`/bff/backups/${made.body.fileName}`).expect(404);
 });
 
@@ -103,6 +104,7 @@ test('only the sign-in that made a backup can fetch it; names that are not backu
   assert.equal(other.body.error, 'BACKUP_NOT_FOUND');
   for (const name of ['..%2Fmqdash.db', 'mqdash.db', '%2E%2E', 'mqdash-backup-x.db']) await a.agent.get(`/bff/backups/${name}`).expect(404);
   await a.agent.get(`/bff/backups/${made.body.fileName}`).expect(200);
+  await waitFor(() => !fs.readdirSync(backupsDir()).includes(made.body.fileName), 'the fetched backup removed from the server');
 });
 
 test('createBackup through the JSON API keeps the file in DATA_DIR/backups; API keys may not; every backup is audited', async () => {

@@ -167,7 +167,7 @@ describe('EMQX client actions', () => {
   });
 
   test('unknown routes under /api/v5: 404 with an EMQX error body', async () => {
-    const res = await t.get('/nodes').expect(404);
+    const res = await t.get('/no-such-resource').expect(404);
     assert.equal(res.body.code, 'NOT_FOUND');
   });
 });

@@ -79,6 +79,10 @@ const emqxRoutes: Route[] = [
   { method: 'POST', path: '/publish', url: '/api/v5/publish', role: 'operator', body: { topic: 'roles/x', payload: 'p' } },
   { method: 'POST', path: '/publish/bulk', url: '/api/v5/publish/bulk', role: 'operator', body: [{ topic: 'roles/x', payload: 'p' }] },
   { method: 'GET', path: '/subscriptions', url: '/api/v5/subscriptions', role: 'viewer' },
+  { method: 'GET', path: '/stats', url: '/api/v5/stats', role: 'viewer' },
+  { method: 'GET', path: '/metrics', url: '/api/v5/metrics?aggregate=true', role: 'viewer' },
+  { method: 'GET', path: '/nodes', url: '/api/v5/nodes', role: 'viewer' },
+  { method: 'GET', path: '/nodes/:node', url: '/api/v5/nodes/no-such-node', role: 'viewer' },
 ];
 
 describe('roles on every route', () => {

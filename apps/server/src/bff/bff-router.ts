@@ -4,6 +4,7 @@ import type { SessionDetail } from '@mqdash/contracts';
 import { listAuditLogParams } from '@mqdash/contracts';
 import type { Role } from '@mqdash/contracts';
 import { roleGate } from '../http/role-gate.ts';
+import { timeRequests, type RoutePatterns } from '../http/request-timing.ts';
 import { accountsRouter } from './accounts-router.ts';
 import { apiKeysRouter } from './api-keys-router.ts';
 import { authRouter } from './auth-router.ts';
@@ -19,6 +20,9 @@ import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
 
+/** The routes of authRouter, open or for every signed-in account (not in the role table). */
+const authRoutes: RoutePatterns = [['POST', '/login'], ['GET', '/me'], ['POST', '/logout'], ['POST', '/password']];
+
 const forbidden = (need: Role, have: Role | undefined) =>
   new HttpError(403, 'FORBIDDEN', `your account has the ${have ?? 'no'} role; this needs ${need === 'operator' ? 'the operator or administrator' : 'the administrator'} role`);
 
@@ -26,6 +30,7 @@ const forbidden = (need: Role, have: Role | undefined) =>
 export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.Router {
   const deps: BffDeps = { broker, sessions: new BffSessions() };
   const router = express.Router();
+  router.use(timeRequests(broker, 'bff', [...authRoutes, ...bffRouteRoles]));
   router.use(jsonBody({ limit: o.maxBodyBytes }));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

@@ -9,6 +9,8 @@ import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { publishRouter } from './publish-router.ts';
 import { subscriptionsRouter } from './subscriptions-router.ts';
+import { monitorRouter } from './monitor-router.ts';
+import { timeRequests } from '../http/request-timing.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
 export interface EmqxRouterOptions {
@@ -26,6 +28,7 @@ export const defaultNodeName = () => `mqdash@${os.hostname()}`;
 export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router {
   const node = o.nodeName ?? defaultNodeName();
   const router = express.Router();
+  router.use(timeRequests(broker, 'emqx', emqxRouteRoles));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -39,6 +42,7 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   router.use('/clients', clientsRouter(broker, node));
   router.use('/publish', publishRouter(broker));
   router.use('/subscriptions', subscriptionsRouter(broker, node));
+  router.use(monitorRouter(broker, node));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
   return router;

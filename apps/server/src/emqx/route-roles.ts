@@ -15,4 +15,8 @@ export const emqxRouteRoles: RouteRoles = [
   ['POST', '/publish', 'operator'],
   ['POST', '/publish/bulk', 'operator'],
   ['GET', '/subscriptions', 'viewer'],
+  ['GET', '/stats', 'viewer'],
+  ['GET', '/metrics', 'viewer'],
+  ['GET', '/nodes', 'viewer'],
+  ['GET', '/nodes/:node', 'viewer'],
 ];

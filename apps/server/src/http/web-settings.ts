@@ -17,6 +17,38 @@ const isAddressOrRange = (token: string): boolean => {
 };
 
 /**
+ * METRICS_ALLOW (issue 14): a comma-separated list of addresses and CIDR ranges (IPv4 or IPv6)
+ * that may read `/metrics` without an API key, as a Node BlockList (used as an allow list).
+ */
+export function parseAddressAllowlist(value: string, ctx: z.RefinementCtx): net.BlockList {
+  const tokens = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = tokens.find((t) => RANGE_NAMES.has(t) || !isAddressOrRange(t));
+  if (bad !== undefined || tokens.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${bad === undefined ? 'is empty' : `${JSON.stringify(bad.slice(0, 60))} is not an IP address or a CIDR range`}; use a comma-separated list such as 127.0.0.1,10.0.0.0/8,::1`,
+    });
+    return z.NEVER;
+  }
+  const list = new net.BlockList();
+  for (const t of tokens) {
+    const [ip, bits] = t.split('/') as [string, string | undefined];
+    const type = net.isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(ip, type);
+    else list.addSubnet(ip, Number(bits), type);
+  }
+  return list;
+}
+
+/** Whether a client address (as Express reports it; IPv4-mapped IPv6 read as IPv4) is in the list. */
+export function addressAllowed(list: net.BlockList, address: string | undefined): boolean {
+  if (!address) return false;
+  const ip = address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+  const family = net.isIP(ip);
+  return family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
  * TRUST_PROXY (issue 12): `false` (default: the socket's address is the client's, and only a TLS
  * socket is secure), `true` (every hop; only when nothing but the proxy can reach the port), a
  * number of hops to trust, or a comma-separated list of proxy addresses, CIDR ranges and Express's

@@ -264,6 +264,20 @@ describe('every JSON action survives hostile params and changes nothing when it 
       { numRuns: NUM_RUNS * 2, endOnFailure: true },
     );
     await check(big.deepObj as Record<string, unknown>);
+    // debug "max" echoes the request: a deep one is summarised, never stringified (found by this property).
+    for (const depth of [40, 10_000]) {
+      const r = await t.raw({ action: 'describeMqttAuthSettings', params: nested(depth), authToken: t.token, requestId: API, debug: 'MAX' });
+      assert.equal(r.errorCode, depth > 100 ? ErrorCode.outOfLimits : ErrorCode.success, short(r));
+      assert.match(String((r.debugInfo as { request: { params: unknown } }).request.params), /nested more than 32 levels, not shown/);
+      assert.doesNotThrow(() => JSON.stringify(r));
+    }
+    // zod's JSON check of requestId recurses: a deep one is refused first (found by this property).
+    for (const requestId of [nested(10_000, 1, true), nested(10_000)]) {
+      const r = await t.raw({ action: 'pingSession', params: {}, authToken: t.token, requestId });
+      assert.equal(r.errorCode, ErrorCode.outOfLimits, short(r));
+      assert.match(r.errorMessage, /requestId.*nest more than 32 levels/);
+      assert.equal(r.requestId, undefined);
+    }
     for (const req of [null, undefined, 0, 'x', [], [{ action: 'pingSession' }], big.deepArr]) {
       const r = await t.raw(req);
       assert.equal(r.errorCode, ErrorCode.malformedJson, `${short(req)} → ${short(r)}`);

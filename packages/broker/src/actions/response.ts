@@ -1,4 +1,4 @@
-import { ErrorCode, type ActionWarning, type DebugLevel, type ResponseEnvelope } from '@mqdash/contracts';
+import { ErrorCode, nestsDeeperThan, type ActionWarning, type DebugLevel, type ResponseEnvelope } from '@mqdash/contracts';
 import type { ActionError } from './types.ts';
 
 /** The answer to a failed request: FairCom always sends `result`, `{}` when there is none. */
@@ -16,6 +16,8 @@ export const normalizeWarnings = (list: ReadonlyArray<string | ActionWarning>): 
 /** Largest params echoed in `debugInfo.request` (debug "max"); bigger ones are summarised. */
 const MAX_ECHOED_PARAMS_BYTES = 16 * 1024;
 const SECRET = /password|secret|token/i;
+/** Deepest params echoed (as `redact` copies them); deeper ones are summarised, never stringified. */
+const MAX_ECHOED_DEPTH = 32;
 
 /** A copy with secret-looking values (passwords, secrets, tokens) replaced, so no answer repeats one. */
 function redact(v: unknown, depth = 0): unknown {
@@ -32,11 +34,10 @@ function redact(v: unknown, depth = 0): unknown {
  */
 export function echoRequest(request: Record<string, unknown>): unknown {
   const { params, ...envelope } = request;
-  const text = params === undefined ? '' : JSON.stringify(params) ?? '';
-  return redact({
-    ...envelope,
-    ...(params === undefined ? {} : { params: text.length > MAX_ECHOED_PARAMS_BYTES ? `(${text.length} characters, not shown)` : params }),
-  });
+  if (params === undefined) return redact(envelope);
+  if (nestsDeeperThan(params, MAX_ECHOED_DEPTH)) return redact({ ...envelope, params: `(nested more than ${MAX_ECHOED_DEPTH} levels, not shown)` });
+  const text = JSON.stringify(params) ?? '';
+  return redact({ ...envelope, params: text.length > MAX_ECHOED_PARAMS_BYTES ? `(${text.length} characters, not shown)` : params });
 }
 
 /** `debugInfo` for the debug level: warnings always; "min" adds the time taken; "max" the request and the action's facts. */

@@ -19,6 +19,7 @@ import type { Retention } from '../retention/retention.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { LabelStore } from '../store/label-store.ts';
 import type { Store } from '../store/types.ts';
+import type { BrokerMetrics } from '../metrics/metrics.ts';
 
 /** What every action handler can reach. */
 export interface BrokerCore {
@@ -46,6 +47,8 @@ export interface BrokerCore {
   retention: Retention;
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
+  /** Prometheus metrics (issue 14). */
+  metrics: BrokerMetrics;
   log: Logger;
   /** Issue 13: whether nobody has signed in since `admin`'s password was generated. */
   firstStart: FirstStart;

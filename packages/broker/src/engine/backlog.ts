@@ -40,6 +40,13 @@ export class BacklogCounter {
     return this.queued.get(clientId)?.size ?? 0;
   }
 
+  /** Messages queued for every client together (the queue depth metric; summed when asked, not per message). */
+  total(): number {
+    let n = 0;
+    for (const set of this.queued.values()) n += set.size;
+    return n;
+  }
+
   private notify(clientId: string): void {
     this.listener(clientId, this.level(clientId));
   }

@@ -10,6 +10,7 @@ import type { LiveSession, EngineClient } from '../registry/live-session.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
 import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { userPropsToList, willPacket, willSettingsFromConnect, type WillSettings } from './will.ts';
+import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 
 /** MQTT 5 reason codes the module sends itself. */
 export const Reason = {
@@ -25,12 +26,15 @@ const ADMIN = Symbol('mqdash.admin');
 const END_REASON = Symbol('mqdash.endReason');
 /** The MQTT account a client authenticated with; null for anonymous (and unchecked) clients. */
 const ACCOUNT = Symbol('mqdash.account');
+/** The labels a connection was counted under (EngineStats.connected), so its end is counted once, the same way. */
+const COUNTED = Symbol('mqdash.counted');
 
 type AedesClient = EngineClient & {
   [LIVE]?: LiveSession;
   [ADMIN]?: string;
   [END_REASON]?: string;
   [ACCOUNT]?: string | null;
+  [COUNTED]?: ConnectionLabels;
   _disconnected?: boolean;
   disconnectReasonCode?: number | null;
   [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
@@ -70,6 +74,8 @@ export interface EngineOptions {
    * anonymous access switchable off). Default: allowEveryClient.
    */
   clientAuth?: ClientAuthenticator;
+  /** Per-connection and per-message accounting (Prometheus metrics). Default: noEngineStats. */
+  stats?: EngineStats;
 }
 
 /**
@@ -107,6 +113,10 @@ export interface TrafficCounters {
 
 const isSys = (topic: string) => topic.startsWith('$SYS');
 
+/** The refusal a CONNACK return code stands for (DESIGN §8: aedes maps 3/4/5 to 0x88/0x86/0x87 for MQTT 5). */
+const refusalOf = (returnCode: 3 | 4 | 5): RefusalReason =>
+  returnCode === 3 ? 'server_unavailable' : returnCode === 4 ? 'bad_username_or_password' : 'not_authorized';
+
 /** The highest QoS granted by the client's subscriptions that match the topic (0 when none). */
 function grantedQos(subscriptions: Record<string, { qos?: number }>, topic: string): number {
   let max = 0;
@@ -138,11 +148,15 @@ export class Engine {
     const backlog = new BacklogCounter((clientId, level) => registry.onBacklog(clientId, level));
     const persistence = countBacklog(o.persistence ?? (new MemoryPersistence() as unknown as PersistenceLike), backlog);
     // A durable persistence drops the oldest message of a full queue (its per-client limit): count it per session.
-    if ('onDrop' in persistence) persistence.onDrop = (clientId: string, packet: Parameters<BacklogCounter['dropped']>[1]) => backlog.dropped(clientId, packet);
+    if ('onDrop' in persistence) persistence.onDrop = (clientId: string, packet: Parameters<BacklogCounter['dropped']>[1]) => {
+      backlog.dropped(clientId, packet);
+      o.stats?.dropped('queue_full');
+    };
     backlog.dropListener = (clientId) => registry.onDrop(clientId);
     const verifyFeedToken = o.verifyFeedToken ?? (() => null);
     const clientAuth = o.clientAuth ?? allowEveryClient;
     const writeAhead = o.writeAhead ?? null;
+    const stats = o.stats ?? noEngineStats;
     let counters: TrafficCounters = { in: 0, out: 0 };
 
     /** An MQTT client's CONNECT through the ClientAuthenticator; a refusal is recorded like a ban's. */
@@ -153,6 +167,7 @@ export class Engine {
           return done(null, true);
         }
         recordRefusal(client.id, username, verdict.reason);
+        stats.refused(refusalOf(verdict.returnCode));
         done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }), false);
       };
       let verdict: ConnectVerdict | Promise<ConnectVerdict>;
@@ -201,6 +216,7 @@ export class Engine {
               : { cmd: 'connack', sessionPresent: false, returnCode: refusal.kind === 'banned' ? 5 : 2 };
             const buf = mqttPacket.generate(connack as never, { protocolVersion: v5 ? 5 : 4 });
             log.info({ clientName: packet.clientId, reason: refusal.reason }, 'connect refused');
+            stats.refused(refusal.kind === 'banned' ? 'banned' : 'client_id_in_use');
             client.conn.write(buf, () => done(new Error(refusal.reason), false));
             return;
           }
@@ -224,6 +240,7 @@ export class Engine {
           const err = new Error('feed token is invalid or expired') as Error & { returnCode: number };
           err.returnCode = 4;
           log.info({ clientName: client.id }, 'feed connection refused: bad token');
+          stats.refused('bad_username_or_password');
           return done(err, false);
         }
         client[ADMIN] = admin;
@@ -236,6 +253,7 @@ export class Engine {
           // state: the feed connection only reads. Publishing goes through publishMessagesToMq (operator).
           if (client[ADMIN] !== undefined) return done(new Error('the dashboard feed connection cannot publish'));
           counters.in++;
+          stats.received(packet.qos ?? 0, packet.payload?.length ?? 0);
           const live = client[LIVE];
           if (live) registry.onPublish(live, packet.topic, Date.now());
           if (writeAhead && packet.qos > 0) return writeAhead.beforeAck(client.id, packet, done);
@@ -261,19 +279,27 @@ export class Engine {
         }
         // [MQTT-3.3.2-5] An expired message is not delivered. aedes asks this hook before its own
         // expiry check when it empties an offline queue, so drop it here or it counts as delivered.
-        if (packet.messageExpiry !== undefined && packet.messageExpiry <= Date.now()) return null;
+        if (packet.messageExpiry !== undefined && packet.messageExpiry <= Date.now()) {
+          stats.expired();
+          return null;
+        }
         const live = client[LIVE];
         // A per-session maximumPacketSize set by alterMqSession is enforced on delivery (DESIGN §8).
-        if (live?.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) return null;
+        if (live?.maximumPacketSize && packet.payload && packet.payload.length + packet.topic.length + 7 > live.maximumPacketSize) {
+          stats.dropped('too_large');
+          return null;
+        }
         counters.out++;
         if (live) registry.onDeliver(live, Date.now());
         // [MQTT-3.8.4-8] QoS 2 to a subscription granted QoS 1: aedes lowers the QoS only for a
         // subscription whose filter is the topic itself, not for a wildcard one (DESIGN §8).
+        let out = packet;
         if (packet.qos === 2 && !(client.subscriptions as Record<string, { qos?: number } | undefined>)[packet.topic]) {
           const granted = grantedQos(client.subscriptions as Record<string, { qos?: number }>, packet.topic);
-          if (granted === 1) return { ...packet, qos: 1 };
+          if (granted === 1) out = { ...packet, qos: 1 };
         }
-        return packet;
+        stats.sent(out.qos ?? 0, out.payload?.length ?? 0);
+        return out;
       },
     } as never);
 
@@ -302,11 +328,19 @@ export class Engine {
       } catch (err) {
         log.error({ err, clientName: client.id }, 'registry failed to record a connect');
       }
+      client[COUNTED] = { listener: client.req ? 'ws' : 'tcp', protocol: protocolLabel(version) };
+      stats.connected(client[COUNTED]);
     });
     events.on('keepaliveTimeout', (client: AedesClient) => {
       client[END_REASON] = 'keep-alive timeout';
     });
     events.on('clientDisconnect', (client: AedesClient) => {
+      // aedes emits this once for every client it announced with 'client' (registerClient/unregisterClient).
+      const counted = client[COUNTED];
+      if (counted) {
+        client[COUNTED] = undefined;
+        stats.disconnected(counted);
+      }
       try {
         registry.onDisconnect(client, endReason(client));
       } catch (err) {
@@ -347,6 +381,23 @@ export class Engine {
         void engine.disconnect(client.id, { reasonCode: Reason.notAuthorized, dropWill: true, reason: 'MQTT access revoked while connecting' });
     });
     return engine;
+  }
+
+  /** Messages queued for MQTT sessions and not yet acknowledged (offline queues plus in flight; see BacklogCounter). */
+  queuedMessages(): number {
+    return this.backlog.total();
+  }
+
+  /**
+   * Retained messages held: the durable persistence keeps a count; aedes' in-memory one hides its
+   * map, so its retained stream is counted (used without a database only: tests, benchmarks).
+   */
+  async retainedMessages(): Promise<number> {
+    const p = (this.aedes as unknown as { persistence: { retainedCount?: number; createRetainedStream(pattern: string): AsyncIterable<unknown> } }).persistence;
+    if (typeof p.retainedCount === 'number') return p.retainedCount;
+    let n = 0;
+    for await (const _ of p.createRetainedStream('#')) n++;
+    return n;
   }
 
   /** Accepts a connection (TCP socket or WebSocket stream). */

@@ -70,6 +70,13 @@ export class ApiSessionQueues {
   private timer: NodeJS.Timeout | null = null;
   private readonly stmts;
 
+  /** Messages queued for every MQ API session (stored and about to be), for the queue depth metric. */
+  total(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.load();
+    return n;
+  }
+
   constructor(
     private readonly db: Database.Database,
     private readonly o: ApiQueueOptions,

@@ -19,6 +19,8 @@ export interface GroupCommitOptions {
   sync: 'full' | 'normal';
   /** Called when a flush fails (the changes stay pending and are tried again). */
   onError: (err: Error) => void;
+  /** Called after each committed flush with its duration in seconds (the store write latency metric). */
+  onCommit?: (seconds: number) => void;
 }
 
 export type Durable = (err: Error | null) => void;
@@ -124,11 +126,13 @@ export class GroupCommit {
         // Only what somebody waits for needs the fsync; write-behind flushes ride on the next one.
         const fsync = this.restoreSync !== null && waiters.length > 0;
         if (fsync) this.db.pragma('synchronous = FULL');
+        const started = performance.now();
         try {
           this.tx(cut);
         } finally {
           if (fsync) this.db.pragma(`synchronous = ${this.restoreSync}`);
         }
+        this.o.onCommit?.((performance.now() - started) / 1000);
         this.pending = this.hooks.committed(cut);
         this.stats.flushes++;
       }

@@ -152,7 +152,7 @@ export class SqlitePersistence implements WriteAhead {
   private brokerRef: BrokerLike | null = null;
   private destroyed = false;
   private commit!: GroupCommit;
-  private readonly options: Required<Omit<SqlitePersistenceOptions, 'onError' | 'onDrop'>> & { onError: (err: Error) => void };
+  private readonly options: Required<Omit<SqlitePersistenceOptions, 'onError' | 'onDrop' | 'onCommit'>> & { onError: (err: Error) => void; onCommit?: (seconds: number) => void };
   /** Set by the engine (it counts drops per session); also accepted as an option. */
   onDrop: ((clientId: string, packet: AnyPacket) => void) | null = null;
 
@@ -200,6 +200,7 @@ export class SqlitePersistence implements WriteAhead {
       orphanAfterMs: opts.orphanAfterMs ?? 5 * 60_000,
       maxQueuedPerClient: opts.maxQueuedPerClient ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
       onError: opts.onError ?? (() => {}),
+      onCommit: opts.onCommit,
     };
     this.onDrop = opts.onDrop ?? null;
   }
@@ -391,6 +392,11 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   // ---- retained -------------------------------------------------------------------------------
+
+  /** Retained messages held (read by the engine's retainedMessages for the metrics). */
+  get retainedCount(): number {
+    return this.retained.size;
+  }
 
   async storeRetained(pkt: AnyPacket): Promise<void> {
     const packet = { ...pkt };

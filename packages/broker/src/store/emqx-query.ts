@@ -120,6 +120,19 @@ export class EmqxClientQueries {
     this.subscriptions = new EmqxSubscriptionQueries(db);
   }
 
+  /**
+   * The counts of `GET /api/v5/stats` over the EMQX clients (visible MQTT sessions, DESIGN §4):
+   * sessions, their subscriptions, the sessions that subscribe, distinct topic filters, shared ones.
+   */
+  counts(): { sessions: number; subscriptions: number; subscribers: number; topics: number; sharedSubscriptions: number } {
+    const visible = "s.session_type = 'mqtt' AND s.session_status <> 'hidden'";
+    const sessions = this.stmt(`SELECT count(*) FROM sessions s WHERE ${visible}`).pluck().get() as number;
+    const subs = this.stmt(`SELECT count(*) AS subscriptions, count(DISTINCT sub.session_id) AS subscribers, count(DISTINCT sub.topic_filter) AS topics,
+      coalesce(sum(sub.topic_filter LIKE '$share/%'), 0) AS sharedSubscriptions FROM subscriptions sub JOIN sessions s ON s.id = sub.session_id WHERE ${visible}`)
+      .get() as { subscriptions: number; subscribers: number; topics: number; sharedSubscriptions: number };
+    return { sessions, ...subs };
+  }
+
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
     if (!s) {

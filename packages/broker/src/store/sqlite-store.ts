@@ -57,6 +57,8 @@ export class StoreError extends Error {}
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Told how long each registry write took, in seconds (the store write latency metric); a write inside a transaction is the transaction's. */
+  onWrite: ((seconds: number) => void) | null = null;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -135,7 +137,15 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.timed(() => this.db.transaction(fn)());
+  }
+
+  private timed<T>(write: () => T): T {
+    if (!this.onWrite || this.db.inTransaction) return write();
+    const started = performance.now();
+    const result = write();
+    this.onWrite((performance.now() - started) / 1000);
+    return result;
   }
 
   getSession(clientName: string): SessionRow | undefined {
@@ -155,7 +165,7 @@ export class SqliteStore implements Store {
   insertSession(session: NewSession): SessionRow {
     const keys = Object.keys(columns) as Array<keyof NewSession>;
     const sql = `INSERT INTO sessions (${keys.map((k) => columns[k]).join(', ')}, ip_sort) VALUES (${keys.map(() => '?').join(', ')}, ?)`;
-    const info = this.stmt(sql).run(...keys.map((k) => toDb(k, session[k])), ipSortKey(session.ipAddress));
+    const info = this.timed(() => this.stmt(sql).run(...keys.map((k) => toDb(k, session[k])), ipSortKey(session.ipAddress)));
     return { ...session, id: Number(info.lastInsertRowid) };
   }
 
@@ -164,7 +174,7 @@ export class SqliteStore implements Store {
     if (keys.length === 0) return;
     const ip = patch.ipAddress !== undefined ? ', ip_sort = ?' : '';
     const sql = `UPDATE sessions SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')}${ip} WHERE id = ?`;
-    this.stmt(sql).run(...keys.map((k) => toDb(k, patch[k])), ...(ip ? [ipSortKey(patch.ipAddress ?? null)] : []), id);
+    this.timed(() => this.stmt(sql).run(...keys.map((k) => toDb(k, patch[k])), ...(ip ? [ipSortKey(patch.ipAddress ?? null)] : []), id));
   }
 
   deleteSession(id: number): void {
