@@ -10,7 +10,7 @@ import { after, afterEach, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { jsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
-import { assertConsoleErrors, chooseFilterOptions, eventually, leaveApp, newPage, waitForTableNames } from './helpers/dashboard';
+import { assertConsoleErrors, chooseFilterOptions, eventually, leaveApp, newPage, screenshot, waitForTableNames } from './helpers/dashboard';
 import { connectClient } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
 import { tearDown } from './helpers/teardown';
@@ -49,6 +49,7 @@ test('first start: the log line says where to go and where the first password is
   const hint = page.getByRole('note', { name: 'First start' });
   await hint.waitFor();
   assert.match(await hint.textContent() ?? '', /sign in as admin with the password .* initial-admin-password/);
+  await screenshot(page, 'login-first-start');
 
   await page.getByLabel('Username', { exact: true }).fill('admin');
   await page.getByLabel('Password', { exact: true }).fill(password);
