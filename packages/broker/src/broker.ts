@@ -23,6 +23,7 @@ import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
+import type { RetainedMessages } from './persistence/retained-messages.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
@@ -97,6 +98,8 @@ export class Broker {
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
+  /** The retained messages: list, describe, delete (issue 14); null without the durable persistence. */
+  get retained(): RetainedMessages | null { return this.core.retained; }
   /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
   get readiness(): Readiness { return this.core.readiness; }
 
@@ -185,6 +188,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     retention.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, log,
+      retained: mqttState?.retainedMessages ?? null,
     });
   } catch (err) {
     store.close();

@@ -26,3 +26,4 @@ export * from './actions/accounts.ts';
 export * from './emqx-messages.ts';
 export * from './actions/backup.ts';
 export * from './actions/retention.ts';
+export * from './actions/retained.ts';

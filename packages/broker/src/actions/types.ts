@@ -17,6 +17,7 @@ import type { SessionRegistry } from '../registry/registry.ts';
 import type { Retention } from '../retention/retention.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { LabelStore } from '../store/label-store.ts';
+import type { RetainedMessages } from '../persistence/retained-messages.ts';
 import type { Store } from '../store/types.ts';
 
 /** What every action handler can reach. */
@@ -43,6 +44,8 @@ export interface BrokerCore {
   backups: Backups;
   /** The retention policy and its hourly runs. */
   retention: Retention;
+  /** The retained messages (issue 14); null when the MQTT state is kept by a persistence without the seam (durable: false). */
+  retained: RetainedMessages | null;
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
   log: Logger;
