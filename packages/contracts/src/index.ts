@@ -27,3 +27,4 @@ export * from './emqx-messages.ts';
 export * from './actions/backup.ts';
 export * from './actions/retention.ts';
 export * from './actions/retained.ts';
+export * from './emqx-retainer.ts';

@@ -15,4 +15,9 @@ export const emqxRouteRoles: RouteRoles = [
   ['POST', '/publish', 'operator'],
   ['POST', '/publish/bulk', 'operator'],
   ['GET', '/subscriptions', 'viewer'],
+  ['GET', '/topics', 'viewer'],
+  ['GET', '/mqtt/retainer/messages', 'viewer'],
+  ['GET', '/mqtt/retainer/message/*topic', 'viewer'],
+  ['DELETE', '/mqtt/retainer/messages', 'operator'],
+  ['DELETE', '/mqtt/retainer/message/*topic', 'operator'],
 ];

@@ -101,5 +101,14 @@ export const retainedListQuery = z.object({
 });
 export type RetainedListQuery = z.infer<typeof retainedListQuery>;
 
-/** `DELETE /bff/retained` body: one topic or a filter, optionally counted only. */
+/** `GET /bff/retained/message?topic=`: one retained message (payload in base64; the screen shows it as text, JSON or hex). */
+export const retainedMessageQuery = z.object({ topic: topicNameSchema });
+
+/** `POST /bff/retained/delete` body: one topic or a filter, optionally counted only (dryRun). */
 export const retainedDeleteBody = deleteRetainedMessagesParams;
+
+/** `GET /bff/retained`: one page of the list. */
+export interface RetainedListPage extends ListRetainedMessagesResult {
+  page: number;
+  pageSize: number;
+}
