@@ -10,7 +10,8 @@ import { defineAction } from './types.ts';
 export const deleteRetainedMessages = defineAction({
   name: 'deleteRetainedMessages',
   params: deleteRetainedMessagesParams,
-  audit: (p, raw) => `retained:${String(p?.topic ?? p?.topicFilter ?? raw.topic ?? raw.topicFilter ?? '')}`,
+  // A dry run changes nothing: not audited.
+  audit: (p, raw) => (p?.dryRun ? undefined : `retained:${String(p?.topic ?? p?.topicFilter ?? raw.topic ?? raw.topicFilter ?? '')}`),
   async run(p, ctx): Promise<DeleteRetainedMessagesResult> {
     const retained = retainedOf(ctx);
     const matchedCount = p.topic !== undefined ? (retained.get(p.topic) ? 1 : 0) : retained.countMatching(p.topicFilter!);

@@ -92,8 +92,8 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
   keepNulls?: readonly string[];
   /** false only for createSession. */
   requiresAuth?: boolean;
-  /** State-changing actions are written to the audit log; the target names the session. */
-  audit?: (params: z.infer<S> | undefined, raw: Record<string, unknown>) => string | null;
+  /** State-changing actions are written to the audit log; the target names the session. undefined: this request changed nothing (not recorded). */
+  audit?: (params: z.infer<S> | undefined, raw: Record<string, unknown>) => string | null | undefined;
   run(params: z.infer<S>, ctx: ActionContext): Promise<R> | R;
 }
 
