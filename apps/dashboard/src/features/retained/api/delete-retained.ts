@@ -18,7 +18,11 @@ export function useDeleteRetained() {
   return useMutation({
     mutationFn: deleteRetained,
     meta: { errorToast: 'Could not delete the retained messages' },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: retainedKeys.all }),
+    onSettled: () => {
+      // A deleted message's preview is closed, not refetched (it would only answer 404).
+      queryClient.removeQueries({ queryKey: retainedKeys.messages() });
+      return queryClient.invalidateQueries({ queryKey: retainedKeys.lists() });
+    },
   });
 }
 

@@ -47,10 +47,11 @@ export function RetainedBrowser({ state, onStateChange }: RetainedBrowserProps) 
   const confirm = () => {
     if (!pending) return;
     const target = 'topic' in pending ? { topic: pending.topic } : { topicFilter: pending.topicFilter };
+    // The preview of what is being deleted closes now: once deleted there is nothing to show.
+    if ('topic' in pending ? pending.topic === selected : true) setSelected(null);
     remove.mutate(target, {
       onSuccess: (r) => {
         toast({ title: r.deletedCount === 0 ? 'Nothing was deleted: already gone' : `Deleted ${plural(r.deletedCount, 'retained message')}`, tone: 'success' });
-        if ('topic' in pending ? pending.topic === selected : true) setSelected(null);
         setPending(null);
       },
     });

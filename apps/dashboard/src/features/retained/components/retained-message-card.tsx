@@ -42,12 +42,12 @@ export function RetainedMessageCard({ topic, now, onClose, onDelete }: RetainedM
   const [view, setView] = useState<PayloadView>('text');
   const shown = useMemo(() => (message.data ? renderPayload(payloadBytes(message.data.payload, message.data.binaryFormat), view) : null), [message.data, view]);
   const actions = (
-    <>
+    <div className="retained-preview-actions">
       {onDelete && message.data && (
         <Button size="sm" variant="danger-ghost" aria-label={`Delete ${topic}`} onPress={() => onDelete(topic)}><Trash /> Delete</Button>
       )}
       <Button size="sm" variant="ghost" className="btn-icon" aria-label="Close the preview" onPress={onClose}><Close /></Button>
-    </>
+    </div>
   );
   return (
     <Card title={`Retained message: ${topic}`} actions={actions} className="retained-preview">
