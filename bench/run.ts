@@ -4,7 +4,8 @@
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
  * over 100,000 sessions (browser), and the compiled server's start-up over a loaded database (startup).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,browser,startup,feed picks sections
+ * listRetainedMessages latency over 100,000 retained messages (retained).
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,memory,throughput,durable,emqx,topics,retained,browser,startup,feed picks sections
  * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
@@ -25,6 +26,7 @@ import { runBrowserTableBench } from './browser-table.ts';
 import { runFeedBench } from './feed-bench.ts';
 import { benchConfig } from './util.ts';
 import { runStartup } from './startup.ts';
+import { runRetainedLatency } from './retained-latency.ts';
 
 const cfg = benchConfig();
 const started = Date.now();
@@ -67,6 +69,10 @@ if (cfg.only.has('emqx')) {
 if (cfg.only.has('topics')) {
   log('getMessagesFromMqTopic throughput');
   results.topics = await runTopicHistoryBench({ durationMs: cfg.quick ? 1000 : 5000 });
+}
+if (cfg.only.has('retained')) {
+  log('listRetainedMessages over 100,000 retained messages');
+  results.retained = await runRetainedLatency({ retained: 100_000, iterations: cfg.quick ? 50 : 200, log });
 }
 if (cfg.only.has('browser')) {
   log(`dashboard table in Chromium over ${cfg.storedSessions} sessions`);

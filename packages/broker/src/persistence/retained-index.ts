@@ -28,6 +28,8 @@ export interface RetainedPage<P> {
 interface CompiledFilter {
   filter: string;
   levels: string[];
+  re: RegExp;
+  skipDollar: boolean;
   /** The topic text before the first wildcard level, `/` included ('' when it starts with one). */
   prefix: string;
   /** `prefix` + `#`: every topic in the range matches (and the parent level, for `a/#`). */
@@ -39,27 +41,38 @@ interface CompiledFilter {
 function compile(filter: string): CompiledFilter {
   const levels = filter.split('/');
   const firstWild = levels.findIndex((l) => l === '+' || l === '#');
-  if (firstWild < 0) return { filter, levels, prefix: filter, rangeOnly: false, exact: true };
+  const re = toRegExp(levels);
+  const skipDollar = firstWild === 0;
+  if (firstWild < 0) return { filter, levels, re, skipDollar, prefix: filter, rangeOnly: false, exact: true };
   const prefix = levels.slice(0, firstWild).map((l) => `${l}/`).join('');
-  return { filter, levels, prefix, rangeOnly: firstWild === levels.length - 1 && levels[firstWild] === '#', exact: false };
+  return { filter, levels, re, skipDollar, prefix, rangeOnly: firstWild === levels.length - 1 && levels[firstWild] === '#', exact: false };
 }
 
-/** [MQTT-4.7] `+` one level, `#` the rest including the parent; wildcard-first filters skip `$` topics [MQTT-4.7.2-1]. */
+const escape = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The filter as a regular expression [MQTT-4.7]: `+` one level, `#` the rest including the parent
+ * level. V8 runs it over 100,000 topics several times faster than a level-by-level walk in JS.
+ */
+function toRegExp(levels: string[]): RegExp {
+  let re = '';
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level === '#') {
+      re += i === 0 ? '.*' : '(?:/.*)?';
+      break;
+    }
+    if (i > 0) re += '/';
+    re += level === '+' ? '[^/]*' : escape(level);
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+/** Wildcard-first filters skip `$` topics [MQTT-4.7.2-1]. */
 function matches(f: CompiledFilter, topic: string): boolean {
   if (f.exact) return topic === f.filter;
-  const first = f.levels[0];
-  if ((first === '+' || first === '#') && topic.startsWith('$')) return false;
-  let pos = 0;
-  for (let i = 0; i < f.levels.length; i++) {
-    const level = f.levels[i]!;
-    if (level === '#') return true;
-    if (pos > topic.length) return false;
-    let end = topic.indexOf('/', pos);
-    if (end < 0) end = topic.length;
-    if (level !== '+' && (end - pos !== level.length || !topic.startsWith(level, pos))) return false;
-    pos = end + 1;
-  }
-  return pos > topic.length;
+  if (f.skipDollar && topic.charCodeAt(0) === 36) return false;
+  return f.re.test(topic);
 }
 
 /** First index whose topic is >= `s`. */
@@ -150,10 +163,15 @@ export class RetainedIndex<P> {
     if (f.rangeOnly) return this.rangePage(f, skip, limit);
     const entries: Array<RetainedEntry<P>> = [];
     let n = 0;
-    for (const i of this.indexesOf(f)) {
-      if (n >= skip && entries.length < limit) entries.push(this.byTopic.get(this.topics[i]!)!);
+    const take = (topic: string) => {
+      if (n >= skip && entries.length < limit) entries.push(this.byTopic.get(topic)!);
       n++;
-    }
+    };
+    const parent = this.parentOf(f);
+    if (parent !== undefined) take(parent);
+    const [start, end] = prefixRange(this.topics, f.prefix);
+    const topics = this.topics;
+    for (let i = start; i < end; i++) if (matches(f, topics[i]!)) take(topics[i]!);
     return { entries, totalCount: n };
   }
 
@@ -181,13 +199,17 @@ export class RetainedIndex<P> {
     return { entries, totalCount: inRange + (parent ? 1 : 0) };
   }
 
+  /** `a/#` also matches `a` itself, which sorts before the `a/` range: checked apart. */
+  private parentOf(f: CompiledFilter): string | undefined {
+    if (f.prefix === '' || f.levels[f.levels.length - 1] !== '#') return undefined;
+    const parentTopic = f.prefix.slice(0, -1);
+    return this.byTopic.has(parentTopic) && matches(f, parentTopic) ? parentTopic : undefined;
+  }
+
   private *indexesOf(f: CompiledFilter): Generator<number> {
+    const parent = this.parentOf(f);
+    if (parent !== undefined) yield lowerBound(this.topics, parent);
     const [start, end] = prefixRange(this.topics, f.prefix);
-    // `a/+` also matches nothing above `a/`, but `a/#` matches `a`: the parent is checked apart.
-    if (f.prefix !== '' && f.levels[f.levels.length - 1] === '#') {
-      const parentTopic = f.prefix.slice(0, -1);
-      if (this.byTopic.has(parentTopic) && matches(f, parentTopic)) yield lowerBound(this.topics, parentTopic);
-    }
     for (let i = start; i < end; i++) if (matches(f, this.topics[i]!)) yield i;
   }
 }
