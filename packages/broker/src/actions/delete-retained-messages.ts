@@ -1,5 +1,5 @@
 import { deleteRetainedMessagesParams, type DeleteRetainedMessagesResult } from '@mqdash/contracts';
-import { retainedOf } from './retained-guard.ts';
+import { retainedOf } from './retained-format.ts';
 import { defineAction } from './types.ts';
 
 /**

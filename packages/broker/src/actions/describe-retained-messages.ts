@@ -1,5 +1,5 @@
 import { describeRetainedMessagesParams, type DescribeRetainedMessagesResult } from '@mqdash/contracts';
-import { retainedOf, toDetail } from './retained-guard.ts';
+import { retainedOf, toDetail } from './retained-format.ts';
 import { defineAction } from './types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { listRetainedMessagesParams, type ListRetainedMessagesResult } from '@mqdash/contracts';
-import { retainedOf, toSummary } from './retained-guard.ts';
+import { retainedOf, toSummary } from './retained-format.ts';
 import { defineAction } from './types.ts';
 
 /** listRetainedMessages (mqdash extension, issue 14): the retained messages a topic filter matches, in topic order, paged. */

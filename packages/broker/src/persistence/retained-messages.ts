@@ -1,3 +1,4 @@
+import type { MqttProps } from '../messaging/payload.ts';
 import type { AnyPacket } from './packet-codec.ts';
 import type { RetainedEntry, RetainedIndex } from './retained-index.ts';
 
@@ -37,14 +38,7 @@ export interface RetainedMessage {
   publisherClientName?: string;
   publisherUsername?: string;
   /** MQTT 5 PUBLISH properties as mqtt-packet spells them. */
-  properties?: {
-    contentType?: string;
-    correlationData?: Buffer;
-    messageExpiryInterval?: number;
-    responseTopic?: string;
-    userProperties?: Record<string, string | string[]>;
-    payloadFormatIndicator?: boolean;
-  };
+  properties?: MqttProps;
 }
 
 /** The facts kept beside a retained packet (in its row's meta, under these names). */

@@ -1,6 +1,6 @@
 import type { RetainedMessageDetail, RetainedMessageSummary, PayloadFormat } from '@mqdash/contracts';
 import { isUtf8 } from 'node:buffer';
-import { formatPayload } from '../messaging/payload.ts';
+import { formatPayload, userPropsToList } from '../messaging/payload.ts';
 import type { RetainedMessage, RetainedMessages } from '../persistence/retained-messages.ts';
 import { ActionError, type ActionContext } from './types.ts';
 
@@ -20,10 +20,6 @@ export function toSummary(m: RetainedMessage): RetainedMessageSummary {
   if (m.publisherUsername !== undefined) s.publisherUsername = m.publisherUsername;
   if (m.properties?.contentType !== undefined) s.contentType = m.properties.contentType;
   return s;
-}
-
-function userPropsToList(o: Record<string, string | string[]>): Array<{ key: string; value: string }> {
-  return Object.entries(o).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ key, value: String(value) })));
 }
 
 export function toDetail(m: RetainedMessage, format: PayloadFormat, now: number): RetainedMessageDetail {
