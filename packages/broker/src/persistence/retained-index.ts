@@ -16,6 +16,9 @@ export interface RetainedEntry<P> {
   storedAt: number;
   /** When it expires (MQTT 5 Message Expiry Interval, ms since the epoch); undefined: never. */
   expiresAt?: number;
+  /** The MQTT client that published it, when the broker saw it. */
+  publisherClientName?: string;
+  publisherUsername?: string;
 }
 
 export interface RetainedPage<P> {

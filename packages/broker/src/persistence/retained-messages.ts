@@ -41,7 +41,7 @@ export interface RetainedMessage {
   properties?: MqttProps;
 }
 
-/** The facts kept beside a retained packet (in its row's meta, under these names). */
+/** The facts kept beside a retained packet in its row's meta, under these names (never on the packet aedes gets). */
 export const RETAINED_AT = 'retainedAt';
 export const RETAINED_BY = 'retainedBy';
 export const RETAINED_BY_USER = 'retainedByUsername';
@@ -52,8 +52,8 @@ export function toRetainedMessage(e: RetainedEntry<AnyPacket>): RetainedMessage 
   const p = e.packet;
   const m: RetainedMessage = { topic: e.topic, payload: asBuffer(p.payload), qos: p.qos ?? 0, storedAt: e.storedAt };
   if (e.expiresAt !== undefined) m.expiresAt = e.expiresAt;
-  if (typeof p[RETAINED_BY] === 'string') m.publisherClientName = p[RETAINED_BY];
-  if (typeof p[RETAINED_BY_USER] === 'string') m.publisherUsername = p[RETAINED_BY_USER];
+  if (e.publisherClientName !== undefined) m.publisherClientName = e.publisherClientName;
+  if (e.publisherUsername !== undefined) m.publisherUsername = e.publisherUsername;
   if (p.properties) m.properties = p.properties as RetainedMessage['properties'];
   return m;
 }

@@ -177,7 +177,7 @@ export class SqlitePersistence implements WriteAhead {
   private nextSeq = 1;
 
   // Changes not yet written: the latest state per row.
-  private readonly pRetained = new Map<string, { packet: AnyPacket | null; gen: number }>();
+  private readonly pRetained = new Map<string, { entry: RetainedEntry<AnyPacket> | null; gen: number }>();
   private readonly pSubs = new Map<string, { clientId: string; topic: string; rec: SubRecord | null }>();
   private readonly pOut = new Map<number, OutChange>();
   private readonly pIncoming = new Map<string, { clientId: string; messageId: number; packet: AnyPacket | null }>();
@@ -279,8 +279,16 @@ export class SqlitePersistence implements WriteAhead {
     const now = Date.now();
     for (const r of this.db.prepare('SELECT topic, payload, meta FROM mqtt_retained').iterate() as Iterable<PacketRow & { topic: string }>) {
       const packet = decodePacket(r);
+      // The facts kept beside the packet go back to the entry; aedes gets the packet as it stored it.
+      const storedAt = packet[RETAINED_AT];
+      const by = packet[RETAINED_BY];
+      const byUser = packet[RETAINED_BY_USER];
+      delete packet[RETAINED_AT];
+      delete packet[RETAINED_BY];
+      delete packet[RETAINED_BY_USER];
       // Rows written before issue 14 have no time: they count from this start.
-      loaded.push(this.retainedEntry(r.topic, packet, typeof packet[RETAINED_AT] === 'number' ? packet[RETAINED_AT] : now));
+      loaded.push(this.retainedEntry(r.topic, packet, typeof storedAt === 'number' ? storedAt : now,
+        typeof by === 'string' ? { clientId: by, username: typeof byUser === 'string' ? byUser : null } : undefined));
     }
     this.retained.load(loaded);
     for (const r of this.db.prepare('SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing ORDER BY seq').iterate() as Iterable<
@@ -315,10 +323,14 @@ export class SqlitePersistence implements WriteAhead {
   private write(cut: number): void {
     const s = this.stmts;
     let rows = 0;
-    for (const [topic, { packet: p, gen }] of this.pRetained) {
+    for (const [topic, { entry: e, gen }] of this.pRetained) {
       if (gen > cut) continue;
-      if (p) {
-        const r = encodePacket(p);
+      if (e) {
+        // Kept in the row's meta beside the packet: when it was stored and by whom.
+        const meta: AnyPacket = { ...e.packet, [RETAINED_AT]: e.storedAt };
+        if (e.publisherClientName !== undefined) meta[RETAINED_BY] = e.publisherClientName;
+        if (e.publisherUsername !== undefined) meta[RETAINED_BY_USER] = e.publisherUsername;
+        const r = encodePacket(meta);
         s.upsertRetained.run(topic, r.payload, r.meta);
       } else s.deleteRetained.run(topic);
       rows++;
@@ -415,17 +427,13 @@ export class SqlitePersistence implements WriteAhead {
     if ((packet.payload?.length ?? 0) === 0) {
       this.retained.delete(topic);
       this.expiringRetained.delete(topic);
-      this.pRetained.set(topic, { packet: null, gen });
+      this.pRetained.set(topic, { entry: null, gen });
     } else {
-      // Kept in the row's meta: when it was stored and by whom (the Retained screen, EMQX's publish_at / from_clientid).
-      packet[RETAINED_AT] = Date.now();
+      // When it was stored and by whom: the Retained screen, EMQX's publish_at / from_clientid.
       const by = typeof pkt.payload === 'object' && pkt.payload !== null ? this.publishers.get(pkt.payload) : undefined;
-      if (by) {
-        packet[RETAINED_BY] = by.clientId;
-        if (by.username !== null) packet[RETAINED_BY_USER] = by.username;
-      }
-      this.retained.set(this.retainedEntry(topic, packet, packet[RETAINED_AT] as number));
-      this.pRetained.set(topic, { packet, gen });
+      const entry = this.retainedEntry(topic, packet, Date.now(), by);
+      this.retained.set(entry);
+      this.pRetained.set(topic, { entry, gen });
     }
     this.commit.changed();
   }
@@ -434,8 +442,12 @@ export class SqlitePersistence implements WriteAhead {
     if (typeof packet.payload === 'object' && packet.payload !== null) this.publishers.set(packet.payload, { clientId, username });
   }
 
-  private retainedEntry(topic: string, packet: AnyPacket, storedAt: number): RetainedEntry<AnyPacket> {
+  private retainedEntry(topic: string, packet: AnyPacket, storedAt: number, by?: { clientId: string; username: string | null }): RetainedEntry<AnyPacket> {
     const entry: RetainedEntry<AnyPacket> = { topic, packet, storedAt };
+    if (by) {
+      entry.publisherClientName = by.clientId;
+      if (by.username !== null) entry.publisherUsername = by.username;
+    }
     if (typeof packet.messageExpiry === 'number') {
       entry.expiresAt = packet.messageExpiry;
       this.expiringRetained.add(topic);
