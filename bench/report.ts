@@ -62,6 +62,7 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
       rows.push([`listRetainedMessages ${c.label} p50 (ms)`, n(c.p50, 2), '', '', '', '']);
       rows.push([`listRetainedMessages ${c.label} p95 (ms)`, n(c.p95, 2), '', '', '< 50', c.p95 < 50 ? 'PASS' : 'FAIL']);
     }
+    rows.push([`deleteRetainedMessages # (all ${n(r.retained.retained)}) (ms)`, n(r.retained.deleteAllMs), '', '', 'report', '']);
   }
   if (r.emqx) {
     rows.push(['GET /api/v5/clients?_page=1&_limit=100 p50 (ms)', n(r.emqx.p50, 2), '', '', '', '']);

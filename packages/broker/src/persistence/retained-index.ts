@@ -106,7 +106,7 @@ function prefixRange(a: readonly string[], prefix: string): [number, number] {
 export class RetainedIndex<P> {
   private readonly byTopic = new Map<string, RetainedEntry<P>>();
   /** Every topic, in code-unit order. */
-  private readonly topics: string[] = [];
+  private topics: string[] = [];
 
   get size(): number {
     return this.byTopic.size;
@@ -139,6 +139,15 @@ export class RetainedIndex<P> {
     const i = lowerBound(this.topics, topic);
     if (this.topics[i] === topic) this.topics.splice(i, 1);
     return true;
+  }
+
+  /** Deletes many at once (delete all matching): one pass over the array instead of a splice each. */
+  deleteMany(topics: readonly string[]): number {
+    if (topics.length < 64) return topics.filter((t) => this.delete(t)).length;
+    let n = 0;
+    for (const t of topics) if (this.byTopic.delete(t)) n++;
+    if (n > 0) this.topics = this.topics.filter((t) => this.byTopic.has(t));
+    return n;
   }
 
   values(): IterableIterator<RetainedEntry<P>> {

@@ -461,13 +461,16 @@ export class SqlitePersistence implements WriteAhead {
    * longer hands them to new subscribers, and from the database before the promise resolves.
    */
   private async removeRetained(topics: string[]): Promise<number> {
-    let n = 0;
-    for (const topic of topics) {
-      if (!this.retained.has(topic)) continue;
-      await this.storeRetained({ topic, payload: Buffer.alloc(0) });
-      n++;
+    const gone = topics.filter((t) => this.retained.has(t));
+    if (gone.length === 0) return 0;
+    const gen = this.commit.stamp();
+    for (const topic of gone) {
+      this.expiringRetained.delete(topic);
+      this.pRetained.set(topic, { entry: null, gen: this.pRetained.get(topic)?.gen ?? gen });
     }
-    if (n > 0) await this.flush();
+    const n = this.retained.deleteMany(gone);
+    this.commit.changed(n);
+    await this.flush();
     return n;
   }
 

@@ -35,3 +35,16 @@ test('delete keeps the order and the counts', () => {
   assert.deepEqual(index.page('#', 0, 10).entries.map((e) => e.topic), ['a', 'a/c', 'b/1', 'c']);
   assert.equal(index.page('a/#', 0, 10).totalCount, 2);
 });
+
+test('deleteMany removes many at once and keeps the rest in order', () => {
+  const index = new RetainedIndex<null>();
+  index.load(Array.from({ length: 200 }, (_, i) => ({ topic: `t/${i}`, packet: null, storedAt: 0 })));
+  const gone = Array.from({ length: 150 }, (_, i) => `t/${i * 2 % 200}`);
+  assert.equal(index.deleteMany([...gone, 'not/there']), 100);
+  const left = [...index.matching('#')].map((e) => e.topic);
+  assert.equal(left.length, 100);
+  assert.ok(left.every((t) => Number(t.slice(2)) % 2 === 1));
+  assert.deepEqual(left, [...left].sort());
+  assert.equal(index.deleteMany(['t/1', 't/3']), 2);
+  assert.equal(index.size, 98);
+});
