@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { jsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
 import { assertConsoleErrors, chooseTheme, confirm, eventually, leaveApp, newPage, READ, screenshot, signIn, waitForToast } from './helpers/dashboard';
 import { closeAllClients, connectClient } from './helpers/mqtt';
@@ -106,4 +107,24 @@ test('delete all matching a filter: the confirmation shows the count; afterwards
   await listCard().getByText('No retained messages match e2e/#').waitFor();
   assert.deepEqual(await retainedDeliveredTo('e2e-retained-none', 'e2e/#'), []);
   assertConsoleErrors(page);
+});
+
+test('a viewer finds and views retained messages but is offered no delete', async () => {
+  const publisher = await connectClient(server.mqttPort, 'e2e-retained-viewer-pub');
+  await publisher.publishAsync('e2e/viewer/topic', 'hello viewer', { qos: 1, retain: true });
+  const api = await jsonApi(server);
+  await api.ok('createAccount', { username: 'retained-viewer', password: 'retained-viewer-pw', role: 'viewer' });
+  const viewerPage = await newPage(browser);
+  try {
+    await signIn(viewerPage, server, `/retained?filter=${encodeURIComponent('e2e/viewer/#')}`, { username: 'retained-viewer', password: 'retained-viewer-pw' });
+    const card = viewerPage.getByRole('region', { name: 'Retained messages', exact: true });
+    await card.getByRole('rowheader', { name: 'e2e/viewer/topic' }).waitFor();
+    await card.getByRole('button', { name: 'View e2e/viewer/topic' }).click();
+    const payload = viewerPage.getByLabel('Payload of e2e/viewer/topic');
+    await eventually(async () => assert.equal(await payload.innerText(READ), 'hello viewer'));
+    assert.equal(await viewerPage.getByRole('button', { name: /^Delete/ }).count(), 0);
+    assertConsoleErrors(viewerPage);
+  } finally {
+    await viewerPage.close();
+  }
 });
