@@ -283,9 +283,10 @@ export class SqlitePersistence implements WriteAhead {
       const storedAt = packet[RETAINED_AT];
       const by = packet[RETAINED_BY];
       const byUser = packet[RETAINED_BY_USER];
-      delete packet[RETAINED_AT];
-      delete packet[RETAINED_BY];
-      delete packet[RETAINED_BY_USER];
+      // (`delete` only when present: it turns the object into a slow dictionary.)
+      if (storedAt !== undefined) delete packet[RETAINED_AT];
+      if (by !== undefined) delete packet[RETAINED_BY];
+      if (byUser !== undefined) delete packet[RETAINED_BY_USER];
       // Rows written before issue 14 have no time: they count from this start.
       loaded.push(this.retainedEntry(r.topic, packet, typeof storedAt === 'number' ? storedAt : now,
         typeof by === 'string' ? { clientId: by, username: typeof byUser === 'string' ? byUser : null } : undefined));
