@@ -4,23 +4,13 @@
  * and remove them; a new subscriber no longer gets a deleted one, also after a restart.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, test } from 'node:test';
 import { ErrorCode } from '@mqdash/contracts';
-import { collect, startBroker, tempDir, waitFor, type TestBroker, type TestClient } from './helpers.ts';
+import { collect, restartableBrokers, tempDir, waitFor, type TestBroker, type TestClient } from './helpers.ts';
 
-const brokers: TestBroker[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const b of brokers) await b.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function open(dataDir: string): Promise<TestBroker> {
-  const b = await startBroker({ dataDir });
-  brokers.push(b);
-  return b;
-}
+const pool = restartableBrokers();
+after(() => pool.closeAll());
+const open = (dataDir: string) => pool.open(dataDir);
 
 /** Subscribes a new client to `filter` and returns the topics of the retained messages it gets. */
 async function retainedFor(tb: TestBroker, filter: string, expectTopic: string): Promise<string[]> {
@@ -38,7 +28,6 @@ async function retainedFor(tb: TestBroker, filter: string, expectTopic: string):
 
 test('retained messages are listed by filter, paged in topic order, described, deleted, and stay deleted after a restart', async () => {
   const dir = tempDir();
-  dirs.push(dir);
   const b1 = await open(dir);
   const pub: TestClient = await b1.connect({ clientId: 'rt-publisher', username: 'plant-1', clean: true });
   for (const t of ['plant/b/temp', 'plant/a/temp', 'plant/a/hum', 'plant', 'other/x'])
@@ -114,7 +103,6 @@ test('retained messages are listed by filter, paged in topic order, described, d
 
 test('roles: a viewer lists and describes retained messages; deleting needs an operator', async () => {
   const tb = await open(tempDir());
-  dirs.push(tb.dataDir);
   await tb.ok('createAccount', { username: 'watcher', password: 'watcher-password-1', role: 'viewer' });
   const login = await tb.broker.actions.run({ action: 'createSession', params: { username: 'watcher', password: 'watcher-password-1' } });
   const as = (action: string, params: Record<string, unknown>) => tb.broker.actions.run({ action, params, authToken: login.authToken });
