@@ -10,6 +10,7 @@ import type { runFeedBench } from './feed-bench.ts';
 import type { BenchConfig } from './util.ts';
 import type { StartupResult } from './startup.ts';
 import type { MetricsScrapeResult } from './metrics-scrape.ts';
+import type { RetainedLatencyResult } from './retained-latency.ts';
 
 export type Row = [metric: string, mqdash: string, baseline: string, ratio: string, target: string, result: string];
 export const header: Row = ['metric', 'mqdash', 'baseline (aedes)', 'ratio', 'target', 'pass/fail'];
@@ -23,6 +24,7 @@ export interface Results {
   memory?: Awaited<ReturnType<typeof runMemory>>;
   durable?: DurableQos1Result;
   emqx?: { p50: number; p95: number };
+  retained?: RetainedLatencyResult;
   topics?: TopicHistoryBenchResult;
   browser?: BrowserTableBenchResult;
   feed?: Awaited<ReturnType<typeof runFeedBench>>;
@@ -69,6 +71,13 @@ export function tableRows(cfg: BenchConfig, r: Results): Row[] {
   if (r.durable) {
     const d = r.durable;
     rows.push(['QoS 1 durable SQLite vs in-memory (msgs/s)', n(d.durable), `${n(d.memory)} (in-memory)`, n(d.ratio, 2), '≥ 0.50', d.ratio >= 0.5 ? 'PASS' : 'FAIL']);
+  }
+  if (r.retained) {
+    for (const c of r.retained.cases) {
+      rows.push([`listRetainedMessages ${c.label} p50 (ms)`, n(c.p50, 2), '', '', '', '']);
+      rows.push([`listRetainedMessages ${c.label} p95 (ms)`, n(c.p95, 2), '', '', '< 50', c.p95 < 50 ? 'PASS' : 'FAIL']);
+    }
+    rows.push([`deleteRetainedMessages # (all ${n(r.retained.retained)}) (ms)`, n(r.retained.deleteAllMs), '', '', 'report', '']);
   }
   if (r.emqx) {
     rows.push(['GET /api/v5/clients?_page=1&_limit=100 p50 (ms)', n(r.emqx.p50, 2), '', '', '', '']);

@@ -3,9 +3,11 @@
  * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium
- * over 100,000 sessions (browser), the compiled server's start-up over a loaded database (startup), and
- * throughput with /metrics scraped every second against not scraped (metrics).
- * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,search,memory,throughput,metrics,durable,emqx,topics,browser,startup,feed picks sections
+ * over 100,000 sessions (browser), the compiled server's start-up over a loaded database (startup),
+ * throughput with /metrics scraped every second against not scraped (metrics), listMqSessions
+ * substring search over 100,000 sessions (search) and listRetainedMessages latency over 100,000
+ * retained messages (retained).
+ * BENCH_QUICK=1 shortens everything for a smoke test; BENCH_ONLY=list,search,memory,throughput,metrics,durable,emqx,topics,retained,browser,startup,feed picks sections
  * (BENCH_FEED_SECONDS shortens the 5-minute dashboard-under-load section);
  * BENCH_MQDASH_DURABLE=1 runs mqdash with its default durable MQTT state instead of in-memory.
  */
@@ -28,6 +30,7 @@ import { runFeedBench } from './feed-bench.ts';
 import { benchConfig } from './util.ts';
 import { runStartup } from './startup.ts';
 import { runMetricsScrape } from './metrics-scrape.ts';
+import { runRetainedLatency } from './retained-latency.ts';
 
 const cfg = benchConfig();
 const started = Date.now();
@@ -78,6 +81,10 @@ if (cfg.only.has('emqx')) {
 if (cfg.only.has('topics')) {
   log('getMessagesFromMqTopic throughput');
   results.topics = await runTopicHistoryBench({ durationMs: cfg.quick ? 1000 : 5000 });
+}
+if (cfg.only.has('retained')) {
+  log('listRetainedMessages over 100,000 retained messages');
+  results.retained = await runRetainedLatency({ retained: 100_000, iterations: cfg.quick ? 50 : 200, log });
 }
 if (cfg.only.has('browser')) {
   log(`dashboard table in Chromium over ${cfg.storedSessions} sessions`);

@@ -25,7 +25,7 @@ export function benchConfig(): BenchConfig {
     storedSessions: 100_000,
     listIterations: quick ? 50 : 200,
     idleClients: 5000,
-    only: new Set((process.env.BENCH_ONLY ?? 'list,search,memory,throughput,metrics,durable,emqx,topics,browser,startup,feed').split(',').map((x) => x.trim())),
+    only: new Set((process.env.BENCH_ONLY ?? 'list,search,memory,throughput,metrics,durable,emqx,topics,retained,browser,startup,feed').split(',').map((x) => x.trim())),
   };
 }
 

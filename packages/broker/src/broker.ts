@@ -24,6 +24,7 @@ import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
+import type { RetainedMessages } from './persistence/retained-messages.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
@@ -107,6 +108,8 @@ export class Broker {
    */
   get initialPasswordFile(): string | null { return this.core.initialPasswordFile; }
   get firstSignInPending(): boolean { return this.core.firstStart.pending; }
+  /** The retained messages: list, describe, delete (issue 14); null without the durable persistence. */
+  get retained(): RetainedMessages | null { return this.core.retained; }
   /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
   get readiness(): Readiness { return this.core.readiness; }
   /** The Prometheus metrics (`GET /metrics`) and the traffic totals behind the EMQX stats routes. */
@@ -207,6 +210,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
+      retained: mqttState?.retainedMessages ?? null,
     });
   } catch (err) {
     store.close();

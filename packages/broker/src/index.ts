@@ -18,3 +18,4 @@ export { databaseFile, databaseInUse, inspectBackup, restoreDatabase, type Backu
 export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } from './auth/reset-password.ts';
 export { BrokerMetrics, type MetricsSources, type TrafficTotals } from './metrics/metrics.ts';
 export type { ConnectionLabels, DropReason, EngineStats, RefusalReason } from './engine/stats-hooks.ts';
+export type { RetainedMessage, RetainedMessages } from './persistence/retained-messages.ts';

@@ -27,3 +27,5 @@ export * from './actions/accounts.ts';
 export * from './emqx-messages.ts';
 export * from './actions/backup.ts';
 export * from './actions/retention.ts';
+export * from './actions/retained.ts';
+export * from './emqx-retainer.ts';

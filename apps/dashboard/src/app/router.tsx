@@ -5,6 +5,7 @@ import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
 import { RequireAuth } from './routes/require-auth';
+import { RetainedRoute } from './routes/retained';
 import { SessionDetailRoute } from './routes/session-detail';
 import { SessionsRoute } from './routes/sessions';
 import { SettingsRoute } from './routes/settings';
@@ -26,6 +27,7 @@ export const router = createBrowserRouter([
           { path: 'overview', element: <OverviewRoute />, errorElement: <RouteError /> },
           { path: 'sessions', element: <SessionsRoute />, errorElement: <RouteError /> },
           { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
+          { path: 'retained', element: <RetainedRoute />, errorElement: <RouteError /> },
           { path: 'settings', element: <SettingsRoute />, errorElement: <RouteError /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

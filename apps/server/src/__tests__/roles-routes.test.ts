@@ -40,6 +40,8 @@ const bffRoutes: Route[] = [
   { method: 'GET', path: '/accounts', url: '/bff/accounts', role: 'viewer' },
   { method: 'GET', path: '/retention', url: '/bff/retention', role: 'viewer' },
   { method: 'POST', path: '/retention/preview', url: '/bff/retention/preview', role: 'viewer', body: {} },
+  { method: 'GET', path: '/retained', url: '/bff/retained', role: 'viewer' },
+  { method: 'GET', path: '/retained/message', url: '/bff/retained/message?topic=roles%2Fnone', role: 'viewer' },
   { method: 'POST', path: '/sessions/bulk', url: '/bff/sessions/bulk', role: 'operator', body: { action: 'hide', clientNames: [none] } },
   { method: 'PATCH', path: '/sessions/:clientName', url: `/bff/sessions/${none}`, role: 'operator', body: { sessionStatus: 'hidden' } },
   { method: 'DELETE', path: '/sessions/:clientName', url: `/bff/sessions/${none}`, role: 'operator' },
@@ -49,6 +51,7 @@ const bffRoutes: Route[] = [
   { method: 'DELETE', path: '/sessions/:clientName/subscriptions', url: `/bff/sessions/${none}/subscriptions?topicFilter=a`, role: 'operator' },
   { method: 'POST', path: '/sessions/:clientName/messages', url: `/bff/sessions/${none}/messages`, role: 'operator', body: { topic: 'a/b', payload: 'x' } },
   { method: 'POST', path: '/mq-api-sessions', url: '/bff/mq-api-sessions', role: 'operator', body: { clientName: 7 } },
+  { method: 'POST', path: '/retained/delete', url: '/bff/retained/delete', role: 'operator', body: { topicFilter: 'roles/#', dryRun: true } },
   { method: 'POST', path: '/api-keys', url: '/bff/api-keys', role: 'administrator', body: { name: '' } },
   { method: 'PATCH', path: '/api-keys/:name', url: '/bff/api-keys/no-such-key', role: 'administrator', body: { enabled: false } },
   { method: 'DELETE', path: '/api-keys/:name', url: '/bff/api-keys/no-such-key', role: 'administrator' },
@@ -83,6 +86,11 @@ const emqxRoutes: Route[] = [
   { method: 'GET', path: '/metrics', url: '/api/v5/metrics?aggregate=true', role: 'viewer' },
   { method: 'GET', path: '/nodes', url: '/api/v5/nodes', role: 'viewer' },
   { method: 'GET', path: '/nodes/:node', url: '/api/v5/nodes/no-such-node', role: 'viewer' },
+  { method: 'GET', path: '/topics', url: '/api/v5/topics', role: 'viewer' },
+  { method: 'GET', path: '/mqtt/retainer/messages', url: '/api/v5/mqtt/retainer/messages', role: 'viewer' },
+  { method: 'GET', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'viewer' },
+  { method: 'DELETE', path: '/mqtt/retainer/messages', url: '/api/v5/mqtt/retainer/messages', role: 'operator' },
+  { method: 'DELETE', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'operator' },
 ];
 
 describe('roles on every route', () => {

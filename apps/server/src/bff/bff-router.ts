@@ -15,6 +15,7 @@ import { errorHandler, HttpError } from './errors.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
+import { retainedRouter } from './retained-router.ts';
 import { retentionRouter } from './retention-router.ts';
 import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
@@ -47,6 +48,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/mqtt-auth', mqttAuthRouter(deps));
   router.use('/backups', backupRouter(deps));
   router.use('/retention', retentionRouter(deps));
+  router.use('/retained', retainedRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -22,6 +22,8 @@ export const bffRouteRoles: RouteRoles = [
   ['GET', '/accounts', 'viewer'],
   ['GET', '/retention', 'viewer'],
   ['POST', '/retention/preview', 'viewer'],
+  ['GET', '/retained', 'viewer'],
+  ['GET', '/retained/message', 'viewer'],
 
   ['POST', '/sessions/bulk', 'operator'],
   ['PATCH', '/sessions/:clientName', 'operator'],
@@ -32,6 +34,7 @@ export const bffRouteRoles: RouteRoles = [
   ['DELETE', '/sessions/:clientName/subscriptions', 'operator'],
   ['POST', '/sessions/:clientName/messages', 'operator'],
   ['POST', '/mq-api-sessions', 'operator'],
+  ['POST', '/retained/delete', 'operator'],
 
   ['POST', '/api-keys', 'administrator'],
   ['PATCH', '/api-keys/:name', 'administrator'],

@@ -3,7 +3,7 @@ import type { Broker } from '@mqdash/broker';
 import { ErrorCode, type Role } from '@mqdash/contracts';
 import { EmqxHttpError, clientNotFound } from './errors.ts';
 
-const badRequest: ReadonlySet<number> = new Set([ErrorCode.missingProperty, ErrorCode.wrongType, ErrorCode.outOfLimits, ErrorCode.mutuallyExclusive]);
+const badRequest: ReadonlySet<number> = new Set([ErrorCode.missingProperty, ErrorCode.wrongType, ErrorCode.outOfLimits, ErrorCode.mutuallyExclusive, ErrorCode.notSupported]);
 
 /**
  * Runs a JSON action in-process as the request's API key (`CallerContext.principal`, audited as

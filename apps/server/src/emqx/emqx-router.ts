@@ -8,9 +8,11 @@ import { emqxRouteRoles } from './route-roles.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { publishRouter } from './publish-router.ts';
+import { retainerRouter } from './retainer-router.ts';
 import { subscriptionsRouter } from './subscriptions-router.ts';
 import { monitorRouter } from './monitor-router.ts';
 import { timeRequests } from '../http/request-timing.ts';
+import { topicsRouter } from './topics-router.ts';
 import { EmqxHttpError, emqxErrorHandler } from './errors.ts';
 
 export interface EmqxRouterOptions {
@@ -43,6 +45,8 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   router.use('/publish', publishRouter(broker));
   router.use('/subscriptions', subscriptionsRouter(broker, node));
   router.use(monitorRouter(broker, node));
+  router.use('/topics', topicsRouter(broker, node));
+  router.use('/mqtt/retainer', retainerRouter(broker));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
   return router;

@@ -19,4 +19,9 @@ export const emqxRouteRoles: RouteRoles = [
   ['GET', '/metrics', 'viewer'],
   ['GET', '/nodes', 'viewer'],
   ['GET', '/nodes/:node', 'viewer'],
+  ['GET', '/topics', 'viewer'],
+  ['GET', '/mqtt/retainer/messages', 'viewer'],
+  ['GET', '/mqtt/retainer/message/*topic', 'viewer'],
+  ['DELETE', '/mqtt/retainer/messages', 'operator'],
+  ['DELETE', '/mqtt/retainer/message/*topic', 'operator'],
 ];

@@ -243,6 +243,32 @@ export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
   };
 }
 
+/**
+ * Brokers opened (and reopened) on data folders that outlive them, for restart tests: `open(dir)`
+ * starts one on a folder, `removeLater(dir)` marks a folder for removal, `closeAll()` (in `after`)
+ * stops every broker and removes every folder.
+ */
+export function restartableBrokers() {
+  const brokers: TestBroker[] = [];
+  const dirs = new Set<string>();
+  return {
+    removeLater(dir: string): string {
+      dirs.add(dir);
+      return dir;
+    },
+    async open(dataDir: string): Promise<TestBroker> {
+      dirs.add(dataDir);
+      const b = await startBroker({ dataDir });
+      brokers.push(b);
+      return b;
+    },
+    async closeAll(): Promise<void> {
+      for (const b of brokers) await b.stop();
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Collects the messages a client receives (topic, payload text, full packet). */
 export function collect(client: MqttClient): Array<{ topic: string; text: string; packet: IPublishPacket }> {
   const got: Array<{ topic: string; text: string; packet: IPublishPacket }> = [];

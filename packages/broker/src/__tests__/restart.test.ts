@@ -4,32 +4,22 @@
  * opened on the same data folder.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { ADMIN_PASSWORD, closed, collect, sleep, startBroker, tempDir, waitFor, type TestBroker } from './helpers.ts';
+import { ADMIN_PASSWORD, closed, collect, restartableBrokers, sleep, tempDir, waitFor } from './helpers.ts';
 
-const dirs: string[] = [];
-const brokers: TestBroker[] = [];
-after(async () => {
-  for (const b of brokers) await b.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function open(dataDir: string): Promise<TestBroker> {
-  const b = await startBroker({ dataDir });
-  brokers.push(b);
-  return b;
-}
+const pool = restartableBrokers();
+after(() => pool.closeAll());
+const open = (dataDir: string) => pool.open(dataDir);
 
 const persistent5 = { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 0xffffffff } };
 
 test('sessions, their settings and MQ API sessions survive close and reopen; connected ones come back disconnected', async () => {
   const dir = tempDir();
-  dirs.push(dir);
+  pool.removeLater(dir);
   const b1 = await open(dir);
 
   // A permanent MQTT session, connected at close time, with every kind of administrator setting.
@@ -115,7 +105,7 @@ test('sessions, their settings and MQ API sessions survive close and reopen; con
 
 test('MQTT state of a persistent session survives a restart: its subscription and the QoS 1 messages queued for it', async () => {
   const dir = tempDir();
-  dirs.push(dir);
+  pool.removeLater(dir);
   const b1 = await open(dir);
   const sub = await b1.connect({ clientId: 'rs-queue', ...persistent5 });
   await sub.subscribeAsync('rs/queue', { qos: 1 });
@@ -142,7 +132,7 @@ test('MQTT state of a persistent session survives a restart: its subscription an
 
 test('a temporary MQTT session disconnected before the restart still expires on time after it', async () => {
   const dir = tempDir();
-  dirs.push(dir);
+  pool.removeLater(dir);
   const b1 = await open(dir);
   const c = await b1.connect({ clientId: 'rs-exp', protocolVersion: 5, clean: true, properties: { sessionExpiryInterval: 3 } });
   const long = await b1.connect({ clientId: 'rs-exp-long', protocolVersion: 5, clean: true, properties: { sessionExpiryInterval: 600 } });
@@ -162,7 +152,7 @@ test('a temporary MQTT session disconnected before the restart still expires on 
 
 test('after a crash (the process killed, no close) connected sessions come back disconnected', async () => {
   const dir = tempDir();
-  dirs.push(dir);
+  pool.removeLater(dir);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const index = path.join(here, '..', 'index.ts');
   // A broker in a child process, so it can be killed with SIGKILL. It runs from the repository root,

@@ -20,6 +20,9 @@ import { deleteMqttUser } from './delete-mqtt-user.ts';
 import { deleteSession } from './delete-session.ts';
 import { describeMqSessions } from './describe-mq-sessions.ts';
 import { describeMqttAuthSettings } from './describe-mqtt-auth-settings.ts';
+import { deleteRetainedMessages } from './delete-retained-messages.ts';
+import { describeRetainedMessages } from './describe-retained-messages.ts';
+import { listRetainedMessages } from './list-retained-messages.ts';
 import { describeRetentionPolicy } from './describe-retention-policy.ts';
 import { createFeedToken, getOverview, getSessionHistory } from './feed.ts';
 import { disconnectMqSession } from './disconnect-mq-session.ts';
@@ -50,6 +53,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createMqttUser, listMqttUsers, alterMqttUser, deleteMqttUser, describeMqttAuthSettings, alterMqttAuthSettings,
     createAccount, listAccounts, alterAccount, dropAccount,
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
+    listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

@@ -25,6 +25,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   listAccounts: 'viewer',
   describeRetentionPolicy: 'viewer',
   previewRetention: 'viewer',
+  listRetainedMessages: 'viewer',
+  describeRetainedMessages: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -37,6 +39,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   createLabel: 'operator',
   alterLabel: 'operator',
   deleteLabel: 'operator',
+  // Retained messages are what subscribers get next: removing one acts on traffic, like publishing.
+  deleteRetainedMessages: 'operator',
 
   // Accounts, API keys, MQTT client accounts and settings.
   createAccount: 'administrator',

@@ -115,10 +115,12 @@ export async function runAction(
     response = failureOf(err, actionName || 'the request', core);
   }
 
-  if (def?.audit && ctx.user) {
+  // An audit function answering undefined says the request changed nothing (a dry run): not recorded.
+  const auditTarget = def?.audit && ctx.user ? def.audit(params as never, raw) : undefined;
+  if (auditTarget !== undefined && ctx.user) {
     try {
       core.audit.record({
-        actor: ctx.user.username, action: actionName, target: def.audit(params as never, raw), errorCode: response.errorCode,
+        actor: ctx.user.username, action: actionName, target: auditTarget, errorCode: response.errorCode,
         details: {
           source: caller.source, role: ctx.user.role, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
           ...(response.errorCode ? { errorMessage: response.errorMessage } : {}),

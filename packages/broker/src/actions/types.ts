@@ -18,6 +18,7 @@ import type { SessionRegistry } from '../registry/registry.ts';
 import type { Retention } from '../retention/retention.ts';
 import type { EmqxClientQueries } from '../store/emqx-query.ts';
 import type { LabelStore } from '../store/label-store.ts';
+import type { RetainedMessages } from '../persistence/retained-messages.ts';
 import type { Store } from '../store/types.ts';
 import type { BrokerMetrics } from '../metrics/metrics.ts';
 
@@ -45,6 +46,8 @@ export interface BrokerCore {
   backups: Backups;
   /** The retention policy and its hourly runs. */
   retention: Retention;
+  /** The retained messages (issue 14); null when the MQTT state is kept by a persistence without the seam (durable: false). */
+  retained: RetainedMessages | null;
   /** The checks behind `GET /readyz` (the store's write probe; the server adds its listeners). */
   readiness: Readiness;
   /** Prometheus metrics (issue 14). */
@@ -97,8 +100,8 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
   keepNulls?: readonly string[];
   /** false only for createSession. */
   requiresAuth?: boolean;
-  /** State-changing actions are written to the audit log; the target names the session. */
-  audit?: (params: z.infer<S> | undefined, raw: Record<string, unknown>) => string | null;
+  /** State-changing actions are written to the audit log; the target names the session. undefined: this request changed nothing (not recorded). */
+  audit?: (params: z.infer<S> | undefined, raw: Record<string, unknown>) => string | null | undefined;
   run(params: z.infer<S>, ctx: ActionContext): Promise<R> | R;
 }
 

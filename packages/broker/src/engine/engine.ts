@@ -256,6 +256,7 @@ export class Engine {
           stats.received(packet.qos ?? 0, packet.payload?.length ?? 0);
           const live = client[LIVE];
           if (live) registry.onPublish(live, packet.topic, Date.now());
+          if (packet.retain) writeAhead?.notePublisher?.(packet, client.id, client[CONNECT]?.username ?? null);
           if (writeAhead && packet.qos > 0) return writeAhead.beforeAck(client.id, packet, done);
         }
         done(null);

@@ -63,7 +63,7 @@ function listToUserProps(list: Array<{ key: string; value: string }>): Record<st
   return out;
 }
 
-function userPropsToList(o: Record<string, unknown>): Array<{ key: string; value: string }> {
+export function userPropsToList(o: Record<string, unknown>): Array<{ key: string; value: string }> {
   const out: Array<{ key: string; value: string }> = [];
   for (const [key, v] of Object.entries(o)) for (const value of Array.isArray(v) ? v : [v]) out.push({ key, value: String(value) });
   return out;

@@ -25,10 +25,11 @@
  */
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
-import { Qlobber } from 'qlobber';
 import QlobberSub from 'qlobber/aedes/qlobber-sub.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { decodePacket, encodePacket, fromJson, queuedCopy, toJson, type AnyPacket, type PacketRow } from './packet-codec.ts';
+import { RetainedIndex, type RetainedEntry } from './retained-index.ts';
+import { IndexedRetainedMessages, RETAINED_AT, RETAINED_BY, RETAINED_BY_USER, type RetainedMessages } from './retained-messages.ts';
 
 export type { AnyPacket } from './packet-codec.ts';
 
@@ -131,6 +132,8 @@ export interface WriteAhead {
   queuedByClient(): Map<string, AnyPacket[]>;
   /** Client ids with stored subscriptions, queued messages or incoming QoS 2 packets. */
   sessionIds(): Set<string>;
+  /** Remembers who publishes a retained message (aedes does not tell the persistence; the Retained screen shows it). */
+  notePublisher?(packet: AnyPacket, clientId: string, username: string | null): void;
   /**
    * Drops a session's subscriptions, queue and incoming QoS 2 packets (its will stays, for aedes'
    * will sweep to publish): for sessions that ended while the broker was down.
@@ -157,7 +160,14 @@ export class SqlitePersistence implements WriteAhead {
   onDrop: ((clientId: string, packet: AnyPacket) => void) | null = null;
 
   // In-memory state (what reads are served from), as in aedes-persistence's memory persistence.
-  private readonly retained = new Map<string, AnyPacket>();
+  private readonly retained = new RetainedIndex<AnyPacket>();
+  /** Topics of retained messages that expire, and the earliest expiry among them. */
+  private readonly expiringRetained = new Set<string>();
+  private nextRetainedExpiry = Infinity;
+  /** Retained PUBLISH payload → who published it (set by the engine, read by storeRetained). */
+  private readonly publishers = new WeakMap<object, { clientId: string; username: string | null }>();
+  /** The console's view of the retained messages (issue 14). */
+  readonly retainedMessages: RetainedMessages = new IndexedRetainedMessages(this.retained, (topics) => this.removeRetained(topics), () => this.purgeExpiredRetained());
   private readonly subscriptions = new Map<string, Map<string, SubRecord>>();
   private clientsCount = 0;
   private readonly trie = new QlobberSub(QLOBBER_OPTIONS);
@@ -167,7 +177,7 @@ export class SqlitePersistence implements WriteAhead {
   private nextSeq = 1;
 
   // Changes not yet written: the latest state per row.
-  private readonly pRetained = new Map<string, { packet: AnyPacket | null; gen: number }>();
+  private readonly pRetained = new Map<string, { entry: RetainedEntry<AnyPacket> | null; gen: number }>();
   private readonly pSubs = new Map<string, { clientId: string; topic: string; rec: SubRecord | null }>();
   private readonly pOut = new Map<number, OutChange>();
   private readonly pIncoming = new Map<string, { clientId: string; messageId: number; packet: AnyPacket | null }>();
@@ -266,8 +276,23 @@ export class SqlitePersistence implements WriteAhead {
       stored.set(r.topic, rec);
       if (rec.qos > 0) this.trie.add(r.topic, { clientId: r.client_id, topic: r.topic, qos: rec.qos, rh: rec.rh, rap: rec.rap, nl: rec.nl });
     }
-    for (const r of this.db.prepare('SELECT topic, payload, meta FROM mqtt_retained').iterate() as Iterable<PacketRow & { topic: string }>)
-      this.retained.set(r.topic, decodePacket(r));
+    const loaded: Array<RetainedEntry<AnyPacket>> = [];
+    const now = Date.now();
+    for (const r of this.db.prepare('SELECT topic, payload, meta FROM mqtt_retained').iterate() as Iterable<PacketRow & { topic: string }>) {
+      const packet = decodePacket(r);
+      // The facts kept beside the packet go back to the entry; aedes gets the packet as it stored it.
+      const storedAt = packet[RETAINED_AT];
+      const by = packet[RETAINED_BY];
+      const byUser = packet[RETAINED_BY_USER];
+      // (`delete` only when present: it turns the object into a slow dictionary.)
+      if (storedAt !== undefined) delete packet[RETAINED_AT];
+      if (by !== undefined) delete packet[RETAINED_BY];
+      if (byUser !== undefined) delete packet[RETAINED_BY_USER];
+      // Rows written before issue 14 have no time: they count from this start.
+      loaded.push(this.retainedEntry(r.topic, packet, typeof storedAt === 'number' ? storedAt : now,
+        typeof by === 'string' ? { clientId: by, username: typeof byUser === 'string' ? byUser : null } : undefined));
+    }
+    this.retained.load(loaded);
     for (const r of this.db.prepare('SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing ORDER BY seq').iterate() as Iterable<
       PacketRow & { seq: number; client_id: string; message_id: number | null }
     >) {
@@ -300,10 +325,14 @@ export class SqlitePersistence implements WriteAhead {
   private write(cut: number): void {
     const s = this.stmts;
     let rows = 0;
-    for (const [topic, { packet: p, gen }] of this.pRetained) {
+    for (const [topic, { entry: e, gen }] of this.pRetained) {
       if (gen > cut) continue;
-      if (p) {
-        const r = encodePacket(p);
+      if (e) {
+        // Kept in the row's meta beside the packet: when it was stored and by whom.
+        const meta: AnyPacket = { ...e.packet, [RETAINED_AT]: e.storedAt };
+        if (e.publisherClientName !== undefined) meta[RETAINED_BY] = e.publisherClientName;
+        if (e.publisherUsername !== undefined) meta[RETAINED_BY_USER] = e.publisherUsername;
+        const r = encodePacket(meta);
         s.upsertRetained.run(topic, r.payload, r.meta);
       } else s.deleteRetained.run(topic);
       rows++;
@@ -404,17 +433,71 @@ export class SqlitePersistence implements WriteAhead {
     const gen = this.pRetained.get(topic)?.gen ?? this.commit.stamp();
     if ((packet.payload?.length ?? 0) === 0) {
       this.retained.delete(topic);
-      this.pRetained.set(topic, { packet: null, gen });
+      this.expiringRetained.delete(topic);
+      this.pRetained.set(topic, { entry: null, gen });
     } else {
-      this.retained.set(topic, packet);
-      this.pRetained.set(topic, { packet, gen });
+      // When it was stored and by whom: the Retained screen, EMQX's publish_at / from_clientid.
+      const by = typeof pkt.payload === 'object' && pkt.payload !== null ? this.publishers.get(pkt.payload) : undefined;
+      const entry = this.retainedEntry(topic, packet, Date.now(), by);
+      this.retained.set(entry);
+      this.pRetained.set(topic, { entry, gen });
     }
     this.commit.changed();
   }
 
+  notePublisher(packet: AnyPacket, clientId: string, username: string | null): void {
+    if (typeof packet.payload === 'object' && packet.payload !== null) this.publishers.set(packet.payload, { clientId, username });
+  }
+
+  private retainedEntry(topic: string, packet: AnyPacket, storedAt: number, by?: { clientId: string; username: string | null }): RetainedEntry<AnyPacket> {
+    const entry: RetainedEntry<AnyPacket> = { topic, packet, storedAt };
+    if (by) {
+      entry.publisherClientName = by.clientId;
+      if (by.username !== null) entry.publisherUsername = by.username;
+    }
+    if (typeof packet.messageExpiry === 'number') {
+      entry.expiresAt = packet.messageExpiry;
+      this.expiringRetained.add(topic);
+      if (entry.expiresAt < this.nextRetainedExpiry) this.nextRetainedExpiry = entry.expiresAt;
+    } else this.expiringRetained.delete(topic);
+    return entry;
+  }
+
+  /**
+   * Removes retained messages (the console's delete): gone from memory at once, so the engine no
+   * longer hands them to new subscribers, and from the database before the promise resolves.
+   */
+  private async removeRetained(topics: string[]): Promise<number> {
+    const gone = topics.filter((t) => this.retained.has(t));
+    if (gone.length === 0) return 0;
+    const gen = this.commit.stamp();
+    for (const topic of gone) {
+      this.expiringRetained.delete(topic);
+      this.pRetained.set(topic, { entry: null, gen: this.pRetained.get(topic)?.gen ?? gen });
+    }
+    const n = this.retained.deleteMany(gone);
+    this.commit.changed(n);
+    await this.flush();
+    return n;
+  }
+
+  /** [MQTT-3.3.2-5] An expired retained message is gone: purged before the console reads (cheap until one is due). */
+  private purgeExpiredRetained(): void {
+    const now = Date.now();
+    if (now < this.nextRetainedExpiry) return;
+    let next = Infinity;
+    for (const topic of [...this.expiringRetained]) {
+      const at = this.retained.get(topic)?.expiresAt;
+      if (at === undefined) this.expiringRetained.delete(topic);
+      else if (at <= now) void this.storeRetained({ topic, payload: Buffer.alloc(0) });
+      else if (at < next) next = at;
+    }
+    this.nextRetainedExpiry = next;
+  }
+
+  /** A SUBSCRIBE's retained messages: the sorted index narrows the scan to the filter's literal prefix. */
   private *retainedByPattern(pattern: string): Generator<AnyPacket> {
-    const matcher = new Qlobber<boolean>(QLOBBER_OPTIONS).add(pattern, true);
-    for (const [topic, packet] of this.retained) if (matcher.match(topic).length > 0) yield packet;
+    for (const e of this.retained.matching(pattern)) yield e.packet;
   }
 
   createRetainedStreamCombi(patterns: string[]): Readable {

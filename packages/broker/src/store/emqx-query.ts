@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { EmqxSubscriptionQueries } from './emqx-subscriptions.ts';
+import { EmqxTopicQueries } from './emqx-topics.ts';
 
 /**
  * What `GET /api/v5/clients` filters on (seed 004), already mapped to the registry's terms.
@@ -115,9 +116,12 @@ export class EmqxClientQueries {
   private readonly stmts = new Map<string, Database.Statement>();
   /** `GET /api/v5/subscriptions`: the subscriptions of these clients. */
   readonly subscriptions: EmqxSubscriptionQueries;
+  /** `GET /api/v5/topics`: the routing table. */
+  readonly topics: EmqxTopicQueries;
 
   constructor(private readonly db: Database.Database) {
     this.subscriptions = new EmqxSubscriptionQueries(db);
+    this.topics = new EmqxTopicQueries(db);
   }
 
   /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asHex, payloadBytes, renderPayload, toPublishPayload } from '../lib/payload.ts';
+import { asHex, payloadBytes, renderPayload } from '../../../lib/payload-view.ts';
+import { toPublishPayload } from '../lib/payload.ts';
 
 test('base64 and hex payloads become their bytes', () => {
   assert.deepEqual([...payloadBytes('aGk=', 'base64')], [0x68, 0x69]);

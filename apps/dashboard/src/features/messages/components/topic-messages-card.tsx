@@ -1,7 +1,7 @@
 import type { TopicHistoryMessage } from '@mqdash/contracts';
 import { topicNameProblem } from '@mqdash/contracts';
 import { useMemo, useState, type FormEvent } from 'react';
-import { Form, ToggleButton, ToggleButtonGroup, type Key } from 'react-aria-components';
+import { Form } from 'react-aria-components';
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
@@ -12,7 +12,8 @@ import { ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { formatCount, formatDateTime } from '../../../lib/format';
 import { useTopicMessages, type TopicMessagesFilter } from '../api/get-topic-messages';
-import { payloadBytes, renderPayload, type PayloadView } from '../lib/payload';
+import { PayloadViewToggle } from '../../../components/ui/payload-view-toggle';
+import { payloadBytes, renderPayload, type PayloadView } from '../../../lib/payload-view';
 
 const countOptions = [
   { id: '10', label: '10' },
@@ -20,12 +21,6 @@ const countOptions = [
   { id: '50', label: '50' },
   { id: '100', label: '100' },
 ] as const;
-const views: Array<{ id: PayloadView; label: string }> = [
-  { id: 'text', label: 'Text' },
-  { id: 'json', label: 'JSON' },
-  { id: 'hex', label: 'Hex' },
-];
-
 function MessageItem({ message, view, sessionHref }: { message: TopicHistoryMessage; view: PayloadView; sessionHref: (clientName: string) => string }) {
   const shown = useMemo(() => renderPayload(payloadBytes(message.payload, message.binaryFormat), view), [message, view]);
   return (
@@ -107,21 +102,7 @@ export function TopicMessagesCard({ defaultTopic, showAtOnce = false, sessionHre
                     : `${formatCount(newestFirst.length)} of ${formatCount(messages.data.storedMessages)} kept ${messages.data.storedMessages === 1 ? 'message' : 'messages'} on ${filter.topic}`}
                 </p>
                 {newestFirst.length > 0 && (
-                  <ToggleButtonGroup
-                    aria-label="Show payloads as"
-                    selectionMode="single"
-                    disallowEmptySelection
-                    selectedKeys={new Set<Key>([view])}
-                    onSelectionChange={(keys) => {
-                      const next = [...keys][0];
-                      if (next) setView(next as PayloadView);
-                    }}
-                    className="segmented"
-                  >
-                    {views.map((v) => (
-                      <ToggleButton key={v.id} id={v.id} className="segmented-item">{v.label}</ToggleButton>
-                    ))}
-                  </ToggleButtonGroup>
+                  <PayloadViewToggle view={view} onChange={setView} />
                 )}
               </div>
               {newestFirst.length > 0 && (
