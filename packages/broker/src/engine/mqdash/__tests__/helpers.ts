@@ -19,6 +19,8 @@ export interface TestServer {
 
 export interface TestClient extends MqttClient {
   connack: IConnackPacket;
+  /** Every message received since the connection opened (queued ones arrive right after CONNACK). */
+  received: Received[];
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<TestServer> {
@@ -39,6 +41,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<TestServ
       new Promise((resolve, reject) => {
         const client = mqtt.connect({ host: '127.0.0.1', port, reconnectPeriod: 0, connectTimeout: 5000, ...clientOptions }) as TestClient;
         clients.add(client);
+        client.received = collect(client);
         client.once('connect', (connack) => {
           client.connack = connack;
           resolve(client);
@@ -161,8 +164,10 @@ export interface Received {
   packet: mqttPacket.IPublishPacket;
 }
 
-/** Every message an mqtt.js client receives from now on. */
+/** Every message an mqtt.js client receives (since it connected, for the helpers' clients). */
 export function collect(client: MqttClient): Received[] {
+  const known = (client as Partial<TestClient>).received;
+  if (known) return known;
   const got: Received[] = [];
   client.on('message', (topic, payload, packet) => got.push({ topic, text: payload.toString(), packet: packet as mqttPacket.IPublishPacket }));
   return got;
