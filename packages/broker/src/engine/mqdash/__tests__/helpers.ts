@@ -118,10 +118,15 @@ export class RawClient {
     await this.until(() => this.closed, timeoutMs, 'the close');
   }
 
-  /** Whether a packet of that type arrives before a PINGRESP proves the server has caught up. */
-  async receivedBeforePing(cmd: PacketCmd): Promise<boolean> {
+  /** A PINGREQ round trip: whatever the server wrote before answering it has arrived. */
+  async sync(): Promise<void> {
     this.send({ cmd: 'pingreq' });
     await this.next('pingresp');
+  }
+
+  /** Whether a packet of that type has arrived by the time a PINGRESP proves the server caught up. */
+  async receivedBeforePing(cmd: PacketCmd): Promise<boolean> {
+    await this.sync();
     return this.packets.some((p) => p.cmd === cmd);
   }
 
@@ -166,7 +171,7 @@ export interface Received {
 
 /** Every message an mqtt.js client receives (since it connected, for the helpers' clients). */
 export function collect(client: MqttClient): Received[] {
-  const known = (client as Partial<TestClient>).received;
+  const known = (client as MqttClient & { received?: Received[] }).received;
   if (known) return known;
   const got: Received[] = [];
   client.on('message', (topic, payload, packet) => got.push({ topic, text: payload.toString(), packet: packet as mqttPacket.IPublishPacket }));
