@@ -106,6 +106,19 @@ export class RawClient {
     return (await this.next('connack')) as mqttPacket.IConnackPacket;
   }
 
+  /** SUBSCRIBE to one filter; resolves with the SUBACK. */
+  async subscribe(topic: string, qos: mqttPacket.QoS, extra: Partial<mqttPacket.ISubscribePacket> = {}): Promise<mqttPacket.ISubackPacket> {
+    this.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }], ...extra });
+    return this.next('suback');
+  }
+
+  /** Waits for the server's DISCONNECT and the close; resolves with the reason code. */
+  async disconnectReason(): Promise<number | undefined> {
+    const { reasonCode } = await this.next('disconnect');
+    await this.whenClosed();
+    return reasonCode;
+  }
+
   /** Takes the first received packet of that type (waits for it). */
   async next<C extends PacketCmd>(cmd: C, timeoutMs = 3000): Promise<Extract<Packet, { cmd: C }>> {
     await this.until(() => this.packets.some((p) => p.cmd === cmd), timeoutMs, `a ${cmd}`);
@@ -153,6 +166,9 @@ export class RawClient {
     for (const waiter of waiters) waiter();
   }
 }
+
+/** CONNECT fields of an MQTT 5 session that outlives its connection by a minute. */
+export const persistent = { clean: false, properties: { sessionExpiryInterval: 60 } };
 
 /** Polls a condition (every 5 ms) until it holds or the time is up. */
 export async function waitFor(condition: () => boolean, timeoutMs = 3000, what = 'the condition'): Promise<void> {

@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { Engine } from '../engine.ts';
 import type { ClientInfo, EngineMessage } from '../types.ts';
-import { startEngine, waitFor, type TestServer } from './helpers.ts';
+import { persistent, startEngine, waitFor, type TestServer } from './helpers.ts';
 
 const events: string[] = [];
 let server: TestServer;
@@ -83,10 +83,9 @@ describe('hooks', () => {
 
   test('disconnectClient sends DISCONNECT 0x98 (administrative action) and keeps a persistent session', async () => {
     const raw = await server.raw(5);
-    await raw.connect('admin-kick', { clean: false, properties: { sessionExpiryInterval: 60 } });
+    await raw.connect('admin-kick', persistent);
     assert.equal(server.engine.disconnectClient('admin-kick'), true);
-    assert.equal((await raw.next('disconnect')).reasonCode, 0x98);
-    await raw.whenClosed();
+    assert.equal(await raw.disconnectReason(), 0x98);
     assert.equal(server.engine.sessions.has('admin-kick'), true);
     assert.equal(server.engine.disconnectClient('admin-kick'), false);
   });

@@ -1,7 +1,7 @@
 /** Sessions: clean start, session present, expiry, offline queues and resending in-flight messages (MQTT 5 §3.1.2.4, §3.1.2.11, §4.1, §4.4). */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngine, waitFor, type TestServer } from './helpers.ts';
+import { persistent, startEngine, waitFor, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 
@@ -71,15 +71,14 @@ describe('session expiry', () => {
     const raw = await server.raw(5);
     await raw.connect('raise-expiry', { clean: false });
     raw.send({ cmd: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: 60 } });
-    assert.equal((await raw.next('disconnect')).reasonCode, 0x82);
-    await raw.whenClosed();
+    assert.equal(await raw.disconnectReason(), 0x82);
     await gone('raise-expiry');
     assert.equal(server.engine.sessions.has('raise-expiry'), false);
   });
 
   test('MQTT 5 §3.14.2.2.2: a new Session Expiry Interval at DISCONNECT applies (here: 0 ends the session)', async () => {
     const raw = await server.raw(5);
-    await raw.connect('lower-expiry', { clean: false, properties: { sessionExpiryInterval: 60 } });
+    await raw.connect('lower-expiry', persistent);
     raw.send({ cmd: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
     await raw.whenClosed();
     await waitFor(() => !server.engine.sessions.has('lower-expiry'));
@@ -89,9 +88,8 @@ describe('session expiry', () => {
 describe('offline queue and in-flight messages', () => {
   test('[MQTT-4.4.0-1] unacknowledged QoS 1 and 2 PUBLISHes are sent again with DUP on a resumed session', async () => {
     const raw = await server.raw(5);
-    await raw.connect('resend', { clean: false, properties: { sessionExpiryInterval: 60 } });
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'resend/#', qos: 2 }] });
-    await raw.next('suback');
+    await raw.connect('resend', persistent);
+    await raw.subscribe('resend/#', 2);
     const pub = await server.connect({ clientId: 'resend-pub', protocolVersion: 5 });
     await pub.publishAsync('resend/1', 'one', { qos: 1 });
     await pub.publishAsync('resend/2', 'two', { qos: 2 });
@@ -99,7 +97,7 @@ describe('offline queue and in-flight messages', () => {
     raw.close(); // no acknowledgement
     await gone('resend');
     const again = await server.raw(5);
-    const connack = await again.connect('resend', { clean: false, properties: { sessionExpiryInterval: 60 } });
+    const connack = await again.connect('resend', persistent);
     assert.equal(connack.sessionPresent, true);
     const resent = [await again.next('publish'), await again.next('publish')];
     assert.deepEqual(resent.map((p) => [p.messageId, p.dup, p.payload.toString()]), firstTry.map((p) => [p.messageId, true, p.payload.toString()]));
@@ -115,9 +113,8 @@ describe('offline queue and in-flight messages', () => {
 
   test('[MQTT-4.4.0-1] a PUBREL sent before the connection dropped is sent again on the resumed session', async () => {
     const raw = await server.raw(5);
-    await raw.connect('rerel', { clean: false, properties: { sessionExpiryInterval: 60 } });
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rerel', qos: 2 }] });
-    await raw.next('suback');
+    await raw.connect('rerel', persistent);
+    await raw.subscribe('rerel', 2);
     const pub = await server.connect({ clientId: 'rerel-pub', protocolVersion: 5 });
     await pub.publishAsync('rerel', 'x', { qos: 2 });
     const p = await raw.next('publish');
@@ -126,7 +123,7 @@ describe('offline queue and in-flight messages', () => {
     raw.close();
     await gone('rerel');
     const again = await server.raw(5);
-    await again.connect('rerel', { clean: false, properties: { sessionExpiryInterval: 60 } });
+    await again.connect('rerel', persistent);
     assert.equal((await again.next('pubrel')).messageId, p.messageId);
     assert.equal(await again.receivedBeforePing('publish'), false, 'the message itself is not sent again');
     pub.end();

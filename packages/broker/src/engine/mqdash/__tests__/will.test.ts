@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IConnectPacket } from 'mqtt-packet';
-import { startEngine, waitFor, type TestClient, type TestServer } from './helpers.ts';
+import { persistent, startEngine, waitFor, type TestClient, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let watcher: TestClient;
@@ -80,11 +80,11 @@ describe('when the will is published', () => {
 describe('Will Delay Interval', () => {
   test('[MQTT-3.1.3-9] the will waits for its delay, and a reconnection before then cancels it', async () => {
     const raw = await server.raw(5);
-    await raw.connect('will-delay', { clean: false, properties: { sessionExpiryInterval: 60 }, ...willTo('will/delay', { willDelayInterval: 1 }) });
+    await raw.connect('will-delay', { ...persistent, ...willTo('will/delay', { willDelayInterval: 1 }) });
     raw.close();
     await waitFor(() => !server.engine.connections.has('will-delay'));
     const back = await server.raw(5);
-    await back.connect('will-delay', { clean: false, properties: { sessionExpiryInterval: 60 } });
+    await back.connect('will-delay', persistent);
     await new Promise((resolve) => setTimeout(resolve, 1200)); // past the 1 s delay itself
     await syncWatcher();
     assert.equal(willsOn('will/delay').length, 0);
@@ -93,7 +93,7 @@ describe('Will Delay Interval', () => {
 
   test('[MQTT-3.1.3-9] without reconnection the delayed will is published after the delay', async () => {
     const raw = await server.raw(5);
-    await raw.connect('will-later', { clean: false, properties: { sessionExpiryInterval: 60 }, ...willTo('will/later', { willDelayInterval: 1 }) });
+    await raw.connect('will-later', { ...persistent, ...willTo('will/later', { willDelayInterval: 1 }) });
     const closedAt = Date.now();
     raw.close();
     await waitFor(() => willsOn('will/later').length === 1, 3000);
@@ -110,7 +110,7 @@ describe('Will Delay Interval', () => {
 
   test('a clean start on the session publishes a pending delayed will at once (the old session ends)', async () => {
     const raw = await server.raw(5);
-    await raw.connect('will-clean-start', { clean: false, properties: { sessionExpiryInterval: 60 }, ...willTo('will/clean-start', { willDelayInterval: 600 }) });
+    await raw.connect('will-clean-start', { ...persistent, ...willTo('will/clean-start', { willDelayInterval: 600 }) });
     raw.close();
     await waitFor(() => !server.engine.connections.has('will-clean-start'));
     const fresh = await server.raw(5);
