@@ -8,6 +8,11 @@ import type { EngineMessage } from './types.ts';
 export type BusHandler = (message: EngineMessage) => void;
 
 export interface Bus {
+  /**
+   * True when `publish` reaches every subscriber synchronously in this process, so the engine can
+   * answer PUBACK/PUBREC 0x10 (no matching subscribers); a bus between nodes says false.
+   */
+  readonly reachesAllSubscribers: boolean;
   publish(message: EngineMessage): void;
   /** Registers the node's router; returns the function that unregisters it. */
   subscribe(handler: BusHandler): () => void;
@@ -16,6 +21,7 @@ export interface Bus {
 
 /** One process: a message goes synchronously to every registered handler. */
 export class InProcessBus implements Bus {
+  readonly reachesAllSubscribers = true;
   private readonly handlers = new Set<BusHandler>();
 
   publish(message: EngineMessage): void {

@@ -44,6 +44,8 @@ export class Engine {
   readonly connections = new Map<string, Connection>();
   readonly wills: WillTimers;
   private readonly open = new Set<Connection>();
+  /** Deliveries made by this node while routing the message being published. */
+  private routed = 0;
   private readonly stopRouting: () => void;
 
   constructor(
@@ -74,11 +76,16 @@ export class Engine {
     return connection;
   }
 
-  /** Accepts a message for routing: retained store first, then the bus [MQTT-3.3.1-5]. */
-  publish(message: EngineMessage, client?: ClientInfo): void {
+  /**
+   * Accepts a message for routing: retained store first, then the bus [MQTT-3.3.1-5]. Returns
+   * whether any subscriber matched, or undefined when the bus cannot tell (another node may have one).
+   */
+  publish(message: EngineMessage, client?: ClientInfo): boolean | undefined {
     if (message.retain) this.retained.put(message);
     this.hooks.onPublish?.(client, message);
+    this.routed = 0;
     this.bus.publish(message);
+    return this.bus.reachesAllSubscribers ? this.routed > 0 : undefined;
   }
 
   /** A client id for a CONNECT without one [MQTT-3.1.3-6]. */
@@ -116,7 +123,9 @@ export class Engine {
 
   private route(message: EngineMessage): void {
     const online = (clientId: string) => this.connections.has(clientId);
-    for (const delivery of this.router.route(message, online)) {
+    const deliveries = this.router.route(message, online);
+    this.routed += deliveries.length;
+    for (const delivery of deliveries) {
       this.sessions.get(delivery.clientId)?.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
     }
   }

@@ -74,6 +74,13 @@ describe('CONNECT validation', () => {
     await raw.whenClosed();
   });
 
+  test('MQTT 5 §4.12: AUTH without an authentication method at CONNECT is a protocol error (0x82)', async () => {
+    const raw = await server.raw(5);
+    await raw.connect('auth-packet');
+    raw.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'X' } });
+    assert.equal(await raw.disconnectReason(), 0x82);
+  });
+
   test('[MQTT-3.1.0-2] a second CONNECT is a protocol error (MQTT 5: DISCONNECT 0x82)', async () => {
     const raw = await server.raw(5);
     await raw.connect('twice');

@@ -103,6 +103,24 @@ describe('QoS flows', () => {
     second.close();
   });
 
+  test('MQTT 5 §3.4.2.1: PUBACK and PUBREC say 0x10 when no subscription matched (3.1.1: 0)', async () => {
+    const raw = await server.raw(5);
+    await raw.connect('nobody-listens');
+    raw.send({ cmd: 'publish', topic: 'nobody/here', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, messageId: 1 });
+    assert.equal((await raw.next('puback')).reasonCode, 0x10);
+    raw.send({ cmd: 'publish', topic: 'nobody/here', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, messageId: 2 });
+    assert.equal((await raw.next('pubrec')).reasonCode, 0x10);
+    await raw.subscribe('nobody/#', 0);
+    raw.send({ cmd: 'publish', topic: 'nobody/here', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, messageId: 3 });
+    assert.equal((await raw.next('puback')).reasonCode, 0);
+    raw.close();
+    const raw4 = await server.raw(4);
+    await raw4.connect('nobody-listens-4');
+    raw4.send({ cmd: 'publish', topic: 'nobody4/here', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, messageId: 1 });
+    assert.equal((await raw4.next('puback')).reasonCode, undefined);
+    raw4.close();
+  });
+
   test('MQTT 5: PUBREL for an unknown packet id is answered with PUBCOMP 0x92', async () => {
     const raw = await server.raw(5);
     await raw.connect('pubrel-unknown');

@@ -59,9 +59,10 @@ export async function handlePublish(engine: Engine, connection: Connection, pack
   const client = connection.info;
   const verdict = engine.hooks.authorizePublish ? await engine.hooks.authorizePublish(client, message) : 0;
   if (connection.closed) return;
-  if (verdict === 0) engine.publish(message, client);
-  // 3.1.1 cannot say no in PUBACK/PUBREC: a refused message is acknowledged and dropped
-  const reasonCode = connection.protocolVersion === 5 ? verdict : 0;
+  const matched = verdict === 0 ? engine.publish(message, client) : undefined;
+  // 3.1.1 cannot say no in PUBACK/PUBREC: a refused message is acknowledged and dropped.
+  // MQTT 5: 0x10 No matching subscribers when the bus knows there were none (§3.4.2.1).
+  const reasonCode = connection.protocolVersion !== 5 ? 0 : verdict !== 0 ? verdict : matched === false ? 0x10 : 0;
   if (packet.qos === 1) {
     connection.inboundQos1--;
     connection.send({ cmd: 'puback', messageId: packetId, reasonCode });
