@@ -36,6 +36,22 @@ describe('CONNECT validation', () => {
     await raw.whenClosed();
   });
 
+  test('[MQTT-3.1.2-1] a protocol name other than MQTT closes the connection without CONNACK', async () => {
+    const raw = await server.raw(4);
+    // CONNECT, protocol "MQTX" level 4
+    raw.writeBytes(Buffer.from([0x10, 13, 0, 4, 0x4d, 0x51, 0x54, 0x58, 4, 0x02, 0, 60, 0, 1, 0x78]));
+    await raw.whenClosed();
+    assert.equal(raw.packets.length, 0);
+  });
+
+  test('MQTT 3.1 (MQIsdp, level 3) is not spoken: CONNACK return code 1', async () => {
+    const raw = await server.raw(4);
+    // CONNECT, protocol "MQIsdp" level 3, clean session, keep-alive 60, client id "x"
+    raw.writeBytes(Buffer.from([0x10, 15, 0, 6, 0x4d, 0x51, 0x49, 0x73, 0x64, 0x70, 3, 0x02, 0, 60, 0, 1, 0x78]));
+    assert.equal((await raw.next('connack')).returnCode, 1);
+    await raw.whenClosed();
+  });
+
   test('[MQTT-3.1.3-8] 3.1.1: an empty client id without clean session gets return code 2', async () => {
     const raw = await server.raw(4);
     // CONNECT "MQTT" level 4, flags 0 (no clean session), keep-alive 60, client id of length 0
