@@ -16,3 +16,4 @@ export { Readiness, sqliteWriteProbe, type ReadinessCheck, type ReadinessReport 
 export { ALL_PAGES, BackupError, backupDatabase, type BackupResult } from './backup/backup.ts';
 export { databaseFile, databaseInUse, inspectBackup, restoreDatabase, type BackupInfo, type RestoreResult } from './backup/restore.ts';
 export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } from './auth/reset-password.ts';
+export * as mqdashEngine from './engine/mqdash/index.ts';

@@ -45,6 +45,7 @@ export class Connection implements SessionSink {
   private busy = false;
   private corked = false;
   private connectSeen = false;
+  private cachedInfo: ClientInfo | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,15 +65,19 @@ export class Connection implements SessionSink {
     this.timer = setTimeout(() => this.disconnect(0x8d), connectTimeoutMs);
   }
 
+  /** What hooks learn of the client; fixed (and kept) once the connection is established. */
   get info(): ClientInfo {
+    if (this.cachedInfo) return this.cachedInfo;
     const socket = this.stream as Duplex & { remoteAddress?: string; remotePort?: number };
-    return {
+    const info = {
       clientId: this.clientId,
       protocolVersion: this.protocolVersion,
       username: this.username,
       remoteAddress: socket.remoteAddress,
       remotePort: socket.remotePort,
     };
+    if (this.established) this.cachedInfo = info;
+    return info;
   }
 
   /** After CONNECT: packets are parsed with the connection's protocol version. */

@@ -35,7 +35,11 @@ function messageOf(connection: Connection, packet: IPublishPacket, topic: string
   return message;
 }
 
-export async function handlePublish(engine: Engine, connection: Connection, packet: IPublishPacket): Promise<void> {
+/**
+ * Synchronous unless the authorizePublish hook returns a promise: the common path costs no
+ * microtask per packet, and the connection only holds later packets back while a hook waits.
+ */
+export function handlePublish(engine: Engine, connection: Connection, packet: IPublishPacket): void | Promise<void> {
   const session = connection.session!;
   const packetId = packet.messageId ?? 0;
   const topic = resolveTopic(engine, connection, packet);
@@ -56,10 +60,19 @@ export async function handlePublish(engine: Engine, connection: Connection, pack
   if (packet.qos === 2) session.incomingQos2.add(packetId);
 
   const message = messageOf(connection, packet, topic);
-  const client = connection.info;
-  const verdict = engine.hooks.authorizePublish ? await engine.hooks.authorizePublish(client, message) : 0;
-  if (connection.closed) return;
-  const matched = verdict === 0 ? engine.publish(message, client) : undefined;
+  const authorize = engine.hooks.authorizePublish;
+  if (!authorize) return accept(engine, connection, packet, message, 0);
+  const verdict = authorize(connection.info, message);
+  if (typeof verdict === 'number') return accept(engine, connection, packet, message, verdict);
+  return verdict.then((code) => {
+    if (!connection.closed) accept(engine, connection, packet, message, code);
+  });
+}
+
+/** Routes an allowed message and acknowledges it. */
+function accept(engine: Engine, connection: Connection, packet: IPublishPacket, message: EngineMessage, verdict: number): void {
+  const packetId = packet.messageId ?? 0;
+  const matched = verdict === 0 ? engine.publish(message, connection.info) : undefined;
   // 3.1.1 cannot say no in PUBACK/PUBREC: a refused message is acknowledged and dropped.
   // MQTT 5: 0x10 No matching subscribers when the bus knows there were none (§3.4.2.1).
   const reasonCode = connection.protocolVersion !== 5 ? 0 : verdict !== 0 ? verdict : matched === false ? 0x10 : 0;
@@ -67,7 +80,7 @@ export async function handlePublish(engine: Engine, connection: Connection, pack
     connection.inboundQos1--;
     connection.send({ cmd: 'puback', messageId: packetId, reasonCode });
   } else if (packet.qos === 2) {
-    if (reasonCode >= 0x80) session.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC
+    if (reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC
     connection.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
   }
 }
