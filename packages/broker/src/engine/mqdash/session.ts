@@ -38,6 +38,8 @@ export class Session {
   /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-9]. */
   readonly incomingQos2 = new Set<number>();
   expiryTimer: Timer | undefined;
+  /** Messages dropped from the full queue (the oldest first), since the session began. */
+  dropped = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly queue: OutgoingMessage[] = [];
   private nextPacketId = 1;
@@ -61,7 +63,10 @@ export class Session {
       this.connection?.sendPublish(outgoing, undefined, false);
       return;
     }
-    if (this.queue.length >= this.maxQueued) return;
+    if (this.queue.length >= this.maxQueued) {
+      this.queue.shift(); // a full queue keeps the newest messages
+      this.dropped++;
+    }
     this.queue.push(outgoing);
     this.drain();
   }

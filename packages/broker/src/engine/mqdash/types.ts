@@ -87,7 +87,7 @@ export interface EngineOptions {
   keepAliveLimit?: number;
   /** The longest client identifier accepted. */
   maxClientIdLength?: number;
-  /** Messages kept per offline or saturated session; the oldest QoS 0 are dropped first. */
+  /** QoS 1/2 messages queued per offline or saturated session; when full, the oldest is dropped. */
   maxQueuedMessages?: number;
   /** How long a client may take from opening the connection to CONNECT, in ms. */
   connectTimeoutMs?: number;

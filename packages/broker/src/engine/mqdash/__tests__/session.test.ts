@@ -4,12 +4,16 @@ import assert from 'node:assert/strict';
 import { persistent, startEngine, waitFor, type TestServer } from './helpers.ts';
 
 let server: TestServer;
+/** Queues at most three messages per session. */
+let short: TestServer;
 
 before(async () => {
   server = await startEngine();
+  short = await startEngine({ maxQueuedMessages: 3 });
 });
 after(async () => {
   await server?.close();
+  await short?.close();
 });
 
 const persistent5 = (clientId: string, expiry = 60) => ({ clientId, protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: expiry } });
@@ -128,6 +132,21 @@ describe('offline queue and in-flight messages', () => {
     assert.equal(await again.receivedBeforePing('publish'), false, 'the message itself is not sent again');
     pub.end();
     again.close();
+  });
+
+  test('a full offline queue drops its oldest messages and counts them', async () => {
+    const away = await short.connect({ clientId: 'full-queue', protocolVersion: 5, ...persistent });
+    await away.subscribeAsync('full/t', { qos: 1 });
+    away.end();
+    await waitFor(() => !short.engine.connections.has('full-queue'));
+    const pub = await short.connect({ clientId: 'full-pub', protocolVersion: 5 });
+    for (let i = 1; i <= 5; i++) await pub.publishAsync('full/t', `m${i}`, { qos: 1 });
+    assert.equal(short.engine.sessions.get('full-queue')!.dropped, 2);
+    const back = await short.connect({ clientId: 'full-queue', protocolVersion: 5, ...persistent });
+    await waitFor(() => back.received.length === 3);
+    assert.deepEqual(back.received.map((m) => m.text), ['m3', 'm4', 'm5']);
+    pub.end();
+    back.end();
   });
 
   test('[MQTT-3.1.4-3] a takeover with Clean Start 0 keeps the session (3.1.1 persistent session)', async () => {

@@ -51,6 +51,13 @@ describe('SUBACK reason codes', () => {
   });
 });
 
+test('MQTT 5 §3.8.2.1.2: a Subscription Identifier of 0 is a protocol error', async () => {
+  const raw = await server.raw(5);
+  await raw.connect('subid-zero');
+  raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'z', qos: 0 }], properties: { subscriptionIdentifier: 0 } });
+  assert.equal(await raw.disconnectReason(), 0x82);
+});
+
 describe('topic matching', () => {
   test('[MQTT-4.7.1-1, 4.7.1-2, 4.7.1-3] + matches one level, # any number including the parent', async () => {
     const sub = await server.connect({ clientId: 'wild-sub' });

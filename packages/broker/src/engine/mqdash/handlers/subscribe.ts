@@ -28,6 +28,8 @@ function subscriptionOf(connection: Connection, request: ISubscription, subscrip
 export async function handleSubscribe(engine: Engine, connection: Connection, packet: ISubscribePacket): Promise<void> {
   const session = connection.session!;
   const v5 = connection.protocolVersion === 5;
+  // a Subscription Identifier of 0 is a protocol error (MQTT 5 §3.8.2.1.2)
+  if (packet.properties?.subscriptionIdentifier === 0) return connection.disconnect(0x82);
   const codes: number[] = [];
   const sendRetained: Subscription[] = [];
   for (const request of packet.subscriptions) {
