@@ -53,11 +53,13 @@ export class Connection implements SessionSink {
     private readonly events: ConnectionEvents,
     maximumPacketSize: number,
     connectTimeoutMs: number,
+    private readonly maxWriteBufferBytes: number,
   ) {
     this.framer = new Framer(maximumPacketSize);
     this.parser.on('packet', (packet) => this.dispatch(packet));
     this.parser.on('error', () => this.disconnect(0x81)); // malformed packet [MQTT-4.13.1-1]
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('drain', () => this.session?.drain());
     stream.on('error', () => this.end(0x80, true));
     stream.on('close', () => this.end(0x80, true));
     stream.on('end', () => this.end(0x80, true));
@@ -78,6 +80,10 @@ export class Connection implements SessionSink {
     };
     if (this.established) this.cachedInfo = info;
     return info;
+  }
+
+  get congested(): boolean {
+    return this.stream.writableLength > this.maxWriteBufferBytes;
   }
 
   /** After CONNECT: packets are parsed with the connection's protocol version. */

@@ -23,6 +23,7 @@ export interface EngineSettings {
   maxClientIdLength: number;
   maxQueuedMessages: number;
   connectTimeoutMs: number;
+  maxWriteBufferBytes: number;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -33,6 +34,7 @@ export const defaultSettings: EngineSettings = {
   maxClientIdLength: 65535,
   maxQueuedMessages: 1000,
   connectTimeoutMs: 10_000,
+  maxWriteBufferBytes: 1024 * 1024,
 };
 
 export class Engine {
@@ -71,6 +73,7 @@ export class Engine {
       },
       this.settings.maximumPacketSize,
       this.settings.connectTimeoutMs,
+      this.settings.maxWriteBufferBytes,
     );
     this.open.add(connection);
     return connection;

@@ -25,6 +25,8 @@ interface InFlight {
 export interface SessionSink {
   /** The client's Receive Maximum: QoS 1/2 PUBLISHes it accepts unacknowledged. */
   readonly receiveMaximum: number;
+  /** The client is not reading fast enough: its write buffer is over the engine's limit. */
+  readonly congested: boolean;
   /** Writes the PUBLISH; false when it was dropped (too large for the client). */
   sendPublish(outgoing: OutgoingMessage, packetId: number | undefined, dup: boolean): boolean;
   sendPubrel(packetId: number): void;
@@ -38,7 +40,7 @@ export class Session {
   /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-9]. */
   readonly incomingQos2 = new Set<number>();
   expiryTimer: Timer | undefined;
-  /** Messages dropped from the full queue (the oldest first), since the session began. */
+  /** Messages dropped: from the full queue (the oldest first) and QoS 0 to a congested client. */
   dropped = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly queue: OutgoingMessage[] = [];
@@ -60,7 +62,8 @@ export class Session {
    */
   deliver(outgoing: OutgoingMessage): void {
     if (outgoing.qos === 0) {
-      this.connection?.sendPublish(outgoing, undefined, false);
+      if (this.connection?.congested) this.dropped++; // a slow reader loses QoS 0, the broker's memory stays bounded
+      else this.connection?.sendPublish(outgoing, undefined, false);
       return;
     }
     if (this.queue.length >= this.maxQueued) {
@@ -71,11 +74,14 @@ export class Session {
     this.drain();
   }
 
-  /** Moves queued messages into flight while the client's Receive Maximum allows [MQTT-3.3.4-9]. */
+  /**
+   * Moves queued messages into flight while the client's Receive Maximum allows [MQTT-3.3.4-9] and
+   * its connection is not congested (the connection calls this again once its buffer drains).
+   */
   drain(): void {
     const sink = this.connection;
     if (!sink) return;
-    while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum) {
+    while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
       const outgoing = this.queue.shift()!;
       const packetId = this.allocatePacketId();
       if (sink.sendPublish(outgoing, packetId, false)) this.inFlight.set(packetId, { outgoing, state: 'publish' });

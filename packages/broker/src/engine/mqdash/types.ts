@@ -91,6 +91,11 @@ export interface EngineOptions {
   maxQueuedMessages?: number;
   /** How long a client may take from opening the connection to CONNECT, in ms. */
   connectTimeoutMs?: number;
+  /**
+   * Bytes waiting to be written to a client before it counts as congested: QoS 0 messages to it are
+   * dropped and its QoS 1/2 messages wait in the session queue until the buffer drains.
+   */
+  maxWriteBufferBytes?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;

@@ -151,3 +151,35 @@ describe('Topic aliases', () => {
     raw.close();
   });
 });
+
+describe('slow readers', () => {
+  test('a client that stops reading loses QoS 0 beyond the write buffer limit; its QoS 1 waits and arrives once it reads', async () => {
+    const limited = await startEngine({ maxWriteBufferBytes: 64 * 1024 });
+    try {
+      const raw = await limited.raw(5);
+      await raw.connect('stuck');
+      await raw.subscribe('stuck/#', 1);
+      raw.pause();
+      const pub = await limited.connect({ clientId: 'flood', protocolVersion: 5 });
+      const chunk = Buffer.alloc(32 * 1024, 0x61);
+      const session = limited.engine.sessions.get('stuck')!;
+      const connection = limited.engine.connections.get('stuck')!;
+      for (let i = 0; i < 1000 && session.dropped === 0; i++) await pub.publishAsync('stuck/q0', chunk, { qos: 0 });
+      await waitFor(() => session.dropped > 0, 5000, 'QoS 0 drops');
+      assert.ok(connection.stream.writableLength < 64 * 1024 + 2 * chunk.length, `bounded: ${connection.stream.writableLength} bytes buffered`);
+      for (let i = 0; i < 3; i++) await pub.publishAsync('stuck/q1', `q1-${i}`, { qos: 1 });
+      assert.equal(session.backlog, 3, 'QoS 1 waits in the queue');
+      raw.resume();
+      const texts: string[] = [];
+      while (texts.length < 3) {
+        const p = await raw.next('publish', 5000);
+        if (p.qos === 1) texts.push(p.payload.toString());
+      }
+      assert.deepEqual(texts, ['q1-0', 'q1-1', 'q1-2']);
+      pub.end();
+      raw.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});

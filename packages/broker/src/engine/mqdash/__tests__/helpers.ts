@@ -143,6 +143,15 @@ export class RawClient {
     return this.packets.some((p) => p.cmd === cmd);
   }
 
+  /** Stops reading, as a slow or stuck client does (the server's writes pile up). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   close(): void {
     this.socket.destroy();
   }
