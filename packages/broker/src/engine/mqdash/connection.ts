@@ -29,7 +29,7 @@ export class Connection implements SessionSink {
   /** CONNACK 0 was sent: the connection carries a session. */
   established = false;
   closed = false;
-  /** The Session Expiry Interval given at CONNECT (DISCONNECT may not raise 0 [MQTT-3.14.2-2]). */
+  /** The Session Expiry Interval given at CONNECT (DISCONNECT may not raise 0, MQTT 5 §3.14.2.2.2). */
   connectExpiry = 0;
   receiveMaximum = 65535;
   maximumPacketSize = Number.POSITIVE_INFINITY;
@@ -95,7 +95,7 @@ export class Connection implements SessionSink {
     this.parser.on('error', () => this.disconnect(0x81));
   }
 
-  /** [MQTT-3.1.2-22] the server closes after 1.5 × Keep Alive without a packet; 0 turns it off. */
+  /** [MQTT-3.1.2-24] the server closes after 1.5 × Keep Alive without a packet; 0 turns it off. */
   startKeepAlive(seconds: number): void {
     clearTimeout(this.timer);
     this.timer = seconds > 0 ? setTimeout(() => this.disconnect(0x8d), seconds * 1500) : undefined;
@@ -145,7 +145,7 @@ export class Connection implements SessionSink {
       packet.properties = properties;
     }
     const sent = this.send(packet);
-    // [MQTT-3.1.2-25] a packet too large for the client is dropped; its alias was never learnt
+    // [MQTT-3.1.2-28] a packet too large for the client is dropped; its alias was never learnt
     if (!sent && newAlias !== undefined) this.outboundAliases.delete(newAlias);
     return sent;
   }
@@ -156,7 +156,7 @@ export class Connection implements SessionSink {
 
   /**
    * Ends the connection from the server side: MQTT 5 gets DISCONNECT with the reason first
-   * [MQTT-4.13.2-1]; before CONNACK, or with 3.1.1, the stream is just closed.
+   * [MQTT-4.13.2-1]; never before a successful CONNACK [MQTT-3.14.0-1]; before CONNACK, or with 3.1.1, the stream is just closed.
    */
   disconnect(reasonCode: number, withWill = true): void {
     if (this.closed) return;

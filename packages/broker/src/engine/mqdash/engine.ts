@@ -140,7 +140,7 @@ export class Engine {
     if (verdict === 0) this.publish(message);
   }
 
-  /** The end of a connection: the will, then the session's expiry [MQTT-3.1.2-23]. */
+  /** The end of a connection: the will, then the session's expiry [MQTT-3.1.2-25, 4.1.0-2]. */
   private connectionClosed(connection: Connection, reasonCode: number, withWill: boolean): void {
     this.open.delete(connection);
     if (!connection.established) return;
@@ -152,7 +152,7 @@ export class Engine {
     session.connection = undefined;
     const expiry = session.expiryInterval;
     if (withWill && connection.will) {
-      // [MQTT-3.1.3-9] the will waits for the smaller of its delay and the session's expiry
+      // [MQTT-3.1.2-8] the will waits for the smaller of its delay and the session's expiry
       this.wills.schedule(clientId, connection.will, Math.min(connection.will.delaySeconds, expiry));
     }
     if (expiry === 0) this.endSession(session);

@@ -1,6 +1,6 @@
 /**
  * Retained messages: one per topic [MQTT-3.3.1-5], cleared by an empty payload at any QoS
- * [MQTT-3.3.1-10, 3.3.1-11]. An interface so that a durable store (SQLite, PostgreSQL) is a new file.
+ * [MQTT-3.3.1-6, 3.3.1-7]. An interface so that a durable store (SQLite, PostgreSQL) is a new file.
  */
 import type { EngineMessage } from './types.ts';
 import { topicMatches } from './topics.ts';

@@ -1,8 +1,8 @@
 /**
  * The router: which sessions a topic reaches, through qlobber's trie. Overlapping subscriptions of
  * one session give one delivery with the highest granted QoS and every subscription identifier
- * [MQTT-3.3.4-3, 3.3.4-5]. A shared group `$share/{group}/{filter}` gives one delivery per message
- * [MQTT-4.8.2-3], to its members in turn, skipping members that are offline while any is online; a
+ * [MQTT-3.3.4-2, 3.3.4-3, 3.3.4-4]. A shared group `$share/{group}/{filter}` gives one delivery per message
+ * (MQTT 5 §4.8.2), to its members in turn at each member's granted QoS [MQTT-4.8.2-3], skipping members that are offline while any is online; a
  * group with no member online queues the message for the next member in turn.
  */
 import { Qlobber } from 'qlobber';

@@ -37,7 +37,7 @@ export class Session {
   /** Seconds the session outlives its connection; 0xFFFFFFFF = never expires. */
   expiryInterval = 0;
   connection: SessionSink | undefined;
-  /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-9]. */
+  /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-10]. */
   readonly incomingQos2 = new Set<number>();
   expiryTimer: Timer | undefined;
   /** Messages dropped: from the full queue (the oldest first) and QoS 0 to a congested client. */
@@ -109,7 +109,7 @@ export class Session {
     return true;
   }
 
-  /** PUBREC: the QoS 2 delivery moves on to PUBREL; a failure code (>= 0x80) ends it (MQTT 5 §4.3.3). */
+  /** PUBREC: the QoS 2 delivery moves on to PUBREL; a failure code (>= 0x80) ends it [MQTT-4.4.0-2]. */
   received(packetId: number, reasonCode: number): boolean {
     const entry = this.inFlight.get(packetId);
     if (!entry || entry.state !== 'publish') return false;

@@ -6,8 +6,8 @@ export function isValidTopicName(topic: string): boolean {
 }
 
 /**
- * A topic filter: non-empty [MQTT-4.7.3-1]; `#` only as the last level on its own [MQTT-4.7.1-2];
- * `+` only as a whole level [MQTT-4.7.1-3].
+ * A topic filter: non-empty [MQTT-4.7.3-1]; `#` only as the last level on its own [MQTT-4.7.1-1];
+ * `+` only as a whole level [MQTT-4.7.1-2].
  */
 export function isValidTopicFilter(filter: string): boolean {
   if (filter.length === 0 || filter.includes('\u0000')) return false;

@@ -1,7 +1,7 @@
 /**
  * Will messages: built from CONNECT, published when the connection ends without DISCONNECT 0x00
  * [MQTT-3.1.2-8], after the Will Delay Interval or when the session ends, whichever is first
- * [MQTT-3.1.3-9]; a new connection to the session before then cancels it.
+ * [MQTT-3.1.2-8]; a new connection to the session before then cancels it [MQTT-3.1.2-26].
  */
 import type { IConnectPacket } from 'mqtt-packet';
 import { startTimer, type Timer } from './timer.ts';
@@ -43,7 +43,7 @@ export class WillTimers {
     this.pending.set(clientId, { timer, will });
   }
 
-  /** [MQTT-3.1.3-9] a new connection to the session before the delay passes: no will. */
+  /** [MQTT-3.1.2-26] a new connection to the session before the delay passes: no will. */
   cancel(clientId: string): void {
     const entry = this.pending.get(clientId);
     if (!entry) return;

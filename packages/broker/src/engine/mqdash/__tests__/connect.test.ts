@@ -52,7 +52,7 @@ describe('CONNECT validation', () => {
     await raw.whenClosed();
   });
 
-  test('[MQTT-3.1.3-8] 3.1.1: an empty client id without clean session gets return code 2', async () => {
+  test('3.1.1 [MQTT-3.1.3-8]: an empty client id without clean session gets return code 2', async () => {
     const raw = await server.raw(4);
     // CONNECT "MQTT" level 4, flags 0 (no clean session), keep-alive 60, client id of length 0
     raw.writeBytes(Buffer.from([0x10, 12, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x00, 0, 60, 0, 0]));
@@ -76,21 +76,21 @@ describe('CONNECT validation', () => {
     client.end();
   });
 
-  test('[MQTT-3.1.3-11] MQTT 5: a will topic with a wildcard is refused with 0x90', async () => {
+  test('[MQTT-3.1.3-9, 3.3.2-2] MQTT 5: a will topic with a wildcard is refused with 0x90', async () => {
     const raw = await server.raw(5);
     const connack = await raw.connect('bad-will', { will: { topic: 'a/+', payload: Buffer.from('x'), qos: 0, retain: false } });
     assert.equal(connack.reasonCode, 0x90);
     await raw.whenClosed();
   });
 
-  test('MQTT 5 §4.12: an authentication method the server does not offer gets 0x8C', async () => {
+  test('[MQTT-4.12.0-1] an authentication method the server does not offer gets 0x8C', async () => {
     const raw = await server.raw(5);
     const connack = await raw.connect('auth-method', { properties: { authenticationMethod: 'SCRAM-SHA-1' } });
     assert.equal(connack.reasonCode, 0x8c);
     await raw.whenClosed();
   });
 
-  test('MQTT 5 §4.12: AUTH without an authentication method at CONNECT is a protocol error (0x82)', async () => {
+  test('[MQTT-4.12.0-7] AUTH without an authentication method at CONNECT is a protocol error (0x82)', async () => {
     const raw = await server.raw(5);
     await raw.connect('auth-packet');
     raw.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'X' } });
@@ -140,7 +140,7 @@ describe('session takeover', () => {
 });
 
 describe('keep-alive', () => {
-  test('[MQTT-3.1.2-22] no packet within 1.5 × Keep Alive: MQTT 5 gets DISCONNECT 0x8D and the close', async () => {
+  test('[MQTT-3.1.2-24] no packet within 1.5 × Keep Alive: MQTT 5 gets DISCONNECT 0x8D and the close', async () => {
     const raw = await server.raw(5);
     await raw.connect('sleepy', { keepalive: 1 });
     const started = Date.now();
@@ -161,7 +161,7 @@ describe('keep-alive', () => {
     raw.close();
   });
 
-  test('[MQTT-3.2.2-21] Server Keep Alive: a client over the limit is told the limit', async () => {
+  test('[MQTT-3.2.2-21, 3.2.2-22] Server Keep Alive: a client over the limit is told the limit', async () => {
     const client = await guarded.connect({ protocolVersion: 5, clientId: 'ska', keepalive: 60 });
     assert.equal(client.connack.properties?.serverKeepAlive, 30);
     client.end();

@@ -81,7 +81,7 @@ describe('Maximum Packet Size', () => {
     assert.equal(await raw.disconnectReason(), 0x95);
   });
 
-  test('[MQTT-3.1.2-24, 3.1.2-25] a message too large for a client is dropped for that client only', async () => {
+  test('[MQTT-3.1.2-27, 3.1.2-28] a message too large for a client is dropped for that client only', async () => {
     const tiny = await server.raw(5);
     await tiny.connect('tiny', { properties: { maximumPacketSize: 100 } });
     await tiny.subscribe('size/#', 1);
@@ -135,7 +135,7 @@ describe('Topic aliases', () => {
     assert.equal(await raw.disconnectReason(), 0x82);
   });
 
-  test('MQTT 5 §3.3.2.3.4: the server assigns aliases up to the client\'s Topic Alias Maximum', async () => {
+  test('[MQTT-3.3.2-11] the server assigns aliases up to the client\'s Topic Alias Maximum', async () => {
     const raw = await server.raw(5);
     await raw.connect('alias-receiver', { properties: { topicAliasMaximum: 1 } });
     await raw.subscribe('out/#', 0);

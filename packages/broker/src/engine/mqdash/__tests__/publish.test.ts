@@ -64,7 +64,7 @@ describe('QoS flows', () => {
     sub.end();
   });
 
-  test('issue 10 bug: after a clean reconnect a reused QoS 2 packet id carries the new message, not the abandoned one', async () => {
+  test('issue 10 bug, [MQTT-3.1.2-4]: after a clean reconnect a reused QoS 2 packet id carries the new message, not the abandoned one', async () => {
     const sub = await server.connect({ clientId: 'reuse-sub' });
     await sub.subscribeAsync('reuse/q2', { qos: 2 });
     const got = collect(sub);
@@ -75,7 +75,7 @@ describe('QoS flows', () => {
     first.close(); // gone after PUBREC, before PUBREL
     await waitFor(() => !server.engine.connections.has('reuse-pub'));
     const second = await server.raw(4);
-    await second.connect('reuse-pub'); // clean session: the incoming QoS 2 state is gone [MQTT-3.1.2-6]
+    await second.connect('reuse-pub'); // clean session: the incoming QoS 2 state is gone (3.1.1 [MQTT-3.1.2-6])
     second.send({ cmd: 'publish', topic: 'reuse/q2', payload: Buffer.from('new'), qos: 2, retain: false, dup: false, messageId: 1 });
     await second.next('pubrec');
     second.send({ cmd: 'pubrel', messageId: 1 });
@@ -211,7 +211,7 @@ describe('retained messages', () => {
     sub.end();
   });
 
-  test('[MQTT-3.3.1-10, 3.3.1-11] an empty retained payload clears the topic at any QoS and is still forwarded', async () => {
+  test('[MQTT-3.3.1-6, 3.3.1-7] an empty retained payload clears the topic at any QoS and is still forwarded', async () => {
     const pub = await server.connect({ clientId: 'clear-any-pub' });
     for (const qos of [0, 1, 2] as const) {
       await pub.publishAsync(`clear/${qos}`, 'kept', { qos: 1, retain: true });

@@ -1,8 +1,8 @@
 /**
  * Property tests of the router (fast-check): qlobber's trie, as configured, agrees with a direct
- * reading of the matching rules [MQTT-4.7.1-1…3, 4.7.2-1], overlapping subscriptions give one
+ * reading of the matching rules [MQTT-4.7.1-1, 4.7.1-2, 4.7.2-1], overlapping subscriptions give one
  * delivery with the highest QoS and every identifier, and a shared group delivers each message
- * exactly once, evenly over its online members [MQTT-4.8.2-3].
+ * exactly once, evenly over its online members (MQTT 5 §4.8.2).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -38,7 +38,7 @@ describe('clean start and session present', () => {
     back.end();
   });
 
-  test('[MQTT-3.1.2-4, 3.2.2-1] clean start discards the previous session: no Session Present, no subscriptions', async () => {
+  test('[MQTT-3.1.2-4, 3.2.2-2] clean start discards the previous session: no Session Present, no subscriptions', async () => {
     const first = await server.connect(persistent5('discard'));
     await first.subscribeAsync('discard/t', { qos: 1 });
     first.end();
@@ -49,7 +49,7 @@ describe('clean start and session present', () => {
     fresh.end();
   });
 
-  test('[MQTT-3.1.2-6] 3.1.1: a clean session ends with its connection', async () => {
+  test('3.1.1 [MQTT-3.1.2-6]: a clean session ends with its connection', async () => {
     const client = await server.connect({ clientId: 'clean-4', clean: true });
     await client.subscribeAsync('clean4/t', { qos: 1 });
     client.end();
@@ -59,7 +59,7 @@ describe('clean start and session present', () => {
 });
 
 describe('session expiry', () => {
-  test('[MQTT-3.1.2-23] MQTT 5: a session with expiry 0 ends at disconnect; with an expiry it ends when that passes', async () => {
+  test('[MQTT-3.1.2-25, 4.1.0-2] MQTT 5: a session with expiry 0 ends at disconnect; with an expiry it ends when that passes', async () => {
     const zero = await server.connect({ clientId: 'expiry-0', protocolVersion: 5, clean: false });
     zero.end();
     await gone('expiry-0');
@@ -71,7 +71,7 @@ describe('session expiry', () => {
     await waitFor(() => !server.engine.sessions.has('expiry-1'), 2500, 'the 1 s expiry');
   });
 
-  test('[MQTT-3.14.2-2] a session opened with expiry 0 cannot set one at DISCONNECT: DISCONNECT 0x82', async () => {
+  test('MQTT 5 §3.14.2.2.2: a session opened with expiry 0 cannot set one at DISCONNECT: DISCONNECT 0x82', async () => {
     const raw = await server.raw(5);
     await raw.connect('raise-expiry', { clean: false });
     raw.send({ cmd: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: 60 } });

@@ -2,7 +2,7 @@
  * Property test over random sequences of connect, subscribe, publish and disconnect against a real
  * listener (fast-check, mqtt.js clients). Checked: every QoS 1 message a publisher got PUBACK for
  * reaches every persistent subscriber that was subscribed when it was published, online or not
- * [MQTT-4.3.2, 4.4.0-1]; a shared group hands each message to exactly one member [MQTT-4.8.2-3].
+ * [MQTT-4.5.0-1, 4.4.0-1]; a shared group hands each message to exactly one member (MQTT 5 §4.8.2).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,7 +70,7 @@ async function run(steps: Step[]): Promise<void> {
   }
 }
 
-test('[MQTT-4.3.2, 4.8.2-3] acknowledged QoS 1 messages reach every persistent subscriber; a shared group delivers each once', async () => {
+test('[MQTT-4.5.0-1, 4.4.0-1] acknowledged QoS 1 messages reach every persistent subscriber; a shared group delivers each once', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => run(steps)),
     { numRuns: 20 },

@@ -78,7 +78,7 @@ describe('when the will is published', () => {
 });
 
 describe('Will Delay Interval', () => {
-  test('[MQTT-3.1.3-9] the will waits for its delay, and a reconnection before then cancels it', async () => {
+  test('[MQTT-3.1.2-26] the will waits for its delay, and a reconnection before then cancels it', async () => {
     const raw = await server.raw(5);
     await raw.connect('will-delay', { ...persistent, ...willTo('will/delay', { willDelayInterval: 1 }) });
     raw.close();
@@ -91,7 +91,7 @@ describe('Will Delay Interval', () => {
     back.close();
   });
 
-  test('[MQTT-3.1.3-9] without reconnection the delayed will is published after the delay', async () => {
+  test('[MQTT-3.1.2-8] without reconnection the delayed will is published after the delay', async () => {
     const raw = await server.raw(5);
     await raw.connect('will-later', { ...persistent, ...willTo('will/later', { willDelayInterval: 1 }) });
     const closedAt = Date.now();

@@ -31,7 +31,7 @@ export function returnCodeOf(reasonCode: number): number {
   }
 }
 
-/** CONNACK with a failure code, then close [MQTT-3.2.2-5, 3.2.2-7]; no session is touched. */
+/** CONNACK with a failure code, then close [MQTT-3.2.2-6, 3.2.2-7]; no session is touched. */
 function refuse(connection: Connection, reasonCode: number): void {
   const connack: IConnackPacket =
     connection.protocolVersion === 5 ? { cmd: 'connack', sessionPresent: false, reasonCode } : { cmd: 'connack', sessionPresent: false, returnCode: returnCodeOf(reasonCode) };
@@ -49,12 +49,12 @@ export function refuseProtocol(connection: Connection, level: number): void {
 function validate(engine: Engine, connection: Connection, packet: IConnectPacket): number {
   const v5 = connection.protocolVersion === 5;
   const properties = packet.properties ?? {};
-  // enhanced authentication is not offered (MQTT 5 §4.12): 0x8C bad authentication method
+  // [MQTT-4.12.0-1] enhanced authentication is not offered: 0x8C bad authentication method
   if (properties.authenticationMethod !== undefined) return 0x8c;
-  // [MQTT-3.1.3-8] 3.1.1: an empty client id needs a clean session
+  // 3.1.1 [MQTT-3.1.3-8]: an empty client id needs a clean session
   if (packet.clientId === '' && !v5 && !packet.clean) return 0x85;
   if (packet.clientId.length > engine.settings.maxClientIdLength) return 0x85;
-  // [MQTT-3.1.3-11] the will topic is a topic name
+  // [MQTT-3.1.3-9, 3.3.2-2] the will topic is a topic name
   if (packet.will && !isValidTopicName(packet.will.topic)) return v5 ? 0x90 : 0x85;
   if (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0) return 0x82;
   return 0;
@@ -84,9 +84,9 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
     engine.endSession(session);
     session = undefined;
   }
-  const sessionPresent = session !== undefined; // [MQTT-3.2.2-1, 3.2.2-2, 3.2.2-3]
+  const sessionPresent = session !== undefined; // [MQTT-3.2.2-2, 3.2.2-3]
   if (session) {
-    engine.wills.cancel(clientId); // [MQTT-3.1.3-9] back before the will delay passed
+    engine.wills.cancel(clientId); // [MQTT-3.1.2-26] back before the will delay passed
     session.expiryTimer?.cancel();
   } else {
     session = new Session(clientId, engine.settings.maxQueuedMessages);
@@ -113,7 +113,7 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   engine.hooks.onConnect?.(connection.info, sessionPresent);
 }
 
-/** Server Keep Alive [MQTT-3.2.2-21]: MQTT 5 clients over the limit (or with 0) get the limit. */
+/** Server Keep Alive [MQTT-3.2.2-21, 3.2.2-22]: MQTT 5 clients over the limit (or with 0) get the limit. */
 function keepAliveOf(engine: Engine, requested: number, v5: boolean): number {
   const limit = engine.settings.keepAliveLimit;
   if (!v5 || limit === 0) return requested;

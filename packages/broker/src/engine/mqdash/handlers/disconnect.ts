@@ -6,7 +6,7 @@ export function handleDisconnect(connection: Connection, packet: IDisconnectPack
   const session = connection.session;
   const expiry = packet.properties?.sessionExpiryInterval;
   if (session && expiry !== undefined) {
-    // [MQTT-3.14.2-2] a session opened with expiry 0 cannot be given one at DISCONNECT
+    // a session opened with expiry 0 cannot be given one at DISCONNECT (MQTT 5 §3.14.2.2.2)
     if (connection.connectExpiry === 0 && expiry !== 0) return connection.disconnect(0x82);
     session.expiryInterval = expiry;
   }

@@ -39,7 +39,7 @@ export function handlePacket(engine: Engine, connection: Connection, packet: Pac
     case 'disconnect':
       return handleDisconnect(connection, packet);
     default:
-      // AUTH without an authentication method at CONNECT (MQTT 5 §4.12), CONNACK, SUBACK, …
+      // AUTH without an authentication method at CONNECT [MQTT-4.12.0-7], CONNACK, SUBACK, …
       return connection.disconnect(0x82);
   }
 }

@@ -80,7 +80,7 @@ function accept(engine: Engine, connection: Connection, packet: IPublishPacket, 
     connection.inboundQos1--;
     connection.send({ cmd: 'puback', messageId: packetId, reasonCode });
   } else if (packet.qos === 2) {
-    if (reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC
+    if (reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC [MQTT-4.3.3-9]
     connection.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
   }
 }
