@@ -2,12 +2,14 @@
  * Property tests of the router (fast-check): qlobber's trie, as configured, agrees with a direct
  * reading of the matching rules [MQTT-4.7.1-1, 4.7.1-2, 4.7.2-1], overlapping subscriptions give one
  * delivery with the highest QoS and every identifier, and a shared group delivers each message
- * exactly once, evenly over its online members (MQTT 5 §4.8.2).
+ * exactly once, evenly over its online members (MQTT 5 §4.8.2); the retained store's tree finds
+ * exactly the retained topics a filter matches, after any sequence of stores and clearings.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { QoS } from 'mqtt-packet';
+import { MemoryRetainedStore } from '../retained.ts';
 import { Router } from '../router.ts';
 import { topicMatches } from '../topics.ts';
 import type { EngineMessage, Subscription } from '../types.ts';
@@ -83,6 +85,25 @@ describe('router properties', () => {
         assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `even spread: ${counts}`);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  test('[MQTT-3.3.1-5, 3.3.1-6] the retained store matches what the filter rules say, after stores and clearings', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(topic, fc.boolean()), { maxLength: 20 }), filter, (puts, topicFilter) => {
+        const store = new MemoryRetainedStore();
+        const expected = new Map<string, string>();
+        puts.forEach(([name, clear], i) => {
+          store.put({ ...message(name, 0), payload: clear ? Buffer.alloc(0) : Buffer.from(`v${i}`) });
+          if (clear) expected.delete(name);
+          else expected.set(name, `v${i}`);
+        });
+        assert.equal(store.count(), expected.size);
+        const found = store.match(topicFilter, Date.now()).map((m) => [m.topic, m.payload.toString()]);
+        const wanted = [...expected].filter(([name]) => topicMatches(topicFilter, name));
+        assert.deepEqual(found.sort(), wanted.sort());
+      }),
+      { numRuns: 300 },
     );
   });
 });
