@@ -24,6 +24,8 @@ export interface EngineSettings {
   maxQueuedMessages: number;
   connectTimeoutMs: number;
   maxWriteBufferBytes: number;
+  maxConnections: number;
+  maxSubscriptionsPerClient: number;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -35,6 +37,8 @@ export const defaultSettings: EngineSettings = {
   maxQueuedMessages: 1000,
   connectTimeoutMs: 10_000,
   maxWriteBufferBytes: 1024 * 1024,
+  maxConnections: 0,
+  maxSubscriptionsPerClient: 0,
 };
 
 export class Engine {

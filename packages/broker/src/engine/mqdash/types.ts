@@ -96,6 +96,10 @@ export interface EngineOptions {
    * dropped and its QoS 1/2 messages wait in the session queue until the buffer drains.
    */
   maxWriteBufferBytes?: number;
+  /** Connected clients at most; a CONNECT beyond it gets 0x89 Server busy (3.1.1: 3). 0 = no limit. */
+  maxConnections?: number;
+  /** Subscriptions one session may hold; beyond it SUBACK says 0x97 Quota exceeded. 0 = no limit. */
+  maxSubscriptionsPerClient?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;

@@ -57,6 +57,9 @@ function validate(engine: Engine, connection: Connection, packet: IConnectPacket
   // [MQTT-3.1.3-9, 3.3.2-2] the will topic is a topic name
   if (packet.will && !isValidTopicName(packet.will.topic)) return v5 ? 0x90 : 0x85;
   if (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0) return 0x82;
+  // overload: a new client beyond the connection limit (a takeover replaces one, so it is let in)
+  const { maxConnections } = engine.settings;
+  if (maxConnections > 0 && engine.connections.size >= maxConnections && !engine.connections.has(packet.clientId)) return 0x89;
   return 0;
 }
 

@@ -48,6 +48,11 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
     }
     subscription.qos = Math.min(granted, subscription.qos) as QoS;
     const previous = session.subscriptions.get(subscription.filter);
+    const limit = engine.settings.maxSubscriptionsPerClient;
+    if (!previous && limit > 0 && session.subscriptions.size >= limit) {
+      codes.push(v5 ? 0x97 : 0x80); // Quota exceeded
+      continue;
+    }
     if (previous) engine.router.remove(previous);
     session.subscriptions.set(subscription.filter, subscription);
     engine.router.add(subscription);
