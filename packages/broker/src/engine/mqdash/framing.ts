@@ -6,8 +6,10 @@
 
 export type Frame = { kind: 'packet'; packet: Buffer } | { kind: 'incomplete' } | { kind: 'malformed' } | { kind: 'too-large'; size: number };
 
+const EMPTY = Buffer.alloc(0);
+
 export class Framer {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
 
   constructor(private readonly maximumPacketSize: number) {}
 
@@ -33,7 +35,8 @@ export class Framer {
     const size = pos + remaining;
     if (this.maximumPacketSize > 0 && size > this.maximumPacketSize) return { kind: 'too-large', size };
     if (buf.length < size) return { kind: 'incomplete' };
-    this.pending = buf.subarray(size);
+    // an idle connection keeps no reference to the last chunk read
+    this.pending = size === buf.length ? EMPTY : buf.subarray(size);
     return { kind: 'packet', packet: buf.subarray(0, size) };
   }
 }
