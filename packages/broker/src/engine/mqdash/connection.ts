@@ -104,7 +104,12 @@ export class Connection implements SessionSink {
   /** Writes one packet; false (nothing written) when it exceeds the client's Maximum Packet Size. */
   send(packet: Packet): boolean {
     if (this.closed) return false;
-    const bytes = mqttPacket.generate(packet, { protocolVersion: this.protocolVersion });
+    let bytes: Buffer;
+    try {
+      bytes = mqttPacket.generate(packet, { protocolVersion: this.protocolVersion });
+    } catch {
+      return false; // a packet mqtt-packet cannot encode (e.g. a property out of range) is not sent
+    }
     if (bytes.length > this.maximumPacketSize) return false;
     if (!this.corked) {
       this.corked = true;
@@ -232,7 +237,12 @@ export class Connection implements SessionSink {
       this.backlog.push(packet);
       return;
     }
-    const pending = this.events.packet(this, packet);
+    let pending: void | Promise<void>;
+    try {
+      pending = this.events.packet(this, packet);
+    } catch {
+      return this.disconnect(0x83); // a fault while handling one client's packet ends that connection only
+    }
     if (!pending) return;
     this.busy = true;
     pending.then(

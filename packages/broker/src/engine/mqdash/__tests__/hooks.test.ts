@@ -26,7 +26,10 @@ before(async () => {
       authorizePublish: (_client: ClientInfo | undefined, message: EngineMessage) => (message.topic.startsWith('forbidden/') ? 0x87 : 0),
       onConnect: (client, sessionPresent) => events.push(`connect ${client.clientId} ${sessionPresent}`),
       onDisconnect: (client, reasonCode) => events.push(`disconnect ${client.clientId} ${reasonCode}`),
-      onPublish: (client, message) => events.push(`publish ${client?.clientId} ${message.topic}`),
+      onPublish: (client, message) => {
+        if (message.topic === 'hook/throws') throw new Error('a faulty hook');
+        events.push(`publish ${client?.clientId} ${message.topic}`);
+      },
       onSessionEnd: (clientId) => events.push(`end ${clientId}`),
     },
   });
@@ -79,6 +82,17 @@ describe('hooks', () => {
     await client.endAsync();
     await waitFor(() => events.includes('end lifecycle'));
     assert.deepEqual(events.filter((e) => e.includes('lifecycle')), ['connect lifecycle false', 'publish lifecycle life/t', 'disconnect lifecycle 0', 'end lifecycle']);
+  });
+
+  test('a hook that throws ends that connection only (MQTT 5: DISCONNECT 0x83)', async () => {
+    const bystander = await server.raw(5);
+    await bystander.connect('hook-bystander');
+    const raw = await server.raw(5);
+    await raw.connect('hook-thrower');
+    raw.send({ cmd: 'publish', topic: 'hook/throws', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
+    assert.equal(await raw.disconnectReason(), 0x83);
+    await bystander.sync();
+    bystander.close();
   });
 
   test('disconnectClient sends DISCONNECT 0x98 (administrative action) and keeps a persistent session', async () => {
