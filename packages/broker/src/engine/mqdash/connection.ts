@@ -14,6 +14,8 @@ import type { PendingWill } from './will.ts';
 export interface ConnectionEvents {
   /** A parsed packet; a returned promise holds the next packets back until it settles. */
   packet(connection: Connection, packet: Packet): void | Promise<void>;
+  /** A handler threw or its promise rejected; the connection is ended with 0x83. */
+  fault(error: unknown): void;
   /** A CONNECT frame of a protocol this engine does not speak. */
   unsupportedProtocol(connection: Connection, level: number): void;
   /** The connection ended (once). `withWill`: the will is to be published. */
@@ -240,14 +242,18 @@ export class Connection implements SessionSink {
     let pending: void | Promise<void>;
     try {
       pending = this.events.packet(this, packet);
-    } catch {
+    } catch (error) {
+      this.events.fault(error);
       return this.disconnect(0x83); // a fault while handling one client's packet ends that connection only
     }
     if (!pending) return;
     this.busy = true;
     pending.then(
       () => this.resumeBacklog(),
-      () => this.disconnect(0x83),
+      (error: unknown) => {
+        this.events.fault(error);
+        this.disconnect(0x83);
+      },
     );
   }
 

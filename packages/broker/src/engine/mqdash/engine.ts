@@ -62,7 +62,8 @@ export class Engine {
     const { hooks, ...settings } = options;
     this.settings = { ...defaultSettings, ...settings };
     this.hooks = hooks ?? {};
-    this.wills = new WillTimers((will) => void this.publishWill(will));
+    // wills and expiries run from timers: a faulty hook there must not take the process down
+    this.wills = new WillTimers((will) => void this.publishWill(will).catch((error) => this.fault(error, 'will')));
     this.stopRouting = bus.subscribe((message) => this.route(message));
   }
 
@@ -72,6 +73,7 @@ export class Engine {
       stream,
       {
         packet: (conn, packet) => handlePacket(this, conn, packet),
+        fault: (error) => this.fault(error, 'packet'),
         unsupportedProtocol: (conn, level) => refuseProtocol(conn, level),
         closed: (conn, reasonCode, withWill) => this.connectionClosed(conn, reasonCode, withWill),
       },
@@ -120,6 +122,15 @@ export class Engine {
     this.hooks.onSessionEnd?.(session.clientId);
   }
 
+  /** Reports a fault to the onError hook; a throwing onError is ignored. */
+  fault(error: unknown, where: string): void {
+    try {
+      this.hooks.onError?.(error, where);
+    } catch {
+      // nothing further to tell
+    }
+  }
+
   async close(): Promise<void> {
     this.stopRouting();
     for (const connection of this.open) connection.end(0x8b, false);
@@ -160,6 +171,12 @@ export class Engine {
       this.wills.schedule(clientId, connection.will, Math.min(connection.will.delaySeconds, expiry));
     }
     if (expiry === 0) this.endSession(session);
-    else if (expiry !== UNLIMITED_EXPIRY) session.expiryTimer = startTimer(expiry, () => this.endSession(session));
+    else if (expiry !== UNLIMITED_EXPIRY) session.expiryTimer = startTimer(expiry, () => {
+        try {
+          this.endSession(session);
+        } catch (error) {
+          this.fault(error, 'session expiry'); // the session is gone from the engine either way
+        }
+      });
   }
 }

@@ -73,6 +73,8 @@ export interface EngineHooks {
   /** A message was accepted for routing (client publishes and wills). */
   onPublish?(client: ClientInfo | undefined, message: EngineMessage): void;
   onSessionEnd?(clientId: string): void;
+  /** A fault inside the engine or a hook; the engine has already ended what it concerned (a connection, a will). */
+  onError?(error: unknown, where: string): void;
 }
 
 export interface EngineOptions {

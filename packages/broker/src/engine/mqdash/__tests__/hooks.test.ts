@@ -31,6 +31,7 @@ before(async () => {
         events.push(`publish ${client?.clientId} ${message.topic}`);
       },
       onSessionEnd: (clientId) => events.push(`end ${clientId}`),
+      onError: (error, where) => events.push(`error ${where} ${(error as Error).message}`),
     },
   });
 });
@@ -91,6 +92,7 @@ describe('hooks', () => {
     await raw.connect('hook-thrower');
     raw.send({ cmd: 'publish', topic: 'hook/throws', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
     assert.equal(await raw.disconnectReason(), 0x83);
+    assert.ok(events.includes('error packet a faulty hook'), 'reported to onError');
     await bystander.sync();
     bystander.close();
   });
