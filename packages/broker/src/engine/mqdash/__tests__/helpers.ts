@@ -107,8 +107,13 @@ export class RawClient {
   }
 
   /** SUBSCRIBE to one filter; resolves with the SUBACK. */
-  async subscribe(topic: string, qos: mqttPacket.QoS, extra: Partial<mqttPacket.ISubscribePacket> = {}): Promise<mqttPacket.ISubackPacket> {
-    this.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }], ...extra });
+  subscribe(topic: string, qos: mqttPacket.QoS, extra: Partial<mqttPacket.ISubscribePacket> = {}): Promise<mqttPacket.ISubackPacket> {
+    return this.subscribeAll([{ topic, qos }], extra);
+  }
+
+  /** One SUBSCRIBE with several filters; resolves with the SUBACK. */
+  subscribeAll(subscriptions: mqttPacket.ISubscription[], extra: Partial<mqttPacket.ISubscribePacket> = {}): Promise<mqttPacket.ISubackPacket> {
+    this.send({ cmd: 'subscribe', messageId: 1, subscriptions, ...extra });
     return this.next('suback');
   }
 

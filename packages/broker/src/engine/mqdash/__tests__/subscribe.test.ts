@@ -24,10 +24,8 @@ describe('SUBACK reason codes', () => {
   test('[MQTT-3.8.4-1, 3.8.4-6, 3.9.3-1] one SUBACK code per filter: granted QoS, 0x8F invalid filter, 0x87 refused', async () => {
     const raw = await server.raw(5);
     await raw.connect('suback-5');
-    raw.send({
-      cmd: 'subscribe',
-      messageId: 3,
-      subscriptions: [
+    const suback = await raw.subscribeAll(
+      [
         { topic: 'ok/+', qos: 1 },
         { topic: 'bad/#/x', qos: 1 },
         { topic: 'bad+', qos: 0 },
@@ -35,8 +33,8 @@ describe('SUBACK reason codes', () => {
         { topic: '$share/g+/x', qos: 0 },
         { topic: 'ok/#', qos: 2 },
       ],
-    });
-    const suback = await raw.next('suback');
+      { messageId: 3 },
+    );
     assert.equal(suback.messageId, 3);
     assert.deepEqual(suback.granted, [1, 0x8f, 0x8f, 0x87, 0x8f, 2]);
     raw.close();
@@ -45,8 +43,8 @@ describe('SUBACK reason codes', () => {
   test('3.1.1: a refused or invalid filter gets 0x80', async () => {
     const raw = await server.raw(4);
     await raw.connect('suback-4');
-    raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/#/b', qos: 0 }, { topic: 'secret/y', qos: 1 }, { topic: 'fine', qos: 1 }] });
-    assert.deepEqual((await raw.next('suback')).granted, [0x80, 0x80, 1]);
+    const suback = await raw.subscribeAll([{ topic: 'a/#/b', qos: 0 }, { topic: 'secret/y', qos: 1 }, { topic: 'fine', qos: 1 }]);
+    assert.deepEqual(suback.granted, [0x80, 0x80, 1]);
     raw.close();
   });
 });
