@@ -26,6 +26,7 @@ export interface EngineSettings {
   maxWriteBufferBytes: number;
   maxConnections: number;
   maxSubscriptionsPerClient: number;
+  responseInformation: string;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -39,6 +40,7 @@ export const defaultSettings: EngineSettings = {
   maxWriteBufferBytes: 1024 * 1024,
   maxConnections: 0,
   maxSubscriptionsPerClient: 0,
+  responseInformation: '',
 };
 
 export class Engine {

@@ -100,6 +100,11 @@ export interface EngineOptions {
   maxWriteBufferBytes?: number;
   /** Connected clients at most; a CONNECT beyond it gets 0x89 Server busy (3.1.1: 3). 0 = no limit. */
   maxConnections?: number;
+  /**
+   * Response Information for MQTT 5 clients that ask for it (Request Response Information 1): the
+   * base of their response topics, e.g. `reply/{clientId}`. Empty: never sent [MQTT-3.1.2-31].
+   */
+  responseInformation?: string;
   /** Subscriptions one session may hold; beyond it SUBACK says 0x97 Quota exceeded. 0 = no limit. */
   maxSubscriptionsPerClient?: number;
 }

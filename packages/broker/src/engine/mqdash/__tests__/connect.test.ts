@@ -11,6 +11,7 @@ before(async () => {
   server = await startEngine();
   guarded = await startEngine({
     keepAliveLimit: 30,
+    responseInformation: 'reply/{clientId}',
     hooks: { authenticate: async ({ clientId, password }) => (clientId.startsWith('banned') ? 0x8a : password?.toString() === 'wrong' ? 0x86 : 0) },
   });
 });
@@ -168,6 +169,17 @@ describe('keep-alive', () => {
     const within = await guarded.connect({ protocolVersion: 5, clientId: 'ska-2', keepalive: 20 });
     assert.equal(within.connack.properties?.serverKeepAlive, undefined);
     within.end();
+  });
+});
+
+describe('request/response', () => {
+  test('[MQTT-3.1.2-31] Response Information is sent only to a client that requests it', async () => {
+    const asks = await guarded.connect({ protocolVersion: 5, clientId: 'asks', properties: { requestResponseInformation: true } });
+    assert.equal(asks.connack.properties?.responseInformation, 'reply/asks');
+    asks.end();
+    const silent = await guarded.connect({ protocolVersion: 5, clientId: 'silent' });
+    assert.equal(silent.connack.properties?.responseInformation, undefined);
+    silent.end();
   });
 });
 

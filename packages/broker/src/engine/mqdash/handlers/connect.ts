@@ -109,7 +109,13 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   const keepAlive = keepAliveOf(engine, packet.keepalive ?? 0, v5);
   connection.established = true;
   engine.connections.set(clientId, connection);
-  connection.send(connackOf(engine, v5, sessionPresent, assigned, keepAlive === packet.keepalive ? undefined : keepAlive));
+  const connack = connackOf(engine, v5, sessionPresent, assigned, keepAlive === packet.keepalive ? undefined : keepAlive);
+  const { responseInformation } = engine.settings;
+  // [MQTT-3.1.2-31] only to a client that asked for it
+  if (v5 && properties.requestResponseInformation === true && responseInformation !== '') {
+    connack.properties!.responseInformation = responseInformation.replaceAll('{clientId}', clientId);
+  }
+  connection.send(connack);
   connection.startKeepAlive(keepAlive);
   session.connection = connection;
   session.resume();
