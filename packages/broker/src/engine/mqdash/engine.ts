@@ -135,7 +135,8 @@ export class Engine {
 
   async close(): Promise<void> {
     this.stopRouting();
-    for (const connection of this.open) connection.end(0x8b, false);
+    // MQTT 5 clients are told why (0x8B server shutting down); wills wait for the persistence (a later step)
+    for (const connection of this.open) connection.disconnect(0x8b, false);
     for (const session of this.sessions.values()) session.expiryTimer?.cancel();
     this.wills.clear();
     await this.bus.close();

@@ -107,6 +107,14 @@ describe('hooks', () => {
   });
 });
 
+test('closing the engine sends MQTT 5 clients DISCONNECT 0x8B (server shutting down)', async () => {
+  const own = await startEngine();
+  const raw = await own.raw(5);
+  await raw.connect('shutdown');
+  await own.close();
+  assert.equal(await raw.disconnectReason(), 0x8b);
+});
+
 describe('WebSocket transport', () => {
   test('MQTT over WebSocket: the same engine serves a stream made from the WebSocket', async () => {
     const engine = new Engine();
