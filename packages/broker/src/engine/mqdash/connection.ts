@@ -91,6 +91,7 @@ export class Connection implements SessionSink {
   /** After CONNECT: packets are parsed with the connection's protocol version. */
   setProtocolVersion(version: 4 | 5): void {
     this.protocolVersion = version;
+    if (version === 4) return; // the parser the connection started with already speaks 3.1.1
     this.parser.removeAllListeners();
     this.parser = mqttPacket.parser({ protocolVersion: version });
     this.parser.on('packet', (packet) => this.dispatch(packet));
