@@ -57,11 +57,17 @@ export class Router {
       if (sub.noLocal && sub.clientId === message.origin) continue; // [MQTT-3.8.3-3]
       merge(perClient, sub, message, sub.retainAsPublished && message.retain);
     }
+    const deliveries = [...perClient.values()];
+    // a shared group's copy is separate: a client that also holds a matching non-shared subscription
+    // may get both (MQTT 5 §4.8.2)
     for (const key of sharedKeys) {
       const member = this.pickMember(key, isOnline);
-      if (member) merge(perClient, member, message, false);
+      if (!member) continue;
+      const shared = new Map<string, Delivery>();
+      merge(shared, member, message, false);
+      deliveries.push(...shared.values());
     }
-    return [...perClient.values()];
+    return deliveries;
   }
 
   private pickMember(key: string, isOnline: (clientId: string) => boolean): Subscription | undefined {

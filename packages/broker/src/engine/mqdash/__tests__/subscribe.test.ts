@@ -203,6 +203,17 @@ describe('shared subscriptions', () => {
     pub.end();
   });
 
+  test('MQTT 5 §4.8.2: a client with a shared and a non-shared subscription gets a copy for each', async () => {
+    const both = await server.connect({ clientId: 'share-both', protocolVersion: 5 });
+    await both.subscribeAsync('$share/g3/dual/t', { qos: 1 });
+    await both.subscribeAsync('dual/t', { qos: 1 });
+    const pub = await server.connect({ clientId: 'share-both-pub', protocolVersion: 5 });
+    await pub.publishAsync('dual/t', 'x', { qos: 1 });
+    await waitFor(() => both.received.length === 2);
+    both.end();
+    pub.end();
+  });
+
   test('[MQTT-3.8.3-4] No Local on a shared subscription is a protocol error', async () => {
     const raw = await server.raw(5);
     await raw.connect('share-nl');
