@@ -1,18 +1,17 @@
 /**
  * One broker in its own process: `mqdash` (createBroker, file database in dataDir, MQTT state in
  * memory) or `aedes` (bare aedes with the same in-memory persistence class the mqdash engine then
- * uses), so throughput and memory figures compare like with like; or `engine`, mqdash's own MQTT
- * engine standalone (issue 10, not yet behind createBroker). Driven over IPC by bench/run.ts.
- * Usage: tsx bench/broker-process.ts <mqdash|aedes|engine> [dataDir]
+ * uses), so throughput and memory figures compare like with like. Driven over IPC by bench/run.ts.
+ * Usage: tsx bench/broker-process.ts <mqdash|aedes> [dataDir]
  */
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import MemoryPersistence from 'aedes-persistence/asyncPersistence.js';
-import { createBroker, mqdashEngine } from '@mqdash/broker';
+import { createBroker } from '@mqdash/broker';
 import { serve } from './ipc.ts';
 
 const [kind, dataDir] = process.argv.slice(2);
-if (kind !== 'mqdash' && kind !== 'aedes' && kind !== 'engine') throw new Error('usage: broker-process.ts <mqdash|aedes|engine> [dataDir]');
+if (kind !== 'mqdash' && kind !== 'aedes') throw new Error('usage: broker-process.ts <mqdash|aedes> [dataDir]');
 
 let port = 0;
 let connected: () => number = () => 0;
@@ -29,20 +28,6 @@ async function start(): Promise<number> {
     const server = await broker.listenMqtt(0, '127.0.0.1');
     connected = () => (broker.engine.aedes as unknown as { connectedClients: number }).connectedClients;
     close = () => broker.close();
-    return (server.address() as net.AddressInfo).port;
-  }
-  if (kind === 'engine') {
-    const engine = new mqdashEngine.Engine();
-    const server = net.createServer((socket) => {
-      socket.setNoDelay(true);
-      engine.handle(socket);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    connected = () => engine.connections.size;
-    close = async () => {
-      server.close();
-      await engine.close();
-    };
     return (server.address() as net.AddressInfo).port;
   }
   const aedes = await Aedes.createBroker({ persistence: new MemoryPersistence() as never });
