@@ -1,0 +1,207 @@
+/** CONNECT and CONNACK, keep-alive and PINGREQ (MQTT 3.1.1 and 5.0 §3.1, §3.2, §3.12, §4.13). */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEngine, waitFor, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+/** With a keep-alive limit and hooks refusing some client ids. */
+let guarded: TestServer;
+
+before(async () => {
+  server = await startEngine();
+  guarded = await startEngine({
+    keepAliveLimit: 30,
+    responseInformation: 'reply/{clientId}',
+    hooks: { authenticate: async ({ clientId, password }) => (clientId.startsWith('banned') ? 0x8a : password?.toString() === 'wrong' ? 0x86 : 0) },
+  });
+});
+after(async () => {
+  await server?.close();
+  await guarded?.close();
+});
+
+describe('CONNECT validation', () => {
+  test('[MQTT-3.1.0-1] a first packet other than CONNECT closes the connection', async () => {
+    const raw = await server.raw(4);
+    raw.send({ cmd: 'pingreq' });
+    await raw.whenClosed();
+    assert.equal(raw.packets.length, 0);
+  });
+
+  test('[MQTT-3.1.2-2] an unsupported protocol level gets CONNACK return code 1 and the close', async () => {
+    const raw = await server.raw(4);
+    // CONNECT, protocol "MQTT" level 6, clean session, keep-alive 60, client id "x"
+    raw.writeBytes(Buffer.from([0x10, 13, 0, 4, 0x4d, 0x51, 0x54, 0x54, 6, 0x02, 0, 60, 0, 1, 0x78]));
+    const connack = await raw.next('connack');
+    assert.equal(connack.returnCode, 1);
+    await raw.whenClosed();
+  });
+
+  test('[MQTT-3.1.2-1] a protocol name other than MQTT closes the connection without CONNACK', async () => {
+    const raw = await server.raw(4);
+    // CONNECT, protocol "MQTX" level 4
+    raw.writeBytes(Buffer.from([0x10, 13, 0, 4, 0x4d, 0x51, 0x54, 0x58, 4, 0x02, 0, 60, 0, 1, 0x78]));
+    await raw.whenClosed();
+    assert.equal(raw.packets.length, 0);
+  });
+
+  test('MQTT 3.1 (MQIsdp, level 3) is not spoken: CONNACK return code 1', async () => {
+    const raw = await server.raw(4);
+    // CONNECT, protocol "MQIsdp" level 3, clean session, keep-alive 60, client id "x"
+    raw.writeBytes(Buffer.from([0x10, 15, 0, 6, 0x4d, 0x51, 0x49, 0x73, 0x64, 0x70, 3, 0x02, 0, 60, 0, 1, 0x78]));
+    assert.equal((await raw.next('connack')).returnCode, 1);
+    await raw.whenClosed();
+  });
+
+  test('3.1.1 [MQTT-3.1.3-8]: an empty client id without clean session gets return code 2', async () => {
+    const raw = await server.raw(4);
+    // CONNECT "MQTT" level 4, flags 0 (no clean session), keep-alive 60, client id of length 0
+    raw.writeBytes(Buffer.from([0x10, 12, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x00, 0, 60, 0, 0]));
+    const connack = await raw.next('connack');
+    assert.equal(connack.returnCode, 2);
+    await raw.whenClosed();
+  });
+
+  test('[MQTT-3.1.3-6] 3.1.1: an empty client id with clean session is accepted', async () => {
+    const raw = await server.raw(4);
+    const connack = await raw.connect('');
+    assert.equal(connack.returnCode, 0);
+    raw.close();
+  });
+
+  test('[MQTT-3.2.2-16] MQTT 5: an empty client id gets an Assigned Client Identifier', async () => {
+    const client = await server.connect({ protocolVersion: 5, clientId: '' });
+    const assigned = client.connack.properties?.assignedClientIdentifier;
+    assert.ok(assigned && assigned.length > 0);
+    assert.ok(server.engine.connections.has(assigned));
+    client.end();
+  });
+
+  test('[MQTT-3.1.3-9, 3.3.2-2] MQTT 5: a will topic with a wildcard is refused with 0x90', async () => {
+    const raw = await server.raw(5);
+    const connack = await raw.connect('bad-will', { will: { topic: 'a/+', payload: Buffer.from('x'), qos: 0, retain: false } });
+    assert.equal(connack.reasonCode, 0x90);
+    await raw.whenClosed();
+  });
+
+  test('[MQTT-4.12.0-1] an authentication method the server does not offer gets 0x8C', async () => {
+    const raw = await server.raw(5);
+    const connack = await raw.connect('auth-method', { properties: { authenticationMethod: 'SCRAM-SHA-1' } });
+    assert.equal(connack.reasonCode, 0x8c);
+    await raw.whenClosed();
+  });
+
+  test('[MQTT-4.12.0-7] AUTH without an authentication method at CONNECT is a protocol error (0x82)', async () => {
+    const raw = await server.raw(5);
+    await raw.connect('auth-packet');
+    raw.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'X' } });
+    assert.equal(await raw.disconnectReason(), 0x82);
+  });
+
+  test('[MQTT-3.1.0-2] a second CONNECT is a protocol error (MQTT 5: DISCONNECT 0x82)', async () => {
+    const raw = await server.raw(5);
+    await raw.connect('twice');
+    raw.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'twice', clean: true, keepalive: 60 });
+    const disconnect = await raw.next('disconnect');
+    assert.equal(disconnect.reasonCode, 0x82);
+    await raw.whenClosed();
+  });
+});
+
+describe('authentication hook', () => {
+  test('[MQTT-3.2.2-6] MQTT 5: a refusal is the CONNACK reason code (0x86 bad user name or password, 0x8A banned)', async () => {
+    const wrong = await guarded.raw(5);
+    assert.equal((await wrong.connect('hooked', { username: 'u', password: Buffer.from('wrong') })).reasonCode, 0x86);
+    await wrong.whenClosed();
+    const banned = await guarded.raw(5);
+    assert.equal((await banned.connect('banned-1')).reasonCode, 0x8a);
+    await banned.whenClosed();
+    assert.equal(guarded.engine.sessions.has('banned-1'), false);
+  });
+
+  test('3.1.1: the refusal maps to the nearest return code (banned → 5, bad password → 4)', async () => {
+    const banned = await guarded.raw(4);
+    assert.equal((await banned.connect('banned-2')).returnCode, 5);
+    const wrong = await guarded.raw(4);
+    assert.equal((await wrong.connect('hooked-4', { username: 'u', password: Buffer.from('wrong') })).returnCode, 4);
+    await Promise.all([banned.whenClosed(), wrong.whenClosed()]);
+  });
+});
+
+describe('session takeover', () => {
+  test('[MQTT-3.1.4-3] a second connection with the same client id closes the first (MQTT 5: DISCONNECT 0x8E)', async () => {
+    const first = await server.raw(5);
+    await first.connect('taken');
+    const second = await server.raw(5);
+    assert.equal((await second.connect('taken')).reasonCode, 0);
+    assert.equal(await first.disconnectReason(), 0x8e);
+    assert.equal(second.closed, false);
+    second.close();
+  });
+});
+
+describe('keep-alive', () => {
+  test('[MQTT-3.1.2-24] no packet within 1.5 × Keep Alive: MQTT 5 gets DISCONNECT 0x8D and the close', async () => {
+    const raw = await server.raw(5);
+    await raw.connect('sleepy', { keepalive: 1 });
+    const started = Date.now();
+    assert.equal((await raw.next('disconnect', 4000)).reasonCode, 0x8d);
+    await raw.whenClosed();
+    assert.ok(Date.now() - started >= 1400, 'not before 1.5 × Keep Alive');
+  });
+
+  test('[MQTT-3.12.4-1] PINGREQ is answered with PINGRESP and keeps the connection open', async () => {
+    const raw = await server.raw(4);
+    await raw.connect('pinger', { keepalive: 1 });
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      raw.send({ cmd: 'pingreq' });
+      await raw.next('pingresp');
+    }
+    assert.equal(raw.closed, false);
+    raw.close();
+  });
+
+  test('[MQTT-3.2.2-21, 3.2.2-22] Server Keep Alive: a client over the limit is told the limit', async () => {
+    const client = await guarded.connect({ protocolVersion: 5, clientId: 'ska', keepalive: 60 });
+    assert.equal(client.connack.properties?.serverKeepAlive, 30);
+    client.end();
+    const within = await guarded.connect({ protocolVersion: 5, clientId: 'ska-2', keepalive: 20 });
+    assert.equal(within.connack.properties?.serverKeepAlive, undefined);
+    within.end();
+  });
+});
+
+describe('request/response', () => {
+  test('[MQTT-3.1.2-31] Response Information is sent only to a client that requests it', async () => {
+    const asks = await guarded.connect({ protocolVersion: 5, clientId: 'asks', properties: { requestResponseInformation: true } });
+    assert.equal(asks.connack.properties?.responseInformation, 'reply/asks');
+    asks.end();
+    const silent = await guarded.connect({ protocolVersion: 5, clientId: 'silent' });
+    assert.equal(silent.connack.properties?.responseInformation, undefined);
+    silent.end();
+  });
+});
+
+describe('malformed packets', () => {
+  test('[MQTT-4.13.1-1] a malformed packet closes that connection only', async () => {
+    const bystander = await server.raw(4);
+    await bystander.connect('bystander');
+    const raw = await server.raw(4);
+    await raw.connect('garbled');
+    // SUBSCRIBE with a wrong fixed-header flag (must be 0010) [MQTT-3.8.1-1]
+    raw.writeBytes(Buffer.from([0x80, 6, 0, 1, 0, 1, 0x61, 0]));
+    await raw.whenClosed();
+    bystander.send({ cmd: 'pingreq' });
+    await bystander.next('pingresp');
+    await waitFor(() => !server.engine.connections.has('garbled'));
+    bystander.close();
+  });
+
+  test('a Remaining Length of more than four bytes is malformed', async () => {
+    const raw = await server.raw(4);
+    await raw.connect('long-length');
+    raw.writeBytes(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]));
+    await raw.whenClosed();
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * mqdash's own MQTT engine (issue 10, first step): sessions, routing through a bus, retained
+ * messages and wills, over any number of TCP or WebSocket streams given to `handle`. The rest of
+ * the broker plugs in through `EngineHooks`. Not yet used by createBroker (DESIGN §3).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { InProcessBus, type Bus } from './bus.ts';
+import { Connection } from './connection.ts';
+import { handlePacket, refuseProtocol } from './handlers/index.ts';
+import { MemoryRetainedStore, type RetainedStore } from './retained.ts';
+import { Router } from './router.ts';
+import { Session } from './session.ts';
+import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions } from './types.ts';
+import { startTimer } from './timer.ts';
+import { WillTimers, type PendingWill } from './will.ts';
+
+export interface EngineSettings {
+  maximumPacketSize: number;
+  receiveMaximum: number;
+  topicAliasMaximum: number;
+  keepAliveLimit: number;
+  maxClientIdLength: number;
+  maxQueuedMessages: number;
+  connectTimeoutMs: number;
+  maxWriteBufferBytes: number;
+  maxConnections: number;
+  maxSubscriptionsPerClient: number;
+  responseInformation: string;
+}
+
+export const defaultSettings: EngineSettings = {
+  maximumPacketSize: 0,
+  receiveMaximum: 65535,
+  topicAliasMaximum: 10,
+  keepAliveLimit: 0,
+  maxClientIdLength: 65535,
+  maxQueuedMessages: 1000,
+  connectTimeoutMs: 10_000,
+  maxWriteBufferBytes: 1024 * 1024,
+  maxConnections: 0,
+  maxSubscriptionsPerClient: 0,
+  responseInformation: '',
+};
+
+export class Engine {
+  readonly settings: EngineSettings;
+  readonly hooks: EngineHooks;
+  readonly router = new Router();
+  readonly sessions = new Map<string, Session>();
+  /** The current connection of each connected client id. */
+  readonly connections = new Map<string, Connection>();
+  readonly wills: WillTimers;
+  private readonly open = new Set<Connection>();
+  /** Deliveries made by this node while routing the message being published. */
+  private routed = 0;
+  private readonly stopRouting: () => void;
+
+  constructor(
+    options: EngineOptions = {},
+    readonly bus: Bus = new InProcessBus(),
+    readonly retained: RetainedStore = new MemoryRetainedStore(),
+  ) {
+    const { hooks, ...settings } = options;
+    this.settings = { ...defaultSettings, ...settings };
+    this.hooks = hooks ?? {};
+    // wills and expiries run from timers: a faulty hook there must not take the process down
+    this.wills = new WillTimers((will) => void this.publishWill(will).catch((error) => this.fault(error, 'will')));
+    this.stopRouting = bus.subscribe((message) => this.route(message));
+  }
+
+  /** Serves MQTT on a stream (a TCP socket, or a WebSocket wrapped as a stream). */
+  handle(stream: Duplex): Connection {
+    const connection = new Connection(
+      stream,
+      {
+        packet: (conn, packet) => handlePacket(this, conn, packet),
+        fault: (error) => this.fault(error, 'packet'),
+        unsupportedProtocol: (conn, level) => refuseProtocol(conn, level),
+        closed: (conn, reasonCode, withWill) => this.connectionClosed(conn, reasonCode, withWill),
+      },
+      this.settings.maximumPacketSize,
+      this.settings.connectTimeoutMs,
+      this.settings.maxWriteBufferBytes,
+    );
+    this.open.add(connection);
+    return connection;
+  }
+
+  /**
+   * Accepts a message for routing: retained store first, then the bus [MQTT-3.3.1-5]. Returns
+   * whether any subscriber matched, or undefined when the bus cannot tell (another node may have one).
+   */
+  publish(message: EngineMessage, client?: ClientInfo): boolean | undefined {
+    if (message.retain) this.retained.put(message);
+    this.hooks.onPublish?.(client, message);
+    this.routed = 0;
+    this.bus.publish(message);
+    return this.bus.reachesAllSubscribers ? this.routed > 0 : undefined;
+  }
+
+  /** A client id for a CONNECT without one [MQTT-3.1.3-6]. */
+  assignClientId(): string {
+    for (;;) {
+      const id = `mqdash-${randomBytes(9).toString('base64url')}`;
+      if (!this.sessions.has(id)) return id;
+    }
+  }
+
+  /** Disconnects a connected client (0x98 administrative action by default); the session stays. */
+  disconnectClient(clientId: string, reasonCode = 0x98): boolean {
+    const connection = this.connections.get(clientId);
+    connection?.disconnect(reasonCode);
+    return connection !== undefined;
+  }
+
+  /** Ends a session: subscriptions leave the router, queued messages go, a delayed will fires. */
+  endSession(session: Session): void {
+    session.expiryTimer?.cancel();
+    for (const subscription of session.subscriptions.values()) this.router.remove(subscription);
+    session.subscriptions.clear();
+    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+    this.wills.fire(session.clientId);
+    this.hooks.onSessionEnd?.(session.clientId);
+  }
+
+  /** Reports a fault to the onError hook; a throwing onError is ignored. */
+  fault(error: unknown, where: string): void {
+    try {
+      this.hooks.onError?.(error, where);
+    } catch {
+      // nothing further to tell
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopRouting();
+    // MQTT 5 clients are told why (0x8B server shutting down); wills wait for the persistence (a later step)
+    for (const connection of this.open) connection.disconnect(0x8b, false);
+    for (const session of this.sessions.values()) session.expiryTimer?.cancel();
+    this.wills.clear();
+    await this.bus.close();
+  }
+
+  private route(message: EngineMessage): void {
+    const online = (clientId: string) => this.connections.has(clientId);
+    const deliveries = this.router.route(message, online);
+    this.routed += deliveries.length;
+    for (const delivery of deliveries) {
+      this.sessions.get(delivery.clientId)?.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
+    }
+  }
+
+  private async publishWill(will: PendingWill): Promise<void> {
+    const message = { ...will.message };
+    if (will.expirySeconds !== undefined) message.expiresAt = Date.now() + will.expirySeconds * 1000;
+    const verdict = (await this.hooks.authorizePublish?.(undefined, message)) ?? 0;
+    if (verdict === 0) this.publish(message);
+  }
+
+  /** The end of a connection: the will, then the session's expiry [MQTT-3.1.2-25, 4.1.0-2]. */
+  private connectionClosed(connection: Connection, reasonCode: number, withWill: boolean): void {
+    this.open.delete(connection);
+    if (!connection.established) return;
+    const { session, clientId } = connection;
+    const current = this.connections.get(clientId) === connection;
+    if (current) this.connections.delete(clientId);
+    this.hooks.onDisconnect?.(connection.info, reasonCode);
+    if (!session || session.connection !== connection) return;
+    session.connection = undefined;
+    const expiry = session.expiryInterval;
+    if (withWill && connection.will) {
+      // [MQTT-3.1.2-8] the will waits for the smaller of its delay and the session's expiry
+      this.wills.schedule(clientId, connection.will, Math.min(connection.will.delaySeconds, expiry));
+    }
+    if (expiry === 0) this.endSession(session);
+    else if (expiry !== UNLIMITED_EXPIRY) session.expiryTimer = startTimer(expiry, () => {
+        try {
+          this.endSession(session);
+        } catch (error) {
+          this.fault(error, 'session expiry'); // the session is gone from the engine either way
+        }
+      });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Inbound PUBLISH and PUBREL (MQTT 5 §3.3, §3.6, §4.3): topic aliases, Receive Maximum,
+ * authorization, then routing; QoS 2 exactly once per session and packet identifier.
+ */
+import type { IPublishPacket, IPubrelPacket } from 'mqtt-packet';
+import type { Connection } from '../connection.ts';
+import type { Engine } from '../engine.ts';
+import { isValidTopicName } from '../topics.ts';
+import type { EngineMessage } from '../types.ts';
+
+/** The topic of a PUBLISH once its alias is applied, or the reason code to disconnect with. */
+function resolveTopic(engine: Engine, connection: Connection, packet: IPublishPacket): string | number {
+  const alias = packet.properties?.topicAlias;
+  if (alias === undefined) return packet.topic;
+  // [MQTT-3.3.2-8, 3.3.2-9] 0 or above the announced Topic Alias Maximum: 0x94
+  if (alias === 0 || alias > engine.settings.topicAliasMaximum) return 0x94;
+  if (packet.topic !== '') {
+    connection.inboundAliases.set(alias, packet.topic); // [MQTT-3.3.2-12] the alias now names this topic
+    return packet.topic;
+  }
+  return connection.inboundAliases.get(alias) ?? 0x82; // an alias never set is a protocol error
+}
+
+function messageOf(connection: Connection, packet: IPublishPacket, topic: string): EngineMessage {
+  const { topicAlias: _alias, subscriptionIdentifier: _ids, messageExpiryInterval, ...properties } = packet.properties ?? {};
+  const message: EngineMessage = {
+    topic,
+    payload: typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload,
+    qos: packet.qos,
+    retain: packet.retain,
+    properties,
+    origin: connection.clientId,
+  };
+  if (messageExpiryInterval !== undefined) message.expiresAt = Date.now() + messageExpiryInterval * 1000;
+  return message;
+}
+
+/**
+ * Synchronous unless the authorizePublish hook returns a promise: the common path costs no
+ * microtask per packet, and the connection only holds later packets back while a hook waits.
+ */
+export function handlePublish(engine: Engine, connection: Connection, packet: IPublishPacket): void | Promise<void> {
+  const session = connection.session!;
+  const packetId = packet.messageId ?? 0;
+  const topic = resolveTopic(engine, connection, packet);
+  if (typeof topic === 'number') return connection.disconnect(topic);
+  // [MQTT-3.3.2-2] no wildcards in a topic name; 0x90 Topic Name invalid
+  if (!isValidTopicName(topic)) return connection.disconnect(0x90);
+  // [MQTT-3.3.4-6] a client may not send a Subscription Identifier
+  if (packet.properties?.subscriptionIdentifier !== undefined) return connection.disconnect(0x82);
+  if (packet.qos === 2 && session.incomingQos2.has(packetId)) {
+    // [MQTT-4.3.3-10] a duplicate before PUBREL is acknowledged again, not delivered again
+    connection.send({ cmd: 'pubrec', messageId: packetId });
+    return;
+  }
+  if (packet.qos > 0 && connection.inboundQos1 + session.incomingQos2.size >= engine.settings.receiveMaximum) {
+    return connection.disconnect(0x93); // [MQTT-3.3.4-7] more unacknowledged PUBLISHes than Receive Maximum
+  }
+  if (packet.qos === 1) connection.inboundQos1++;
+  if (packet.qos === 2) session.incomingQos2.add(packetId);
+
+  const message = messageOf(connection, packet, topic);
+  const authorize = engine.hooks.authorizePublish;
+  if (!authorize) return accept(engine, connection, packet, message, 0);
+  const verdict = authorize(connection.info, message);
+  if (typeof verdict === 'number') return accept(engine, connection, packet, message, verdict);
+  return verdict.then((code) => {
+    if (!connection.closed) accept(engine, connection, packet, message, code);
+  });
+}
+
+/** Routes an allowed message and acknowledges it. */
+function accept(engine: Engine, connection: Connection, packet: IPublishPacket, message: EngineMessage, verdict: number): void {
+  const packetId = packet.messageId ?? 0;
+  const matched = verdict === 0 ? engine.publish(message, connection.info) : undefined;
+  // 3.1.1 cannot say no in PUBACK/PUBREC: a refused message is acknowledged and dropped.
+  // MQTT 5: 0x10 No matching subscribers when the bus knows there were none (§3.4.2.1).
+  const reasonCode = connection.protocolVersion !== 5 ? 0 : verdict !== 0 ? verdict : matched === false ? 0x10 : 0;
+  if (packet.qos === 1) {
+    connection.inboundQos1--;
+    connection.send({ cmd: 'puback', messageId: packetId, reasonCode });
+  } else if (packet.qos === 2) {
+    if (reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC [MQTT-4.3.3-9]
+    connection.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
+  }
+}
+
+/** [MQTT-4.3.3-11] PUBREL releases the packet identifier; PUBCOMP answers it (0x92 when unknown). */
+export function handlePubrel(connection: Connection, packet: IPubrelPacket): void {
+  const packetId = packet.messageId ?? 0;
+  const known = connection.session!.incomingQos2.delete(packetId);
+  const reasonCode = known || connection.protocolVersion !== 5 ? 0 : 0x92;
+  connection.send({ cmd: 'pubcomp', messageId: packetId, reasonCode });
+}

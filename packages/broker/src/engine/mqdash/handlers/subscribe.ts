@@ -1,0 +1,78 @@
+/**
+ * SUBSCRIBE → SUBACK (MQTT 5 §3.8–3.9): per-filter validation and authorization, a replaced
+ * subscription for a filter already held [MQTT-3.8.4-3], then retained messages as Retain Handling
+ * asks.
+ */
+import type { ISubscribePacket, ISubscription, QoS } from 'mqtt-packet';
+import type { Connection } from '../connection.ts';
+import type { Engine } from '../engine.ts';
+import { parseFilter } from '../topics.ts';
+import type { Subscription } from '../types.ts';
+
+function subscriptionOf(connection: Connection, request: ISubscription, subscriptionId: number | undefined): Subscription | undefined {
+  const parsed = parseFilter(request.topic);
+  if (!parsed) return undefined;
+  return {
+    clientId: connection.clientId,
+    filter: request.topic,
+    topicFilter: parsed.topicFilter,
+    group: parsed.group,
+    qos: request.qos,
+    noLocal: request.nl === true,
+    retainAsPublished: request.rap === true,
+    retainHandling: (request.rh ?? 0) as 0 | 1 | 2,
+    subscriptionId,
+  };
+}
+
+export async function handleSubscribe(engine: Engine, connection: Connection, packet: ISubscribePacket): Promise<void> {
+  const session = connection.session!;
+  const v5 = connection.protocolVersion === 5;
+  // a Subscription Identifier of 0 is a protocol error (MQTT 5 §3.8.2.1.2)
+  if (packet.properties?.subscriptionIdentifier === 0) return connection.disconnect(0x82);
+  const codes: number[] = [];
+  const sendRetained: Subscription[] = [];
+  for (const request of packet.subscriptions) {
+    const subscription = subscriptionOf(connection, request, packet.properties?.subscriptionIdentifier);
+    if (!subscription) {
+      codes.push(v5 ? 0x8f : 0x80); // Topic Filter invalid (3.1.1: Failure 0x80)
+      continue;
+    }
+    // [MQTT-3.8.3-4] No Local on a shared subscription is a protocol error
+    if (subscription.group !== undefined && subscription.noLocal) return connection.disconnect(0x82);
+    const granted = engine.hooks.authorizeSubscribe ? await engine.hooks.authorizeSubscribe(connection.info, subscription) : subscription.qos;
+    if (connection.closed) return;
+    if (granted >= 0x80) {
+      codes.push(v5 ? granted : 0x80);
+      continue;
+    }
+    subscription.qos = Math.min(granted, subscription.qos) as QoS;
+    const previous = session.subscriptions.get(subscription.filter);
+    const limit = engine.settings.maxSubscriptionsPerClient;
+    if (!previous && limit > 0 && session.subscriptions.size >= limit) {
+      codes.push(v5 ? 0x97 : 0x80); // Quota exceeded
+      continue;
+    }
+    if (previous) engine.router.remove(previous);
+    session.subscriptions.set(subscription.filter, subscription);
+    engine.router.add(subscription);
+    codes.push(subscription.qos);
+    // [MQTT-3.3.1-9, 3.3.1-10, 3.3.1-11] Retain Handling 0: always, 1: only for a new subscription,
+    // 2: never; shared subscriptions get no retained messages (MQTT 5 §4.8.2)
+    const wanted = subscription.retainHandling === 0 || (subscription.retainHandling === 1 && !previous);
+    if (wanted && subscription.group === undefined) sendRetained.push(subscription);
+  }
+  connection.send({ cmd: 'suback', messageId: packet.messageId, granted: codes }); // [MQTT-3.8.4-1]
+  const now = Date.now();
+  for (const subscription of sendRetained) {
+    for (const message of engine.retained.match(subscription.topicFilter, now)) {
+      // retained messages sent for a new subscription keep RETAIN set [MQTT-3.3.1-9]
+      session.deliver({
+        message,
+        qos: Math.min(subscription.qos, message.qos) as QoS,
+        retain: true,
+        subscriptionIds: subscription.subscriptionId ? [subscription.subscriptionId] : [],
+      });
+    }
+  }
+}

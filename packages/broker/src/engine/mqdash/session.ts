@@ -1,0 +1,129 @@
+/**
+ * A session: what survives a connection [MQTT-4.1.0-1]. Subscriptions, the outgoing QoS 1/2
+ * messages in flight and queued, the incoming QoS 2 packet identifiers awaiting PUBREL, the expiry
+ * interval. The connection it is attached to (if any) is the sink that writes packets.
+ */
+import type { QoS } from 'mqtt-packet';
+import type { Timer } from './timer.ts';
+import type { EngineMessage, Subscription } from './types.ts';
+
+/** A message bound for this session with the QoS, RETAIN flag and identifiers of its subscriptions. */
+export interface OutgoingMessage {
+  message: EngineMessage;
+  qos: QoS;
+  retain: boolean;
+  subscriptionIds: number[];
+}
+
+interface InFlight {
+  outgoing: OutgoingMessage;
+  /** `publish`: awaiting PUBACK/PUBREC; `pubrel`: PUBREL sent, awaiting PUBCOMP. */
+  state: 'publish' | 'pubrel';
+}
+
+/** What a session needs of its connection. */
+export interface SessionSink {
+  /** The client's Receive Maximum: QoS 1/2 PUBLISHes it accepts unacknowledged. */
+  readonly receiveMaximum: number;
+  /** The client is not reading fast enough: its write buffer is over the engine's limit. */
+  readonly congested: boolean;
+  /** Writes the PUBLISH; false when it was dropped (too large for the client). */
+  sendPublish(outgoing: OutgoingMessage, packetId: number | undefined, dup: boolean): boolean;
+  sendPubrel(packetId: number): void;
+}
+
+export class Session {
+  readonly subscriptions = new Map<string, Subscription>();
+  /** Seconds the session outlives its connection; 0xFFFFFFFF = never expires. */
+  expiryInterval = 0;
+  connection: SessionSink | undefined;
+  /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-10]. */
+  readonly incomingQos2 = new Set<number>();
+  expiryTimer: Timer | undefined;
+  /** Messages dropped: from the full queue (the oldest first) and QoS 0 to a congested client. */
+  dropped = 0;
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly queue: OutgoingMessage[] = [];
+  private nextPacketId = 1;
+
+  constructor(
+    readonly clientId: string,
+    private readonly maxQueued: number,
+  ) {}
+
+  /** Messages in flight and queued (the session's delivery backlog). */
+  get backlog(): number {
+    return this.inFlight.size + this.queue.length;
+  }
+
+  /**
+   * Sends at once when the client's window allows, otherwise queues [MQTT-4.9.0-2]. QoS 0 goes
+   * straight to a connected client and is not kept for an offline one.
+   */
+  deliver(outgoing: OutgoingMessage): void {
+    if (outgoing.qos === 0) {
+      if (this.connection?.congested) this.dropped++; // a slow reader loses QoS 0, the broker's memory stays bounded
+      else this.connection?.sendPublish(outgoing, undefined, false);
+      return;
+    }
+    if (this.queue.length >= this.maxQueued) {
+      this.queue.shift(); // a full queue keeps the newest messages
+      this.dropped++;
+    }
+    this.queue.push(outgoing);
+    this.drain();
+  }
+
+  /**
+   * Moves queued messages into flight while the client's Receive Maximum allows [MQTT-3.3.4-9] and
+   * its connection is not congested (the connection calls this again once its buffer drains).
+   */
+  drain(): void {
+    const sink = this.connection;
+    if (!sink) return;
+    while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
+      const outgoing = this.queue.shift()!;
+      const packetId = this.allocatePacketId();
+      if (sink.sendPublish(outgoing, packetId, false)) this.inFlight.set(packetId, { outgoing, state: 'publish' });
+    }
+  }
+
+  /**
+   * [MQTT-4.4.0-1] on a resumed session, unacknowledged PUBLISHes are sent again with DUP set and
+   * PUBRELs again, in their original order; then the queue drains.
+   */
+  resume(): void {
+    const sink = this.connection;
+    if (!sink) return;
+    for (const [packetId, entry] of this.inFlight) {
+      if (entry.state === 'pubrel') sink.sendPubrel(packetId);
+      else sink.sendPublish(entry.outgoing, packetId, true);
+    }
+    this.drain();
+  }
+
+  /** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends a delivery; false for an unknown packet identifier. */
+  complete(packetId: number): boolean {
+    if (!this.inFlight.delete(packetId)) return false;
+    this.drain();
+    return true;
+  }
+
+  /** PUBREC: the QoS 2 delivery moves on to PUBREL; a failure code (>= 0x80) ends it [MQTT-4.4.0-2]. */
+  received(packetId: number, reasonCode: number): boolean {
+    const entry = this.inFlight.get(packetId);
+    if (!entry || entry.state !== 'publish') return false;
+    if (reasonCode >= 0x80) return this.complete(packetId);
+    entry.state = 'pubrel';
+    this.connection?.sendPubrel(packetId);
+    return true;
+  }
+
+  private allocatePacketId(): number {
+    for (;;) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === 0xffff ? 1 : id + 1;
+      if (!this.inFlight.has(id)) return id;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The shapes shared by mqdash's own MQTT engine: the message that travels from a publisher to the
+ * sessions, a subscription, the hooks the rest of the broker plugs into and the engine's options.
+ */
+import type { IConnectPacket, IPublishPacket, QoS } from 'mqtt-packet';
+
+/** The PUBLISH properties that travel with a message (not the per-hop alias and identifiers). */
+export type MessageProperties = Omit<NonNullable<IPublishPacket['properties']>, 'topicAlias' | 'subscriptionIdentifier' | 'messageExpiryInterval'>;
+
+/** An application message on its way from a publisher (or a will, or the broker) to subscribers. */
+export interface EngineMessage {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  properties: MessageProperties;
+  /** Epoch ms after which the message is no longer delivered (message expiry interval). */
+  expiresAt?: number;
+  /** The publishing client id, for No Local; undefined for the broker's own messages. */
+  origin?: string;
+}
+
+/** One subscription of a session, as SUBSCRIBE gave it. */
+export interface Subscription {
+  clientId: string;
+  /** The filter as subscribed, `$share/{group}/{filter}` included. */
+  filter: string;
+  /** The filter matched against topics (without the `$share/{group}/` prefix). */
+  topicFilter: string;
+  /** The share name for shared subscriptions. */
+  group?: string;
+  qos: QoS;
+  noLocal: boolean;
+  retainAsPublished: boolean;
+  retainHandling: 0 | 1 | 2;
+  subscriptionId?: number;
+}
+
+/** What the hooks learn of a connected client. */
+export interface ClientInfo {
+  clientId: string;
+  protocolVersion: 4 | 5;
+  username?: string;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
+/** What the authenticate hook sees of a CONNECT. */
+export interface ConnectRequest extends ClientInfo {
+  password?: Buffer;
+  cleanStart: boolean;
+  keepAlive: number;
+  packet: IConnectPacket;
+}
+
+/** An MQTT 5 reason code; 0 means success. The engine maps it to a 3.1.1 return code. */
+export type ReasonCode = number;
+
+/**
+ * The seams the session registry, bans, accounts and permissions plug into. Every hook may be
+ * async; each has a permissive default.
+ */
+export interface EngineHooks {
+  /** At CONNECT, before anything changes: 0 admits, any other reason code refuses (e.g. 0x86, 0x87, 0x8A). */
+  authenticate?(request: ConnectRequest): ReasonCode | Promise<ReasonCode>;
+  /** Before a PUBLISH (or a will) is routed: 0 allows, otherwise a reason code such as 0x87. */
+  authorizePublish?(client: ClientInfo | undefined, message: EngineMessage): ReasonCode | Promise<ReasonCode>;
+  /** Per filter at SUBSCRIBE: the QoS to grant (at most the requested one) or a failure code (>= 0x80). */
+  authorizeSubscribe?(client: ClientInfo, subscription: Subscription): number | Promise<number>;
+  onConnect?(client: ClientInfo, sessionPresent: boolean): void;
+  /** The connection ended; `reasonCode` is what the client sent or what the server closed it with. */
+  onDisconnect?(client: ClientInfo, reasonCode: ReasonCode): void;
+  /** A message was accepted for routing (client publishes and wills). */
+  onPublish?(client: ClientInfo | undefined, message: EngineMessage): void;
+  onSessionEnd?(clientId: string): void;
+  /** A fault inside the engine or a hook; the engine has already ended what it concerned (a connection, a will). */
+  onError?(error: unknown, where: string): void;
+}
+
+export interface EngineOptions {
+  hooks?: EngineHooks;
+  /** The largest packet the broker accepts (and announces in CONNACK); 0 = the protocol's limit. */
+  maximumPacketSize?: number;
+  /** Receive Maximum announced to clients: QoS 1/2 PUBLISHes a client may have unacknowledged. */
+  receiveMaximum?: number;
+  /** Topic Alias Maximum announced to clients (inbound aliases). */
+  topicAliasMaximum?: number;
+  /** Server Keep Alive: the longest keep-alive allowed (0 = the client's value). */
+  keepAliveLimit?: number;
+  /** The longest client identifier accepted. */
+  maxClientIdLength?: number;
+  /** QoS 1/2 messages queued per offline or saturated session; when full, the oldest is dropped. */
+  maxQueuedMessages?: number;
+  /** How long a client may take from opening the connection to CONNECT, in ms. */
+  connectTimeoutMs?: number;
+  /**
+   * Bytes waiting to be written to a client before it counts as congested: QoS 0 messages to it are
+   * dropped and its QoS 1/2 messages wait in the session queue until the buffer drains.
+   */
+  maxWriteBufferBytes?: number;
+  /** Connected clients at most; a CONNECT beyond it gets 0x89 Server busy (3.1.1: 3). 0 = no limit. */
+  maxConnections?: number;
+  /**
+   * Response Information for MQTT 5 clients that ask for it (Request Response Information 1): the
+   * base of their response topics, e.g. `reply/{clientId}`. Empty: never sent [MQTT-3.1.2-31].
+   */
+  responseInformation?: string;
+  /** Subscriptions one session may hold; beyond it SUBACK says 0x97 Quota exceeded. 0 = no limit. */
+  maxSubscriptionsPerClient?: number;
+}
+
+export const UNLIMITED_EXPIRY = 0xffffffff;
