@@ -14,10 +14,14 @@ as_root() {
   fi
 }
 
-# The e2e tests drive Debian's Chromium (DESIGN §1).
-if [ ! -x /usr/bin/chromium ]; then
+# The e2e tests drive Debian's Chromium (DESIGN §1); the engine's interoperability tests run
+# Debian's mosquitto_pub/mosquitto_sub beside mqtt.js.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
 npm ci --no-audit --no-fund

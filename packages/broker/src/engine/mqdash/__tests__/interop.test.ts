@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { startEngine, waitFor, type TestServer } from './helpers.ts';
 
 const run = promisify(execFile);
-const skip = spawnSync('mosquitto_sub', ['--help']).error ? 'mosquitto-clients is not installed' : false;
+// scripts/test-all.sh (CI) installs mosquitto-clients; only a bare `npm test` elsewhere may lack it.
+const skip = spawnSync('mosquitto_sub', ['--help']).error ? 'mosquitto-clients is not installed (scripts/test-all.sh installs it)' : false;
 let server: TestServer;
 
 before(async () => {
