@@ -153,3 +153,22 @@ export interface DeleteLabelResult {
   /** Sessions that carried the label and carry none now. */
   sessionsUnlabeled: number;
 }
+
+/** `POST /bff/labels`: createLabel's properties. */
+export const labelCreateBody = createLabelParams;
+
+/** `PATCH /bff/labels/:id`: alterLabel's changes; the label is the one the path names by id. */
+export const labelAlterBody = z.object({
+  newGroup: groupSchema.optional(),
+  newName: nameSchema.optional(),
+  value: jsonValue(65500).optional(),
+  enum: labelEnumSchema.optional(),
+  sequence: labelSequenceSchema.optional(),
+  deprecated: z.boolean().optional(),
+  description: utf8String(0, 65500).optional(),
+  metadata: labelMetadataSchema.optional(),
+});
+export type LabelAlterBody = z.infer<typeof labelAlterBody>;
+
+/** `/bff/labels/:id`: the label's id in the path. */
+export const labelIdPath = z.object({ id: labelIdValueSchema });
