@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Button as AriaButton, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
+import { Button as AriaButton, ComboBox, useFilter, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { Check, ChevronDown, Plus } from './icons';
 
 export interface ComboOption {
@@ -10,6 +10,8 @@ export interface ComboOption {
   prefix?: ReactNode;
   /** Shown after the text, muted ("deprecated", "12 sessions"). */
   note?: string;
+  /** Choosing it leaves no value and an empty input ("No label"). */
+  clears?: boolean;
 }
 
 export interface ComboBoxFieldProps {
@@ -35,40 +37,45 @@ const CREATE_ID = '\u0000create';
  * option or, when `onCreate` is given, offers an explicit "create" option.
  */
 export function ComboBoxField({ label, options, value, onChange, createText, onCreate, description, error, placeholder, isDisabled }: ComboBoxFieldProps) {
-  const chosen = options.find((o) => o.id === value);
-  const [input, setInput] = useState(chosen?.label ?? '');
+  const textOf = (id: string | null) => {
+    const o = options.find((x) => x.id === id);
+    return o && !o.clears ? o.label : '';
+  };
+  const [input, setInput] = useState(textOf(value));
   const [prevValue, setPrevValue] = useState(value);
   if (prevValue !== value) {
     // The value changed from outside (a label was created and chosen): show its text.
     setPrevValue(value);
-    setInput(chosen?.label ?? '');
+    setInput(textOf(value));
   }
   const typed = input.trim();
+  const { contains } = useFilter({ sensitivity: 'base' });
+  // Every option stays in the collection (React Aria filters what it shows by the typed text), so
+  // the chosen one is always found; the "create" option is added while the text names no option.
   const items = useMemo(() => {
-    const needle = typed.toLowerCase();
-    const matching = needle && typed !== chosen?.label ? options.filter((o) => o.label.toLowerCase().includes(needle)) : [...options];
     const exact = options.some((o) => o.label === typed);
-    return onCreate && createText && typed && !exact ? [...matching, { id: CREATE_ID, label: createText(typed) }] : matching;
-  }, [options, typed, chosen, onCreate, createText]);
+    return onCreate && createText && typed && !exact ? [...options, { id: CREATE_ID, label: createText(typed) }] : [...options];
+  }, [options, typed, onCreate, createText]);
 
   return (
     <ComboBox
-      items={items}
+      defaultItems={items}
+      defaultFilter={(text, typedText) => text === createText?.(typedText.trim()) || contains(text, typedText)}
       selectedKey={value}
       inputValue={input}
       onInputChange={setInput}
       onSelectionChange={(key) => {
         if (key === CREATE_ID) {
           onCreate?.(typed);
-          setInput(chosen?.label ?? '');
+          setInput(textOf(value));
           return;
         }
-        const id = key === null ? null : String(key);
-        onChange(id);
-        setInput(options.find((o) => o.id === id)?.label ?? '');
+        // null: the text picks nothing (React Aria commits on blur) — keep the chosen option.
+        const picked = key === null ? undefined : options.find((o) => o.id === String(key));
+        const id = picked ? (picked.clears ? null : picked.id) : value;
+        if (id !== value) onChange(id);
+        setInput(textOf(id));
       }}
-      // Leaving the field with text that picks nothing puts the chosen option's text back.
-      onBlur={() => setInput(chosen?.label ?? '')}
       menuTrigger="focus"
       allowsEmptyCollection
       isDisabled={isDisabled}

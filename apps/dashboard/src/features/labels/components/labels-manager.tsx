@@ -18,6 +18,7 @@ import { LabelSwatch } from './label-color-picker';
 import { LabelFormDialog } from './label-form-dialog';
 
 const sessionsText = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'session' : 'sessions'}`;
+const carryText = (n: number) => `${sessionsText(n)} ${n === 1 ? 'carries' : 'carry'}`;
 
 /**
  * The Labels screen (issue 13): every label by group with how many sessions carry it; operators
@@ -78,7 +79,7 @@ export function LabelsManager() {
                           </span>
                           {l.description && <span className="muted small block">{l.description}</span>}
                         </td>
-                        <td className="num" aria-label={`${sessionsText(l.sessionCount)} carry ${labelText(l)}`}>{l.sessionCount.toLocaleString()}</td>
+                        <td className="num" aria-label={`${carryText(l.sessionCount)} ${labelText(l)}`}>{l.sessionCount.toLocaleString()}</td>
                         <td>{l.deprecated ? <Badge tone="warning">Deprecated</Badge> : <Badge tone="success">In use</Badge>}</td>
                         {canEdit && (
                           <td className="cell-actions">
@@ -112,7 +113,7 @@ export function LabelsManager() {
           if (!l) return;
           remove.mutate(l.id, {
             onSuccess: (r) => {
-              toast.success('Label deleted', `${labelText(l)}; ${sessionsText(r.sessionsUnlabeled)} now carry no label.`);
+              toast.success('Label deleted', `${labelText(l)}; ${carryText(r.sessionsUnlabeled)} no label now.`);
               setDeleting(null);
             },
           });
@@ -120,7 +121,7 @@ export function LabelsManager() {
       >
         <p>
           {deleting && deleting.sessionCount > 0
-            ? `${sessionsText(deleting.sessionCount)} carry this label. They keep working and carry no label afterwards; filters and saved links that name it match nothing.`
+            ? `${carryText(deleting.sessionCount)} this label. ${deleting.sessionCount === 1 ? 'It keeps working and carries' : 'They keep working and carry'} no label afterwards; filters and links that name the label match nothing.`
             : 'No session carries this label.'}{' '}
           This cannot be undone.
         </p>

@@ -49,7 +49,7 @@ export function LabelPicker({ choices, value, onChange, onCreate, error }: {
   const offered = choices.filter((c) => !c.deprecated || (value && keyOf(c) === keyOf(value)));
   if (value && !offered.some((c) => keyOf(c) === keyOf(value))) offered.push({ ...value, deprecated: false });
   const options: ComboOption[] = [
-    { id: NONE, label: 'No label' },
+    { id: NONE, label: 'No label', clears: true },
     ...offered.map((c) => ({
       id: keyOf(c), label: textOf(c), ...(c.deprecated ? { note: 'deprecated' } : {}),
       prefix: <span className="label-swatch" style={c.color ? { backgroundColor: c.color } : undefined} aria-hidden="true" />,
@@ -73,8 +73,9 @@ export function LabelPicker({ choices, value, onChange, onCreate, error }: {
       <ComboBoxField
         label="Label"
         options={options}
-        value={value ? keyOf(value) : NONE}
-        onChange={(id) => onChange(id === null || id === NONE ? null : offered.find((c) => keyOf(c) === id) ?? null)}
+        value={value ? keyOf(value) : null}
+        onChange={(id) => onChange(id === null ? null : offered.find((c) => keyOf(c) === id) ?? null)}
+        placeholder="No label"
         {...(onCreate ? { onCreate: (text: string) => setPending(parseLabelText(text)), createText: (text: string) => `Create label “${text}” …` } : {})}
         description="Type to find a label; group and name read “group / name”."
         error={error}
