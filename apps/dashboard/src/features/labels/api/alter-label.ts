@@ -1,7 +1,7 @@
 import type { LabelAlterBody, LabelInfo } from '@mqdash/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { labelKeys } from './list-labels';
+import { invalidateLabelsAndSessions } from './list-labels';
 
 /** `PATCH /bff/labels/:id`: rename, recolour (metadata.color), deprecate; sessions keep the label. */
 export const alterLabel = ({ id, ...changes }: LabelAlterBody & { id: number }): Promise<LabelInfo> =>
@@ -12,7 +12,6 @@ export function useAlterLabel() {
   return useMutation({
     mutationFn: alterLabel,
     meta: { errorToast: 'Could not change the label' },
-    // Sessions show the label's name: their lists and details change with a rename.
-    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: labelKeys.all }), queryClient.invalidateQueries({ queryKey: ['sessions'] })]),
+    onSettled: () => invalidateLabelsAndSessions(queryClient),
   });
 }

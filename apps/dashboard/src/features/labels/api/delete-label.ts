@@ -1,7 +1,7 @@
 import type { DeleteLabelResult } from '@mqdash/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { labelKeys } from './list-labels';
+import { invalidateLabelsAndSessions } from './list-labels';
 
 /** `DELETE /bff/labels/:id`: the sessions that carried it carry no label afterwards. */
 export const deleteLabel = (id: number): Promise<DeleteLabelResult> => api.delete<DeleteLabelResult>(`/bff/labels/${id}`);
@@ -11,6 +11,6 @@ export function useDeleteLabel() {
   return useMutation({
     mutationFn: deleteLabel,
     meta: { errorToast: 'Could not delete the label' },
-    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: labelKeys.all }), queryClient.invalidateQueries({ queryKey: ['sessions'] })]),
+    onSettled: () => invalidateLabelsAndSessions(queryClient),
   });
 }

@@ -1,5 +1,5 @@
 import type { LabelInfo } from '@mqdash/contracts';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 
 export const labelKeys = {
@@ -16,3 +16,10 @@ export const useLabels = () => useQuery(listLabelsQueryOptions());
 
 /** "group / name", or the name alone for the empty group. */
 export const labelText = (label: { group: string; name: string }): string => (label.group ? `${label.group} / ${label.name}` : label.name);
+
+/**
+ * After a rename, recolour or delete: the labels, and the sessions' lists and details, which show
+ * the label's name (the sessions feature's keys begin with 'sessions').
+ */
+export const invalidateLabelsAndSessions = (queryClient: QueryClient) =>
+  Promise.all([queryClient.invalidateQueries({ queryKey: labelKeys.all }), queryClient.invalidateQueries({ queryKey: ['sessions'] })]);
