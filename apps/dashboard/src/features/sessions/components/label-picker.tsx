@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { ComboBoxField, type ComboOption } from '../../../components/ui/combobox';
+import { parseLabelText, textOf, type LabelRef } from '../lib/label-text';
+
+export type { LabelRef };
 
 /** A label a session may carry, as the route hands it over from the labels feature. */
 export interface LabelChoice {
@@ -10,7 +13,6 @@ export interface LabelChoice {
   deprecated: boolean;
 }
 
-export type LabelRef = { group: string; name: string };
 
 /** Creates a label (the route's labels feature); resolves once it exists. */
 export type CreateLabel = (label: LabelRef) => Promise<unknown>;
@@ -21,14 +23,7 @@ export interface LabelSource {
   onCreate?: CreateLabel;
 }
 
-const SEPARATOR = ' / ';
 const keyOf = (l: LabelRef) => `${l.group}\u0000${l.name}`;
-const textOf = (l: LabelRef) => (l.group ? `${l.group}${SEPARATOR}${l.name}` : l.name);
-/** "energy / meters" → group energy, name meters; text without " / " is a name in the empty group. */
-export function parseLabelText(text: string): LabelRef {
-  const at = text.indexOf(SEPARATOR);
-  return at < 0 ? { group: '', name: text.trim() } : { group: text.slice(0, at).trim(), name: text.slice(at + SEPARATOR.length).trim() };
-}
 
 const NONE = '';
 
