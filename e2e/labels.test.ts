@@ -87,6 +87,8 @@ test('create, rename and recolour a label; sessions pick it from the combobox an
     await page.getByRole('option', { name: 'Create label “energy / gas” …' }).click();
     const ask = dialog.getByRole('group', { name: 'Confirm the new label' });
     await ask.getByText('in group energy', { exact: false }).waitFor();
+    await ask.scrollIntoViewIfNeeded();
+    await screenshot(page, 'labels-create-in-session', { fullPage: false });
     await ask.getByRole('button', { name: 'Create label', exact: true }).click();
     await ask.waitFor({ state: 'hidden' });
     await eventually(async () => assert.equal(await dialog.getByRole('combobox', { name: 'Label' }).inputValue(READ), 'energy / gas'));
@@ -96,6 +98,12 @@ test('create, rename and recolour a label; sessions pick it from the combobox an
   await eventually(async () => assert.equal(await countOf('energy', 'meters'), '1'));
   await eventually(async () => assert.equal(await countOf('energy', 'gas'), '1'));
   await screenshot(page, 'labels');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('heading', { name: 'Labels', level: 1 }).waitFor();
+  await screenshot(page, 'labels-phone');
+  // The header's own narrow layout is another item of issue 13; the Labels content stays inside the viewport.
+  assert.equal(await page.locator('main').evaluate((main) => main.scrollWidth <= window.innerWidth), true, 'the Labels content fits 390 px');
+  await page.setViewportSize({ width: 1280, height: 720 });
   assertConsoleErrors(page);
 });
 
