@@ -147,6 +147,25 @@ test('delete asks first, names the sessions carrying the label, starts on Cancel
   assertConsoleErrors(page);
 });
 
+test('Create MQ API session picks an existing label from the same combobox', async () => {
+  await page.goto(`${server.baseUrl}/sessions`);
+  await page.getByRole('button', { name: 'Create MQ API session', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create MQ API session' });
+  await dialog.getByRole('textbox', { name: 'Client name', exact: true }).fill('lab-api-1');
+  const box = dialog.getByRole('combobox', { name: 'Label' });
+  await box.click();
+  await box.pressSequentially('nor');
+  await page.getByRole('option', { name: 'site / north' }).click();
+  await eventually(async () => assert.equal(await box.inputValue(READ), 'site / north'));
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await waitForToast(page, 'MQ API session created');
+  const created = await api.describe('lab-api-1');
+  assert.deepEqual(created.label, { ...(created.label as object), group: 'site', name: 'north' });
+  await page.goto(`${server.baseUrl}/labels`);
+  await eventually(async () => assert.equal(await countOf('site', 'north'), '1'));
+  assertConsoleErrors(page);
+});
+
 test('a viewer sees the labels and their counts, and no way to change them', async () => {
   await api.ok('createAccount', { username: 'labels-viewer', password: 'labels-viewer-pw', role: 'viewer' });
   const viewerPage = await newPage(browser);
