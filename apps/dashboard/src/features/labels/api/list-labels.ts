@@ -12,7 +12,11 @@ export const listLabels = async (signal?: AbortSignal): Promise<LabelInfo[]> =>
 
 export const listLabelsQueryOptions = () => queryOptions({ queryKey: labelKeys.list(), queryFn: ({ signal }) => listLabels(signal), staleTime: 60_000 });
 
-export const useLabels = () => useQuery(listLabelsQueryOptions());
+/**
+ * The labels. `current`: the Labels screen, whose session counts change with every session edit
+ * made elsewhere, asks again each time it opens (elsewhere a minute-old list will do).
+ */
+export const useLabels = ({ current = false } = {}) => useQuery({ ...listLabelsQueryOptions(), ...(current ? { staleTime: 0 } : {}) });
 
 /** "group / name", or the name alone for the empty group. */
 export const labelText = (label: { group: string; name: string }): string => (label.group ? `${label.group} / ${label.name}` : label.name);

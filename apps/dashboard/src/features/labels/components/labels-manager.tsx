@@ -25,7 +25,7 @@ const carryText = (n: number) => `${sessionsText(n)} ${n === 1 ? 'carries' : 'ca
  * create, rename, recolour, deprecate and delete (asking first, Cancel focused). Viewers read.
  */
 export function LabelsManager() {
-  const labels = useLabels();
+  const labels = useLabels({ current: true });
   const canEdit = useCan('operator');
   const alter = useAlterLabel();
   const remove = useDeleteLabel();
