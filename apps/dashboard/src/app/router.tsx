@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RouteError } from '../components/errors/route-error';
 import { AppLayout } from './routes/app-layout';
+import { LabelsRoute } from './routes/labels';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
@@ -27,6 +28,7 @@ export const router = createBrowserRouter([
           { path: 'overview', element: <OverviewRoute />, errorElement: <RouteError /> },
           { path: 'sessions', element: <SessionsRoute />, errorElement: <RouteError /> },
           { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
+          { path: 'labels', element: <LabelsRoute />, errorElement: <RouteError /> },
           { path: 'retained', element: <RetainedRoute />, errorElement: <RouteError /> },
           { path: 'settings', element: <SettingsRoute />, errorElement: <RouteError /> },
           { path: '*', element: <NotFoundRoute /> },

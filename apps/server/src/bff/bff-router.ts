@@ -11,6 +11,7 @@ import { authRouter } from './auth-router.ts';
 import { backupRouter } from './backup-router.ts';
 import { act, parseWith, requireCsrf, requireLogin, type BffDeps } from './context.ts';
 import { jsonBody } from '../http/json-body.ts';
+import { labelsRouter } from './labels-router.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
@@ -49,6 +50,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/backups', backupRouter(deps));
   router.use('/retention', retentionRouter(deps));
   router.use('/retained', retainedRouter(deps));
+  router.use('/labels', labelsRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 
@@ -66,11 +68,6 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.get('/overview', async (req, res) => {
     const minutes = req.query.minutes === undefined ? 60 : Number(req.query.minutes);
     res.json(await act(deps, req, 'getOverview', { historyMinutes: minutes }));
-  });
-
-  router.get('/labels', async (req, res) => {
-    // The dashboard shows every label with its colour (metadata.color) and description.
-    res.json(await act(deps, req, 'listLabels', { includeDescription: true, includeMetadata: true }));
   });
 
   router.get('/audit', async (req, res) => {

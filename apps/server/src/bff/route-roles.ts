@@ -35,6 +35,9 @@ export const bffRouteRoles: RouteRoles = [
   ['POST', '/sessions/:clientName/messages', 'operator'],
   ['POST', '/mq-api-sessions', 'operator'],
   ['POST', '/retained/delete', 'operator'],
+  ['POST', '/labels', 'operator'],
+  ['PATCH', '/labels/:id', 'operator'],
+  ['DELETE', '/labels/:id', 'operator'],
 
   ['POST', '/api-keys', 'administrator'],
   ['PATCH', '/api-keys/:name', 'administrator'],

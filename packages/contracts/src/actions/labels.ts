@@ -131,8 +131,8 @@ function checkKey(p: { id?: number; group?: string; name?: string }, ctx: z.Refi
     ctx.addIssue({ code: 'custom', path: ['name'], params: { errorCode: 'missingProperty' }, message: 'is required unless "id" names the label (give "id", or "name" and its "group")' });
 }
 
-export const alterLabelParams = z.object({
-  ...labelKey,
+/** What alterLabel changes: only the properties given; newGroup / newName rename. */
+const labelChanges = {
   newGroup: groupSchema.optional(),
   newName: nameSchema.optional(),
   value: jsonValue(65500).optional(),
@@ -141,7 +141,9 @@ export const alterLabelParams = z.object({
   deprecated: z.boolean().optional(),
   description: utf8String(0, 65500).optional(),
   metadata: labelMetadataSchema.optional(),
-}).superRefine(checkKey);
+};
+
+export const alterLabelParams = z.object({ ...labelKey, ...labelChanges }).superRefine(checkKey);
 export type AlterLabelParams = z.infer<typeof alterLabelParams>;
 
 export const deleteLabelParams = z.object(labelKey).superRefine(checkKey);
@@ -153,3 +155,13 @@ export interface DeleteLabelResult {
   /** Sessions that carried the label and carry none now. */
   sessionsUnlabeled: number;
 }
+
+/** `POST /bff/labels`: createLabel's properties. */
+export const labelCreateBody = createLabelParams;
+
+/** `PATCH /bff/labels/:id`: alterLabel's changes; the label is the one the path names by id. */
+export const labelAlterBody = z.object(labelChanges);
+export type LabelAlterBody = z.infer<typeof labelAlterBody>;
+
+/** `/bff/labels/:id`: the label's id in the path. */
+export const labelIdPath = z.object({ id: labelIdValueSchema });

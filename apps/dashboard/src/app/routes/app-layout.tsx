@@ -13,6 +13,7 @@ import { useLiveSync } from '../live-sync';
 const navItems = [
   { to: '/overview', label: 'Overview' },
   { to: '/sessions', label: 'Sessions' },
+  { to: '/labels', label: 'Labels' },
   { to: '/retained', label: 'Retained' },
   { to: '/settings', label: 'Settings' },
 ];

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Spinner } from '../../components/ui/spinner';
 import { ErrorState } from '../../components/ui/states';
 import { ActivityTimeline } from '../../features/audit/components/activity-timeline';
+import { useLabelChoices } from '../../features/labels/api/use-label-choices';
 import { eventSubject, useFeedEvents } from '../../features/live/lib/feed-events';
 import { PublishMessageCard } from '../../features/messages/components/publish-message-card';
 import { TopicMessagesCard } from '../../features/messages/components/topic-messages-card';
@@ -31,6 +32,7 @@ type DetailTab = 'details' | 'messages';
 export function SessionDetailRoute() {
   const { clientName = '' } = useParams();
   const session = useSession(clientName);
+  const labelChoices = useLabelChoices();
   // A 404 is the server's last word: the session is gone, even if an earlier answer is still in
   // the cache (a refetch that fails keeps its data), and even if the live feed's removal never came.
   const gone = session.isError && isSessionNotFound(session.error);
@@ -133,7 +135,7 @@ export function SessionDetailRoute() {
                 </div>
               </TabPanel>
             </Tabs>
-            <SessionEditDialog session={data} isOpen={editing} onOpenChange={setEditing} />
+            <SessionEditDialog session={data} isOpen={editing} onOpenChange={setEditing} labels={labelChoices} />
           </>
         )
       )}

@@ -4,6 +4,7 @@ import { Button } from '../../components/ui/button';
 import type { Option } from '../../components/ui/fields';
 import { Plus } from '../../components/ui/icons';
 import { labelText, useLabels } from '../../features/labels/api/list-labels';
+import { useLabelChoices } from '../../features/labels/api/use-label-choices';
 import { useIsLive } from '../../features/live/lib/live-status';
 import { CreateMqApiSessionDialog } from '../../features/sessions/components/create-mq-api-session-dialog';
 import { SessionsList } from '../../features/sessions/components/sessions-list';
@@ -16,6 +17,7 @@ const HEADING_ID = 'sessions-heading';
 /** Sessions page: the list feature, fed with label choices from the labels feature. */
 export function SessionsRoute() {
   const labels = useLabels();
+  const labelChoices = useLabelChoices();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
   // Live, the feed patches the table; without it, the table refreshes itself.
@@ -37,6 +39,7 @@ export function SessionsRoute() {
       <CreateMqApiSessionDialog
         isOpen={creating}
         onOpenChange={setCreating}
+        labels={labelChoices}
         onCreated={(session) => {
           setCreating(false);
           toast.success('MQ API session created', session.clientName);

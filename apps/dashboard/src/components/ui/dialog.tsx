@@ -46,10 +46,12 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   tone?: 'danger' | 'primary';
   isPending?: boolean;
+  /** Issue 13: a destructive confirmation that cannot be undone starts on Cancel, so Enter does no harm. */
+  focusCancel?: boolean;
 }
 
 /** Asks before a destructive action; the confirm button repeats what will happen. */
-export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending }: ConfirmDialogProps) {
+export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending, focusCancel = false }: ConfirmDialogProps) {
   return (
     <AppDialog
       isOpen={isOpen}
@@ -59,10 +61,10 @@ export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLa
       size="sm"
       footer={
         <>
-          <Button variant="ghost" onPress={() => onOpenChange(false)}>
+          <Button variant="ghost" onPress={() => onOpenChange(false)} autoFocus={focusCancel}>
             Cancel
           </Button>
-          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus>
+          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus={!focusCancel}>
             {confirmLabel}
           </Button>
         </>

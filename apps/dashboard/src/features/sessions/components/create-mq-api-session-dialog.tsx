@@ -7,11 +7,12 @@ import { CheckboxField, TextInputField } from '../../../components/ui/fields';
 import { errorMessage, isApiError } from '../../../lib/api-client';
 import { serverFieldError, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { useCreateMqApiSession } from '../api/create-mq-api-session';
+import { LabelPicker, type LabelRef, type LabelSource } from './label-picker';
 
 const FORM_ID = 'create-mq-api-session-form';
 
 /** createMqApiSession (seed 003): an empty name gets a generated one; a taken name is refused (409). */
-export function CreateMqApiSessionDialog({ isOpen, onOpenChange, onCreated }: { isOpen: boolean; onOpenChange: (open: boolean) => void; onCreated: (session: SessionDetail) => void }) {
+export function CreateMqApiSessionDialog({ isOpen, onOpenChange, onCreated, labels }: { isOpen: boolean; onOpenChange: (open: boolean) => void; onCreated: (session: SessionDetail) => void; labels: LabelSource }) {
   return (
     <AppDialog isOpen={isOpen} onOpenChange={onOpenChange} title="Create MQ API session" isDismissable={false}
       footer={
@@ -21,18 +22,17 @@ export function CreateMqApiSessionDialog({ isOpen, onOpenChange, onCreated }: { 
         </>
       }
     >
-      {isOpen && <CreateForm onCreated={onCreated} />}
+      {isOpen && <CreateForm onCreated={onCreated} labels={labels} />}
     </AppDialog>
   );
 }
 
-function CreateForm({ onCreated }: { onCreated: (session: SessionDetail) => void }) {
+function CreateForm({ onCreated, labels }: { onCreated: (session: SessionDetail) => void; labels: LabelSource }) {
   const [clientName, setClientName] = useState('');
   const [temporarySession, setTemporary] = useState(false);
   const [keepAlive, setKeepAlive] = useState('0');
   const [expiry, setExpiry] = useState('');
-  const [labelGroup, setLabelGroup] = useState('');
-  const [labelName, setLabelName] = useState('');
+  const [label, setLabel] = useState<LabelRef | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const create = useCreateMqApiSession();
@@ -50,7 +50,7 @@ function CreateForm({ onCreated }: { onCreated: (session: SessionDetail) => void
       if (!/^\d+$/.test(expiry.trim())) found.sessionExpiryInterval = 'Must be a whole number of seconds';
       else params.sessionExpiryInterval = Math.min(Number(expiry), NEVER_EXPIRES);
     }
-    if (labelGroup || labelName) params.label = { group: labelGroup, name: labelName };
+    if (label) params.label = label;
     const parsed = createMqApiSessionParams.safeParse(params);
     const all = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...found };
     setErrors(all);
@@ -77,9 +77,8 @@ function CreateForm({ onCreated }: { onCreated: (session: SessionDetail) => void
       <div className="form-grid">
         <TextInputField label="Keep-alive (seconds)" value={keepAlive} onChange={setKeepAlive} error={errors.keepAliveSeconds} inputMode="numeric" />
         <TextInputField label="Session expiry interval (seconds)" value={expiry} onChange={setExpiry} error={errors.sessionExpiryInterval} inputMode="numeric" description={temporarySession ? 'Empty: 0, ends with its auth token.' : 'Empty: never expires.'} />
-        <TextInputField label="Label group" value={labelGroup} onChange={setLabelGroup} error={errors['label.group']} />
-        <TextInputField label="Label name" value={labelName} onChange={setLabelName} error={errors['label.name'] ?? errors.label} />
       </div>
+      <LabelPicker choices={labels.choices} onCreate={labels.onCreate} value={label} onChange={setLabel} error={errors['label.name'] ?? errors['label.group'] ?? errors.label} />
       {create.isPending && <p className="muted" role="status">Creating…</p>}
     </Form>
   );

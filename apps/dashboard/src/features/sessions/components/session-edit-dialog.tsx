@@ -11,6 +11,7 @@ import { useAlterSession } from '../api/alter-session';
 import { statusText } from '../lib/display';
 import { buildPatch, formValuesFrom, type SessionFormValues } from '../lib/session-form';
 import { KeyValueEditor } from './key-value-editor';
+import { LabelPicker, type LabelSource } from './label-picker';
 
 const statusOptions = (['normal', 'hidden', 'banned', 'inactive'] as const).map((id) => ({ id, label: statusText[id] }));
 const payloadTypeOptions = mqttPayloadTypes.map((id) => ({ id, label: id }));
@@ -27,7 +28,7 @@ const formatIndicatorOptions = [
 const FORM_ID = 'session-edit-form';
 
 /** Edit every alterMqSession property; validated with the contracts schema before it is sent. */
-export function SessionEditDialog({ session, isOpen, onOpenChange }: { session: SessionDetail; isOpen: boolean; onOpenChange: (open: boolean) => void }) {
+export function SessionEditDialog({ session, isOpen, onOpenChange, labels }: { session: SessionDetail; isOpen: boolean; onOpenChange: (open: boolean) => void; labels: LabelSource }) {
   return (
     <AppDialog isOpen={isOpen} onOpenChange={onOpenChange} title={`Edit session ${session.clientName}`} size="lg" isDismissable={false}
       footer={
@@ -38,12 +39,12 @@ export function SessionEditDialog({ session, isOpen, onOpenChange }: { session: 
       }
     >
       {/* Mounted per opening, so the form starts from the session as it is now. */}
-      {isOpen && <SessionEditForm session={session} onDone={() => onOpenChange(false)} />}
+      {isOpen && <SessionEditForm session={session} labels={labels} onDone={() => onOpenChange(false)} />}
     </AppDialog>
   );
 }
 
-function SessionEditForm({ session, onDone }: { session: SessionDetail; onDone: () => void }) {
+function SessionEditForm({ session, labels, onDone }: { session: SessionDetail; labels: LabelSource; onDone: () => void }) {
   const [initial] = useState(() => formValuesFrom(session));
   const [values, setValues] = useState<SessionFormValues>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -179,10 +180,13 @@ function SessionEditForm({ session, onDone }: { session: SessionDetail; onDone: 
 
       <fieldset className="form-section">
         <legend>Label and metadata</legend>
-        <div className="form-grid">
-          <TextInputField label="Label group" value={values.labelGroup} onChange={set('labelGroup')} error={errors['label.group']} description="Empty group and name remove the label." />
-          <TextInputField label="Label name" value={values.labelName} onChange={set('labelName')} error={errors['label.name'] ?? errors.label} />
-        </div>
+        <LabelPicker
+          choices={labels.choices}
+          onCreate={labels.onCreate}
+          value={values.labelGroup === '' && values.labelName === '' ? null : { group: values.labelGroup, name: values.labelName }}
+          onChange={(l) => setValues((v) => ({ ...v, labelGroup: l?.group ?? '', labelName: l?.name ?? '' }))}
+          error={errors['label.name'] ?? errors['label.group'] ?? errors.label}
+        />
         <TextAreaField label="Metadata (JSON)" value={values.metadata} onChange={set('metadata')} error={errors.metadata} rows={5} />
       </fieldset>
     </Form>

@@ -160,8 +160,8 @@ export const sessionColumns = [
   }),
 ];
 
-/** Shown unless the user chose otherwise in the column chooser. */
-export const defaultColumnVisibility: Record<string, boolean> = { label: false };
+/** Shown unless the user chose otherwise in the column chooser; the Label column once labels exist (issue 13). */
+export const defaultColumnVisibility = (labelsExist: boolean): Record<string, boolean> => ({ label: labelsExist });
 
 /** The columns a user may hide, for the column chooser. */
 export const hideableSessionColumns = sessionColumns

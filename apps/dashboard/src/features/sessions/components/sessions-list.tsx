@@ -24,14 +24,15 @@ import { SessionsTable } from './sessions-table';
 
 const COLUMNS_KEY = 'mqdash.sessions.columns';
 
-function readColumnVisibility(): VisibilityState {
+/** The user's own column choices (only those that differ from the defaults are kept). */
+function readColumnChoices(): VisibilityState {
   try {
     const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown;
-    if (saved && typeof saved === 'object') return { ...defaultColumnVisibility, ...(saved as VisibilityState) };
+    if (saved && typeof saved === 'object') return saved as VisibilityState;
   } catch {
     // Unreadable: fall back to the defaults.
   }
-  return defaultColumnVisibility;
+  return {};
 }
 
 const resolve = <T,>(updater: Updater<T>, old: T): T => (typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater);
@@ -59,7 +60,10 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
   const scope = JSON.stringify(filter);
   const sessions = useSessions(query, { refetchInterval: refreshInterval });
 
-  const [columnVisibility, setColumnVisibility] = useState<VisibilityState>(readColumnVisibility);
+  const [columnChoices, setColumnChoices] = useState<VisibilityState>(readColumnChoices);
+  // Issue 13: the Label column is on by default once labels exist.
+  const defaults = defaultColumnVisibility(labelOptions.length > 0);
+  const columnVisibility = { ...defaults, ...columnChoices };
   // Issue 12: a viewer changes nothing, so it gets no selection and no bulk actions.
   const canAct = useCan('operator');
   const [selection, setSelection] = useState<Selection>({ scope, rows: {}, allMatching: false });
@@ -83,9 +87,11 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
 
   const onColumnVisibilityChange = (updater: Updater<VisibilityState>) => {
     const next = resolve(updater, columnVisibility);
-    setColumnVisibility(next);
+    // Kept: what differs from the defaults, so a default that changes (labels created) still applies.
+    const choices = Object.fromEntries(Object.entries(next).filter(([id, shown]) => (defaults[id] ?? true) !== shown));
+    setColumnChoices(choices);
     try {
-      localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+      localStorage.setItem(COLUMNS_KEY, JSON.stringify(choices));
     } catch {
       // Not persisted; still applied.
     }
