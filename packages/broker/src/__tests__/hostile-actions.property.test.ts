@@ -26,6 +26,8 @@ const API = 'hostile-api';
 const KEY = 'hostile-key';
 const MQTT_USER = 'hostile-mqtt-user';
 const ACCOUNT = 'hostile-account';
+// Outside the robot's hostile/# subscription, so putting it back delivers nothing a snapshot could catch in flight.
+const RETAINED = 'retained-hostile/kept';
 
 /** Built once and shared, so generating a run stays cheap. */
 const nested = (depth: number, leaf: unknown = 1, asArray = false): unknown => {
@@ -127,6 +129,9 @@ const seeds: Record<string, Record<string, unknown>> = {
   describeRetentionPolicy: {},
   alterRetentionPolicy: { enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false, auditLogMaxAgeDays: 365, auditLogMaxEntries: 1000, queuedMessagesMaxAgeDays: 0 },
   previewRetention: { sessionsNotConnectedForDays: 1, includePermanentSessions: true, auditLogMaxAgeDays: 1, auditLogMaxEntries: 10 },
+  listRetainedMessages: { topicFilter: 'retained-hostile/#', skipRecords: 0, maxRecords: 10 },
+  describeRetainedMessages: { topics: [RETAINED], binaryFormat: 'utf8' },
+  deleteRetainedMessages: { topic: RETAINED, dryRun: true },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */
@@ -158,6 +163,7 @@ describe('every JSON action survives hostile params and changes nothing when it 
     return stable({
       list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}),
       mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth, accounts: await t.ok('listAccounts', {}), retention: (await t.ok('describeRetentionPolicy', {})).policy,
+      retained: (await t.ok('listRetainedMessages', { topicFilter: '#', maxRecords: 1000 })).data,
     });
   }
 
@@ -178,6 +184,12 @@ describe('every JSON action survives hostile params and changes nothing when it 
       await t.run('alterMqSession', { clientName: ROBOT, sessionStatus: 'normal' });
       robot.end(true);
       robot = await t.connect(ROBOT, permanent5);
+    }
+    // A random deleteRetainedMessages may have removed the retained message the retained actions aim at.
+    const retainedHeld = async () => (await t.ok('listRetainedMessages', { topicFilter: RETAINED })).totalCount > 0;
+    if (!(await retainedHeld())) {
+      await robot.publishAsync(RETAINED, 'kept', { qos: 1, retain: true });
+      await waitFor(retainedHeld, `the retained message on ${RETAINED}`);
     }
   }
 

@@ -11,7 +11,12 @@ export const deleteRetainedMessages = defineAction({
   name: 'deleteRetainedMessages',
   params: deleteRetainedMessagesParams,
   // A dry run changes nothing: not audited.
-  audit: (p, raw) => (p?.dryRun ? undefined : `retained:${String(p?.topic ?? p?.topicFilter ?? raw.topic ?? raw.topicFilter ?? '')}`),
+  // A refused request's raw params may hold anything: only a string names the target.
+  audit: (p, raw) => {
+    if (p?.dryRun) return undefined;
+    const named = p?.topic ?? p?.topicFilter ?? [raw.topic, raw.topicFilter].find((v) => typeof v === 'string');
+    return `retained:${named ?? ''}`;
+  },
   async run(p, ctx): Promise<DeleteRetainedMessagesResult> {
     const retained = retainedOf(ctx);
     const matchedCount = p.topic !== undefined ? (retained.get(p.topic) ? 1 : 0) : retained.countMatching(p.topicFilter!);
