@@ -48,8 +48,12 @@ export interface ConfirmDialogProps {
   isPending?: boolean;
 }
 
-/** Asks before a destructive action; the confirm button repeats what will happen. */
+/**
+ * Asks before an action; the confirm button repeats what will happen. A destructive one (`danger`)
+ * opens with Cancel focused, so Enter or Space pressed by habit does nothing harmful (issue 13).
+ */
 export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending }: ConfirmDialogProps) {
+  const cancelFirst = tone === 'danger';
   return (
     <AppDialog
       isOpen={isOpen}
@@ -59,10 +63,10 @@ export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLa
       size="sm"
       footer={
         <>
-          <Button variant="ghost" onPress={() => onOpenChange(false)}>
+          <Button variant="ghost" onPress={() => onOpenChange(false)} autoFocus={cancelFirst}>
             Cancel
           </Button>
-          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus>
+          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus={!cancelFirst}>
             {confirmLabel}
           </Button>
         </>
