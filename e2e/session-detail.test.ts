@@ -180,7 +180,7 @@ async function sendRateAboveMaximum(): Promise<void> {
   // The page refreshes itself (the save's answer, then every 10 s); no reload.
   await eventually(async () => assert.match(await headerBadges().textContent(READ) ?? '', /Unhealthy/), 15_000);
   const health = region('Health');
-  const broken = /publishRatePerMinute (\d+) is above maxHealthySendRatePerMinute 2/.exec(await health.getByText('Broken threshold:').locator('..').textContent() ?? '');
+  const broken = /Publishing (\d+)\/min, above the 2\/min limit, for /.exec(await health.getByText('Reason:').locator('..').textContent() ?? '');
   assert.ok(broken && Number(broken[1]) > 2, `the broken threshold names the rate: ${broken?.[0]}`);
   const sendRow = await health.getByRole('row', { name: /^Send rate per minute/ }).getByRole('cell').allTextContents();
   assert.deepEqual(sendRow.slice(1), ['not set', '2']);
