@@ -130,7 +130,9 @@ test('a value out of limits in the edit form is refused beside its field, and no
   await chooseThemeInDialog('light');
   await page.setViewportSize({ width: 1280, height: 720 });
 
+  // Issue 13: the edits are unsaved, so Cancel asks first.
   await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await confirm(page, 'Discard unsaved changes?', 'Discard changes');
   await dialog.waitFor({ state: 'hidden' });
   const stored = await api.describe('det-pub');
   assert.equal(stored.receiveMaximum, 65535, 'the refused value was not sent');
