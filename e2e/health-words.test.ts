@@ -3,15 +3,15 @@
 // measure is marked; a destructive confirmation opens on Cancel; the edit dialog asks before
 // discarding changes and Enter in a field does not submit it.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { jsonApi, type JsonApi } from './helpers/api';
 import { launchBrowser } from './helpers/browser';
 import { assertConsoleErrors, confirm, eventually, leaveApp, newPage, READ, screenshot, signIn, tableRow } from './helpers/dashboard';
-import { closeAllClients, connectClient, publishMessages } from './helpers/mqtt';
+import { connectClient, publishMessages } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
+import { tearDown } from './helpers/teardown';
 
 const NAME = 'hw-pub';
 const WORDS = /Publishing (\d+)\/min, above the 3\/min limit, for (less than a minute|\d+ min)/;
@@ -33,14 +33,18 @@ before(async () => {
 
 afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
 
-after(async () => {
-  await closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  if (server) await rm(server.dataDir, { recursive: true, force: true });
-});
+after(() => tearDown(server, browser));
 
 const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement, undefined, READ);
+
+/** A confirmation opens on Cancel (issue 13): Enter pressed by habit closes it and does nothing else. */
+async function enterOnFocusedCancel(dialog: Locator, screenshotName: string): Promise<void> {
+  await dialog.waitFor();
+  await eventually(async () => assert.equal(await isFocused(dialog.getByRole('button', { name: 'Cancel', exact: true })), true, 'Cancel has focus'));
+  await screenshot(page, screenshotName, { fullPage: false });
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'hidden' });
+}
 
 async function openDetail(): Promise<Locator> {
   await page.goto(`${server.baseUrl}/sessions/${NAME}`);
@@ -93,10 +97,7 @@ test('a destructive confirmation opens with Cancel focused; Enter there does not
   await page.getByRole('toolbar', { name: 'Session actions' }).getByRole('button', { name: 'Kick', exact: true }).click();
   const dialog = page.getByRole('alertdialog', { name: 'Kick 1 session?', exact: true });
   await dialog.waitFor();
-  await eventually(async () => assert.equal(await isFocused(dialog.getByRole('button', { name: 'Cancel', exact: true })), true, 'Cancel has focus'));
-  await screenshot(page, 'confirm-cancel-focused', { fullPage: false });
-  await page.keyboard.press('Enter');
-  await dialog.waitFor({ state: 'hidden' });
+  await enterOnFocusedCancel(dialog, 'confirm-cancel-focused');
   assert.equal((await api.describe(NAME)).connectionStatus, 'connected', 'the session was not kicked');
   assertConsoleErrors(page);
 });
@@ -124,10 +125,7 @@ test('the edit dialog: Enter in a field does not submit, Escape with changes ask
   await page.keyboard.press('Escape');
   const ask = page.getByRole('alertdialog', { name: 'Discard unsaved changes?', exact: true });
   await ask.waitFor();
-  await eventually(async () => assert.equal(await isFocused(ask.getByRole('button', { name: 'Cancel', exact: true })), true, 'Cancel has focus'));
-  await screenshot(page, 'edit-discard-ask', { fullPage: false });
-  await page.keyboard.press('Enter');
-  await ask.waitFor({ state: 'hidden' });
+  await enterOnFocusedCancel(ask, 'edit-discard-ask');
   assert.equal(await field.inputValue(), '9', 'the edit is kept');
 
   // The close button asks too; discarding closes and sends nothing.
