@@ -2,7 +2,7 @@ import type { HealthReason } from '@mqdash/contracts';
 import { Button } from '../../../components/ui/button';
 import { Tooltip } from '../../../components/ui/tooltip';
 import { useNow } from '../../../lib/use-now';
-import { healthReasonWords } from '../lib/health-words';
+import { healthReasonWords } from '../../../lib/health-words';
 
 /**
  * A broken threshold in words (issue 13): "Publishing 711/min, above the 500/min limit, for 12 min".
