@@ -92,6 +92,13 @@ test('the detail names the reason, keeps “unhealthy since” and marks the bro
   assertConsoleErrors(page);
 });
 
+test('the Overview lists the unhealthy session with its reason in words', async () => {
+  await page.goto(`${server.baseUrl}/overview`);
+  const card = page.getByRole('table', { name: 'Unhealthy sessions and the threshold each breaks' });
+  await eventually(async () => assert.match(await card.getByRole('row').filter({ hasText: NAME }).textContent(READ) ?? '', WORDS));
+  assertConsoleErrors(page);
+});
+
 test('a destructive confirmation opens with Cancel focused; Enter there does nothing harmful', async () => {
   await openDetail();
   await page.getByRole('toolbar', { name: 'Session actions' }).getByRole('button', { name: 'Kick', exact: true }).click();
