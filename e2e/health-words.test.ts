@@ -135,6 +135,13 @@ test('the edit dialog: Enter in a field does not submit, Escape with changes ask
   await enterOnFocusedCancel(ask, 'edit-discard-ask');
   assert.equal(await field.inputValue(), '9', 'the edit is kept');
 
+  // A click outside the dialog asks too.
+  await page.mouse.click(5, 400);
+  await ask.waitFor();
+  await ask.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await ask.waitFor({ state: 'hidden' });
+  assert.equal(await dialog.isVisible(), true);
+
   // The close button asks too; discarding closes and sends nothing.
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await confirm(page, 'Discard unsaved changes?', 'Discard changes');
