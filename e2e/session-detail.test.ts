@@ -130,7 +130,9 @@ test('a value out of limits in the edit form is refused beside its field, and no
   await chooseThemeInDialog('light');
   await page.setViewportSize({ width: 1280, height: 720 });
 
+  // Issue 13: the edits are unsaved, so Cancel asks first.
   await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await confirm(page, 'Discard unsaved changes?', 'Discard changes');
   await dialog.waitFor({ state: 'hidden' });
   const stored = await api.describe('det-pub');
   assert.equal(stored.receiveMaximum, 65535, 'the refused value was not sent');
@@ -180,7 +182,7 @@ async function sendRateAboveMaximum(): Promise<void> {
   // The page refreshes itself (the save's answer, then every 10 s); no reload.
   await eventually(async () => assert.match(await headerBadges().textContent(READ) ?? '', /Unhealthy/), 15_000);
   const health = region('Health');
-  const broken = /publishRatePerMinute (\d+) is above maxHealthySendRatePerMinute 2/.exec(await health.getByText('Broken threshold:').locator('..').textContent() ?? '');
+  const broken = /Publishing (\d+)\/min, above the 2\/min limit, for /.exec(await health.getByText('Reason:').locator('..').textContent() ?? '');
   assert.ok(broken && Number(broken[1]) > 2, `the broken threshold names the rate: ${broken?.[0]}`);
   const sendRow = await health.getByRole('row', { name: /^Send rate per minute/ }).getByRole('cell').allTextContents();
   assert.deepEqual(sendRow.slice(1), ['not set', '2']);

@@ -1,4 +1,4 @@
-import type { SessionListRow } from './session.ts';
+import type { HealthReason, SessionListRow } from './session.ts';
 
 /**
  * The admin feed (DESIGN §5): JSON payloads the broker publishes under `$SYS/mqdash/`, read by
@@ -47,7 +47,12 @@ export interface OverviewMessage {
   messagesOutPerSecond: number;
   connections: number;
   /** The unhealthy sessions, worst first (most broken first, then by publish rate). */
-  unhealthy: Array<{ clientName: string; reason: string }>;
+  unhealthy: Array<{
+    clientName: string;
+    reason: string;
+    /** mqdash extension (issue 13): the reason as data, as `unhealthyReasonDetail` in a session's stats. */
+    reasonDetail?: HealthReason;
+  }>;
 }
 
 /** One per-minute sample of broker throughput (overview charts). */

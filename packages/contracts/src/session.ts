@@ -10,6 +10,10 @@ export interface SessionStats {
   sessionHealth: SessionHealth;
   /** mqdash: which threshold makes the session unhealthy, in words. */
   unhealthyReason?: string;
+  /** mqdash extension (issue 13): `unhealthyReason` as data, for a console to put in its own words. */
+  unhealthyReasonDetail?: HealthReason;
+  /** mqdash extension (issue 13): when the session turned unhealthy (ISO 8601, UTC); kept in the store. */
+  unhealthySince?: string;
   totalMessagesPublished: number;
   publishRatePerMinute: number;
   publishRatePerMinuteLast10Minutes: number;
@@ -32,6 +36,31 @@ export interface SessionStats {
    * go first; limit MQTT_MAX_QUEUED_MESSAGES), since the broker started.
    */
   droppedMessages?: number;
+}
+
+/** The threshold property that each measure is held against (DESIGN §3 "Stats and health"). */
+export type HealthLimitProperty =
+  | 'minHealthySendRatePerMinute'
+  | 'maxHealthySendRatePerMinute'
+  | 'maxHealthyBacklogRatePerMinute'
+  | 'minHealthySubscribedTopicFiltersCount'
+  | 'maxHealthySubscribedTopicFiltersCount';
+
+/**
+ * mqdash extension (issue 13 "Health in words"): the broken threshold of an unhealthy session.
+ * `unhealthyReason` keeps the same facts as one string for API compatibility.
+ */
+export interface HealthReason {
+  measure: 'publishRatePerMinute' | 'deliveryBacklogRatePerMinute' | 'subscribedTopicFiltersCount';
+  /** `below` a minimum or `above` a maximum. */
+  comparison: 'below' | 'above';
+  /** The measure's current value. */
+  value: number;
+  /** The threshold's value. */
+  limit: number;
+  limitProperty: HealthLimitProperty;
+  /** When this threshold became the broken one (ISO 8601, UTC). */
+  since: string;
 }
 
 export interface KeyValue {
@@ -129,6 +158,10 @@ export interface SessionListRow {
   connectionStatus: ConnectionStatus;
   sessionHealth: SessionHealth;
   unhealthyReason?: string;
+  /** mqdash extension, as in SessionStats. */
+  unhealthyReasonDetail?: HealthReason;
+  /** mqdash extension, as in SessionStats. */
+  unhealthySince?: string;
   temporarySession: boolean;
   ipaddress?: string;
   port?: number;

@@ -108,6 +108,13 @@ describe('admin feed', () => {
     for (let i = 0; i < 5; i++) await device.publishAsync('feed/t', String(i), { qos: 1 });
     const bad = await waitFor(() => changeFor(got, 'feed-dev-2', (r) => r.sessionHealth === 'unhealthy'), 3000);
     assert.match(bad.unhealthyReason ?? '', /maxHealthySendRatePerMinute 3/);
+    // Issue 13: the reason as data too, on the row and in the overview's unhealthy list.
+    assert.equal(bad.unhealthyReasonDetail?.limitProperty, 'maxHealthySendRatePerMinute');
+    assert.ok(bad.unhealthySince);
+    const listed = await waitFor(() =>
+      got.map((m) => m.topic === feedTopics.overview && (m.body as OverviewMessage).unhealthy.find((u) => u.clientName === 'feed-dev-2')).find(Boolean), 3000);
+    const { measure, comparison, limit, limitProperty } = listed ? listed.reasonDetail ?? {} : {};
+    assert.deepEqual({ measure, comparison, limit, limitProperty }, { measure: 'publishRatePerMinute', comparison: 'above', limit: 3, limitProperty: 'maxHealthySendRatePerMinute' });
     assert.ok(await waitFor(() => eventFor(got, (e) => e.type === 'health' && e.clientName === 'feed-dev-2' && e.sessionHealth === 'unhealthy')));
     await act('alterMqSession', { clientName: 'feed-dev-2', maxHealthySendRatePerMinute: 100 });
     await waitFor(() => changeFor(got, 'feed-dev-2', (r) => r.sessionHealth === 'healthy' && r.publishRatePerMinute >= 5), 3000);

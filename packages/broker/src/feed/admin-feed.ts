@@ -6,6 +6,7 @@ import {
 import type { AuditLog } from '../audit.ts';
 import type { Engine } from '../engine/engine.ts';
 import { iso, toListRow } from '../registry/format.ts';
+import { reasonDetailOf } from '../registry/health-fields.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { Store } from '../store/types.ts';
 
@@ -110,7 +111,10 @@ export class AdminFeed {
       .filter((l) => l.health === 'unhealthy' && l.sessionStatus !== 'hidden')
       .sort((a, b) => b.traffic.backlog.level - a.traffic.backlog.level || b.traffic.publishRatePerMinute(nowMs / 1000 | 0) - a.traffic.publishRatePerMinute(nowMs / 1000 | 0))
       .slice(0, 50)
-      .map((l) => ({ clientName: l.clientName, reason: l.unhealthyReason ?? '' }));
+      .map((l) => {
+        const detail = reasonDetailOf(l);
+        return { clientName: l.clientName, reason: l.unhealthyReason ?? '', ...(detail ? { reasonDetail: detail } : {}) };
+      });
     this.current = {
       ts: new Date(nowMs).toISOString(),
       counts: this.store.overviewCounts(),

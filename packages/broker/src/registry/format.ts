@@ -1,10 +1,10 @@
 import type { SessionDetail, SessionListRow } from '@mqdash/contracts';
-import { evaluateHealth } from '../stats/health.ts';
 import { buildStats, idleRates } from '../stats/session-stats.ts';
 import type { LabelRow, SessionRow, Store } from '../store/types.ts';
 import type { LiveSession } from './live-session.ts';
 import { thresholdsOf } from './live-session.ts';
 import { describeSubscription } from './subscription-options.ts';
+import { healthFieldsOf } from './health-fields.ts';
 
 export const iso = (ms: number | null | undefined): string | undefined => (ms == null ? undefined : new Date(ms).toISOString());
 
@@ -75,8 +75,7 @@ export function toDetail(row: SessionRow, live: LiveSession | undefined, store: 
   };
   if (o.includeStats) {
     const t = thresholdsOf(row);
-    const health = live ? { health: live.health, reason: live.unhealthyReason } : { health: row.sessionHealth, reason: row.unhealthyReason };
-    d.stats = buildStats(t, ratesOf(row, live, nowMs), health as ReturnType<typeof evaluateHealth>);
+    d.stats = buildStats(t, ratesOf(row, live, nowMs), healthFieldsOf(row, live));
   }
   if (o.includeSubscribedTopics) {
     const topicsOf = o.topicsUnder ?? (() => []);
@@ -94,8 +93,7 @@ export function toListRow(row: SessionRow, live: LiveSession | undefined, label:
     sessionType: row.sessionType,
     sessionStatus: row.sessionStatus,
     connectionStatus: connectionStatusOf(row),
-    sessionHealth: live ? live.health : row.sessionHealth,
-    ...((live ? live.unhealthyReason : row.unhealthyReason) ? { unhealthyReason: (live ? live.unhealthyReason : row.unhealthyReason)! } : {}),
+    ...healthFieldsOf(row, live),
     temporarySession: row.temporary,
     ...(row.ipAddress != null ? { ipaddress: row.ipAddress } : {}),
     ...(row.port != null ? { port: row.port } : {}),

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../stats/health.ts';
+import type { BrokenThreshold, Thresholds } from '../stats/health.ts';
 import type { SessionTraffic } from '../stats/session-stats.ts';
 import type { SessionRow } from '../store/types.ts';
 
@@ -38,6 +38,11 @@ export class LiveSession {
   client: EngineClient | null = null;
   health: SessionRow['sessionHealth'];
   unhealthyReason: string | null;
+  /** The broken threshold as data; known once this process evaluated the session. */
+  broken: BrokenThreshold | null = null;
+  /** Epoch ms the session turned unhealthy (stored), and the current threshold broke (memory). */
+  unhealthySince: number | null;
+  brokenSince: number | null;
   /** Topics this session has published that are already stored. */
   readonly publishedTopics = new Set<string>();
   /** Totals changed since they were last written. */
@@ -60,6 +65,8 @@ export class LiveSession {
     this.keepAlive = row.keepAlive;
     this.health = row.sessionHealth;
     this.unhealthyReason = row.unhealthyReason;
+    this.unhealthySince = row.unhealthySince;
+    this.brokenSince = row.unhealthySince;
     this.lastActivityAt = row.lastActivityAt;
   }
 

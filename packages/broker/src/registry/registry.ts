@@ -191,8 +191,10 @@ export class SessionRegistry extends EventEmitter {
     live.traffic.endConnection();
     live.health = 'offline';
     live.unhealthyReason = null;
+    live.broken = null;
+    live.unhealthySince = live.brokenSince = null;
     this.store.updateSession(live.id, {
-      connectionStatus: 'disconnected', disconnectedAt: now, sessionHealth: 'offline', unhealthyReason: null,
+      connectionStatus: 'disconnected', disconnectedAt: now, sessionHealth: 'offline', unhealthyReason: null, unhealthySince: null,
       totalPublished: live.traffic.published.total, totalReceived: live.traffic.received.total,
     });
     live.dirty = false;
@@ -322,11 +324,28 @@ export class SessionRegistry extends EventEmitter {
     const wasUnhealthy = live.health === 'unhealthy';
     live.health = h.health;
     live.unhealthyReason = h.reason;
-    if (turned || kindChanged || force) this.store.updateSession(live.id, { sessionHealth: h.health, unhealthyReason: h.reason });
+    live.broken = h.broken;
+    this.clockHealth(live, turned, kindChanged);
+    if (turned || kindChanged || force)
+      this.store.updateSession(live.id, { sessionHealth: h.health, unhealthyReason: h.reason, unhealthySince: live.unhealthySince });
     if (turned || kindChanged) this.emit('change', live.clientName);
     // Connects and disconnects have their own events; a health event is a turn to or from unhealthy.
     if (turned && (h.health === 'unhealthy' || wasUnhealthy))
       this.emit('event', { type: 'health', clientName: live.clientName, sessionHealth: h.health, ...(h.reason ? { reason: h.reason } : {}) });
+  }
+
+  /**
+   * Issue 13 "unhealthy since": the clock starts at the turn to unhealthy and survives a change of
+   * broken threshold (which restarts only that threshold's own clock); a stored time is kept.
+   */
+  private clockHealth(live: LiveSession, turned: boolean, kindChanged: boolean): void {
+    if (live.health !== 'unhealthy') {
+      live.unhealthySince = live.brokenSince = null;
+      return;
+    }
+    const now = this.now();
+    if (turned || live.unhealthySince === null) live.unhealthySince = now;
+    if (turned || kindChanged || live.brokenSince === null) live.brokenSince = turned ? live.unhealthySince : now;
   }
 
   /** MQ API sessions are connectedTemporarily while an action used them within keep-alive × 1.5 (seed 002). */
@@ -481,7 +500,7 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
 export function newSessionDefaults(clientName: string, sessionType: 'mqtt' | 'mqApi', now: number): NewSession {
   return {
     clientName, sessionType, sessionStatus: 'normal', connectionStatus: sessionType === 'mqApi' ? 'unknown' : 'disconnected',
-    sessionHealth: 'offline', unhealthyReason: null, temporary: false, username: null, ipAddress: null, port: null,
+    sessionHealth: 'offline', unhealthyReason: null, unhealthySince: null, temporary: false, username: null, ipAddress: null, port: null,
     mqttProtocol: null, keepAlive: 0, sessionExpiry: NEVER_EXPIRES, createdAt: now, connectedAt: null,
     disconnectedAt: null, lastActivityAt: null, failedAt: null, failedReason: null, minSend: 0, maxSend: 0,
     maxBacklog: 0, minSubs: 0, maxSubs: 0, labelId: null, totalPublished: 0, totalReceived: 0, subCount: 0,

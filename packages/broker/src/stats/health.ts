@@ -1,4 +1,4 @@
-import type { SessionHealth } from '@mqdash/contracts';
+import type { HealthReason, SessionHealth } from '@mqdash/contracts';
 
 export interface Thresholds {
   minSend: number;
@@ -19,23 +19,52 @@ export interface HealthInput {
 export const hasThresholds = (t: Thresholds): boolean =>
   t.minSend > 0 || t.maxSend > 0 || t.maxBacklog > 0 || t.minSubs > 0 || t.maxSubs > 0;
 
+/** A broken threshold as data; the registry adds `since` (contracts' HealthReason). */
+export type BrokenThreshold = Omit<HealthReason, 'since'>;
+
+export interface HealthVerdict {
+  health: SessionHealth;
+  /** The broken threshold in the API's words (`unhealthyReason`), or null. */
+  reason: string | null;
+  broken: BrokenThreshold | null;
+}
+
+/** The measure's name in `unhealthyReason`, unchanged since the field was added (API compatibility). */
+const measureText: Record<BrokenThreshold['measure'], string> = {
+  publishRatePerMinute: 'publishRatePerMinute',
+  deliveryBacklogRatePerMinute: 'deliveryBacklogRatePerMinute',
+  subscribedTopicFiltersCount: 'subscribed topic filters',
+};
+
+export const reasonText = (b: BrokenThreshold): string =>
+  `${measureText[b.measure]} ${b.value} is ${b.comparison} ${b.limitProperty} ${b.limit}`;
+
 /**
  * DESIGN §3: offline when not connected; unhealthy when any set (non-zero) threshold is broken;
  * else healthy. The minimum send rate is checked only after a full minute connected.
- * Returns the first broken threshold in words as `reason`.
+ * Names the first broken threshold, as data (`broken`) and in words (`reason`).
  */
-export function evaluateHealth(t: Thresholds, s: HealthInput): { health: SessionHealth; reason: string | null } {
-  if (!s.connected) return { health: 'offline', reason: null };
-  const broken = (reason: string) => ({ health: 'unhealthy' as const, reason });
-  if (t.minSend > 0 && s.connectedSeconds >= 60 && s.publishRatePerMinute < t.minSend)
-    return broken(`publishRatePerMinute ${s.publishRatePerMinute} is below minHealthySendRatePerMinute ${t.minSend}`);
-  if (t.maxSend > 0 && s.publishRatePerMinute > t.maxSend)
-    return broken(`publishRatePerMinute ${s.publishRatePerMinute} is above maxHealthySendRatePerMinute ${t.maxSend}`);
+export function evaluateHealth(t: Thresholds, s: HealthInput): HealthVerdict {
+  if (!s.connected) return { health: 'offline', reason: null, broken: null };
+  const b = firstBroken(t, s);
+  return b ? { health: 'unhealthy', reason: reasonText(b), broken: b } : { health: 'healthy', reason: null, broken: null };
+}
+
+function firstBroken(t: Thresholds, s: HealthInput): BrokenThreshold | null {
+  const send = s.publishRatePerMinute;
+  const subs = s.subscribedTopicFilters;
+  if (t.minSend > 0 && s.connectedSeconds >= 60 && send < t.minSend)
+    return { measure: 'publishRatePerMinute', comparison: 'below', value: send, limit: t.minSend, limitProperty: 'minHealthySendRatePerMinute' };
+  if (t.maxSend > 0 && send > t.maxSend)
+    return { measure: 'publishRatePerMinute', comparison: 'above', value: send, limit: t.maxSend, limitProperty: 'maxHealthySendRatePerMinute' };
   if (t.maxBacklog > 0 && s.backlogRatePerMinute > t.maxBacklog)
-    return broken(`deliveryBacklogRatePerMinute ${s.backlogRatePerMinute} is above maxHealthyBacklogRatePerMinute ${t.maxBacklog}`);
-  if (t.minSubs > 0 && s.subscribedTopicFilters < t.minSubs)
-    return broken(`subscribed topic filters ${s.subscribedTopicFilters} is below minHealthySubscribedTopicFiltersCount ${t.minSubs}`);
-  if (t.maxSubs > 0 && s.subscribedTopicFilters > t.maxSubs)
-    return broken(`subscribed topic filters ${s.subscribedTopicFilters} is above maxHealthySubscribedTopicFiltersCount ${t.maxSubs}`);
-  return { health: 'healthy', reason: null };
+    return {
+      measure: 'deliveryBacklogRatePerMinute', comparison: 'above', value: s.backlogRatePerMinute, limit: t.maxBacklog,
+      limitProperty: 'maxHealthyBacklogRatePerMinute',
+    };
+  if (t.minSubs > 0 && subs < t.minSubs)
+    return { measure: 'subscribedTopicFiltersCount', comparison: 'below', value: subs, limit: t.minSubs, limitProperty: 'minHealthySubscribedTopicFiltersCount' };
+  if (t.maxSubs > 0 && subs > t.maxSubs)
+    return { measure: 'subscribedTopicFiltersCount', comparison: 'above', value: subs, limit: t.maxSubs, limitProperty: 'maxHealthySubscribedTopicFiltersCount' };
+  return null;
 }

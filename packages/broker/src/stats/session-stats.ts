@@ -1,5 +1,6 @@
 import type { SessionStats } from '@mqdash/contracts';
-import { evaluateHealth, type Thresholds } from './health.ts';
+import type { Thresholds } from './health.ts';
+import type { HealthFields } from '../registry/health-fields.ts';
 import { LevelTracker, RateCounter } from './rates.ts';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -80,15 +81,14 @@ export function idleRates(totalPublished: number, totalReceived: number): Traffi
   };
 }
 
-export function buildStats(t: Thresholds, rates: TrafficRates, health: ReturnType<typeof evaluateHealth>): SessionStats {
+export function buildStats(t: Thresholds, rates: TrafficRates, health: HealthFields): SessionStats {
   return {
     minHealthySendRatePerMinute: t.minSend,
     maxHealthySendRatePerMinute: t.maxSend,
     maxHealthyBacklogRatePerMinute: t.maxBacklog,
     minHealthySubscribedTopicFiltersCount: t.minSubs,
     maxHealthySubscribedTopicFiltersCount: t.maxSubs,
-    sessionHealth: health.health,
-    ...(health.reason ? { unhealthyReason: health.reason } : {}),
+    ...health,
     ...rates,
   };
 }

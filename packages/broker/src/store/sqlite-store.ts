@@ -16,6 +16,7 @@ import type {
 const columns = {
   clientName: 'client_name', sessionType: 'session_type', sessionStatus: 'session_status',
   connectionStatus: 'connection_status', sessionHealth: 'session_health', unhealthyReason: 'unhealthy_reason',
+  unhealthySince: 'unhealthy_since',
   temporary: 'temporary', username: 'username', ipAddress: 'ip_address', port: 'port', mqttProtocol: 'mqtt_protocol',
   keepAlive: 'keep_alive', sessionExpiry: 'session_expiry', createdAt: 'created_at', connectedAt: 'connected_at',
   disconnectedAt: 'disconnected_at', lastActivityAt: 'last_activity_at', failedAt: 'failed_at',
@@ -250,7 +251,7 @@ export class SqliteStore implements Store {
 
   markAllDisconnected(now: number): number {
     return this.stmt(`UPDATE sessions SET connection_status = 'disconnected', disconnected_at = ?, session_health = 'offline',
-      unhealthy_reason = NULL WHERE connection_status IN ('connected', 'connectedTemporarily')`).run(now).changes;
+      unhealthy_reason = NULL, unhealthy_since = NULL WHERE connection_status IN ('connected', 'connectedTemporarily')`).run(now).changes;
   }
 
   temporarySessions(): SessionRow[] {

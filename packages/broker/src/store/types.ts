@@ -9,6 +9,8 @@ export interface SessionRow {
   connectionStatus: 'connected' | 'disconnected' | 'connectedTemporarily' | 'unknown';
   sessionHealth: 'healthy' | 'unhealthy' | 'offline';
   unhealthyReason: string | null;
+  /** Epoch ms the session turned unhealthy; null when it is not (migration 2026-12-03-unhealthy-since). */
+  unhealthySince: number | null;
   temporary: boolean;
   username: string | null;
   ipAddress: string | null;

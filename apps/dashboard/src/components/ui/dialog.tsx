@@ -46,12 +46,16 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   tone?: 'danger' | 'primary';
   isPending?: boolean;
-  /** Issue 13: a destructive confirmation that cannot be undone starts on Cancel, so Enter does no harm. */
+  /** Which button has focus at first; by default Cancel for a destructive (`danger`) one (issue 13). */
   focusCancel?: boolean;
 }
 
-/** Asks before a destructive action; the confirm button repeats what will happen. */
-export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending, focusCancel = false }: ConfirmDialogProps) {
+/**
+ * Asks before an action; the confirm button repeats what will happen. A destructive one (`danger`)
+ * opens with Cancel focused, so Enter or Space pressed by habit does nothing harmful (issue 13).
+ */
+export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLabel, onConfirm, tone = 'danger', isPending, focusCancel }: ConfirmDialogProps) {
+  const cancelFirst = focusCancel ?? tone === 'danger';
   return (
     <AppDialog
       isOpen={isOpen}
@@ -61,10 +65,10 @@ export function ConfirmDialog({ isOpen, onOpenChange, title, children, confirmLa
       size="sm"
       footer={
         <>
-          <Button variant="ghost" onPress={() => onOpenChange(false)} autoFocus={focusCancel}>
+          <Button variant="ghost" onPress={() => onOpenChange(false)} autoFocus={cancelFirst}>
             Cancel
           </Button>
-          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus={!focusCancel}>
+          <Button variant={tone} onPress={onConfirm} isPending={isPending} autoFocus={!cancelFirst}>
             {confirmLabel}
           </Button>
         </>

@@ -11,6 +11,7 @@ import { labelProperties } from './2026-12-02-label-properties.ts';
 import { readinessProbe } from './2026-12-02-readiness-probe.ts';
 import { sessionCountIndexes } from './2026-12-02-session-count-indexes.ts';
 import { sessionSearch } from './2026-12-03-session-search.ts';
+import { unhealthySince } from './2026-12-03-unhealthy-since.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -19,7 +20,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

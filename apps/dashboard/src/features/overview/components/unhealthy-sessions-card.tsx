@@ -2,8 +2,10 @@ import type { OverviewMessage } from '@mqdash/contracts';
 import { Link } from 'react-router';
 import { Card } from '../../../components/ui/card';
 import { formatCount } from '../../../lib/format';
+import { healthReasonText } from '../../../lib/health-words';
+import { useNow } from '../../../lib/use-now';
 
-/** The unhealthy sessions, worst first, each with the threshold it breaks (DESIGN §3). */
+/** The unhealthy sessions, worst first, each with the threshold it breaks in words (DESIGN §3, issue 13). */
 export function UnhealthySessionsCard({ unhealthy, total, sessionHref, allHref }: {
   unhealthy: OverviewMessage['unhealthy'];
   /** Every unhealthy session (the list holds at most 50). */
@@ -11,6 +13,7 @@ export function UnhealthySessionsCard({ unhealthy, total, sessionHref, allHref }
   sessionHref: (clientName: string) => string;
   allHref: string;
 }) {
+  const now = useNow(30_000);
   return (
     <Card
       title="Unhealthy sessions"
@@ -34,7 +37,7 @@ export function UnhealthySessionsCard({ unhealthy, total, sessionHref, allHref }
                   <td>
                     <Link to={sessionHref(s.clientName)} className="mono">{s.clientName || '(empty name)'}</Link>
                   </td>
-                  <td className="unhealthy-reason">{s.reason || <span className="muted">—</span>}</td>
+                  <td className="unhealthy-reason">{(s.reasonDetail ? healthReasonText(s.reasonDetail, now) : s.reason) || <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,11 @@
 import { mqttPayloadTypes, type SessionDetail } from '@mqdash/contracts';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
-import { AppDialog } from '../../../components/ui/dialog';
+import { AppDialog, ConfirmDialog } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextInputField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/api-client';
+import { useEnterSubmitsOnlyOnPurpose } from '../../../lib/form-keys';
 import { serverFieldError, type FieldErrors } from '../../../lib/form-errors';
 import { toast } from '../../../lib/toast';
 import { useAlterSession } from '../api/alter-session';
@@ -27,30 +28,48 @@ const formatIndicatorOptions = [
 
 const FORM_ID = 'session-edit-form';
 
-/** Edit every alterMqSession property; validated with the contracts schema before it is sent. */
+/**
+ * Edit every alterMqSession property; validated with the contracts schema before it is sent.
+ * Issue 13: Escape, Close, Cancel and a click outside all ask before discarding unsaved changes.
+ */
 export function SessionEditDialog({ session, isOpen, onOpenChange, labels }: { session: SessionDetail; isOpen: boolean; onOpenChange: (open: boolean) => void; labels: LabelSource }) {
+  const [dirty, setDirty] = useState(false);
+  const [askDiscard, setAskDiscard] = useState(false);
+  const close = () => {
+    setDirty(false);
+    setAskDiscard(false);
+    onOpenChange(false);
+  };
+  const requestClose = () => (dirty ? setAskDiscard(true) : close());
   return (
-    <AppDialog isOpen={isOpen} onOpenChange={onOpenChange} title={`Edit session ${session.clientName}`} size="lg" isDismissable={false}
-      footer={
-        <>
-          <Button variant="ghost" onPress={() => onOpenChange(false)}>Cancel</Button>
-          <Button variant="primary" type="submit" form={FORM_ID}>Save</Button>
-        </>
-      }
-    >
-      {/* Mounted per opening, so the form starts from the session as it is now. */}
-      {isOpen && <SessionEditForm session={session} labels={labels} onDone={() => onOpenChange(false)} />}
-    </AppDialog>
+    <>
+      <AppDialog isOpen={isOpen} onOpenChange={(open) => (open ? onOpenChange(true) : requestClose())} title={`Edit session ${session.clientName}`} size="lg"
+        footer={
+          <>
+            <Button variant="ghost" onPress={requestClose}>Cancel</Button>
+            <Button variant="primary" type="submit" form={FORM_ID}>Save</Button>
+          </>
+        }
+      >
+        {/* Mounted per opening, so the form starts from the session as it is now. */}
+        {isOpen && <SessionEditForm session={session} labels={labels} onDone={close} onDirtyChange={setDirty} />}
+      </AppDialog>
+      <ConfirmDialog isOpen={askDiscard} onOpenChange={setAskDiscard} title="Discard unsaved changes?" confirmLabel="Discard changes" onConfirm={close}>
+        <p>Your changes to {session.clientName || 'this session'} are not saved yet.</p>
+      </ConfirmDialog>
+    </>
   );
 }
 
-function SessionEditForm({ session, labels, onDone }: { session: SessionDetail; labels: LabelSource; onDone: () => void }) {
+function SessionEditForm({ session, labels, onDone, onDirtyChange }: { session: SessionDetail; labels: LabelSource; onDone: () => void; onDirtyChange: (dirty: boolean) => void }) {
   const [initial] = useState(() => formValuesFrom(session));
   const [values, setValues] = useState<SessionFormValues>(initial);
+  useEffect(() => onDirtyChange(JSON.stringify(values) !== JSON.stringify(initial)), [values, initial, onDirtyChange]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const alter = useAlterSession({ errorToast: false });
   const formRef = useRef<HTMLFormElement>(null);
+  useEnterSubmitsOnlyOnPurpose(formRef);
   /** After the errors render: bring the first one into view and focus it. */
   const focusFirstError = () =>
     requestAnimationFrame(() => {

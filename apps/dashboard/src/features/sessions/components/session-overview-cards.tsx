@@ -1,7 +1,10 @@
+import type { ReactNode } from 'react';
 import type { SessionDetail, SessionStats } from '@mqdash/contracts';
+import { Badge } from '../../../components/ui/badge';
 import { Card, DescriptionList } from '../../../components/ui/card';
 import { formatBoolean, formatCount, formatDateTime, formatRate, formatRelative, formatSeconds } from '../../../lib/format';
 import { typeText } from '../lib/display';
+import { HealthReasonText } from './health-reason';
 import { ConnectionBadge, HealthBadge } from './session-badges';
 
 const when = (iso: string | undefined) =>
@@ -61,6 +64,24 @@ export function ProtocolCard({ session }: { session: SessionDetail }) {
 
 const threshold = (n: number | undefined) => (n ? formatRate(n) : <span className="muted">not set</span>);
 
+/**
+ * One measure against its thresholds; the broken one (issue 13) is marked in words, not only by
+ * colour: "broken" after its name, and its current value and the limit it crosses emphasised.
+ */
+function MeasureRow({ label, now, min, max, broken }: { label: string; now: ReactNode; min: ReactNode; max: ReactNode; broken?: 'below' | 'above' }) {
+  return (
+    <tr className={broken ? 'measure-broken' : undefined}>
+      <th scope="row">
+        {label}
+        {broken && <> <Badge tone="danger">broken</Badge></>}
+      </th>
+      <td className="num">{broken ? <strong>{now}</strong> : now}</td>
+      <td className={broken === 'below' ? 'num limit-broken' : 'num'}>{min}</td>
+      <td className={broken === 'above' ? 'num limit-broken' : 'num'}>{max}</td>
+    </tr>
+  );
+}
+
 export function HealthCard({ session }: { session: SessionDetail }) {
   const stats = session.stats;
   if (!stats)
@@ -70,16 +91,24 @@ export function HealthCard({ session }: { session: SessionDetail }) {
       </Card>
     );
   const filters = session.subscribedTopics?.length ?? 0;
+  const broken = stats.sessionHealth === 'unhealthy' ? stats.unhealthyReasonDetail : undefined;
   return (
     <Card title="Health">
       <div className="health-head">
         <HealthBadge health={stats.sessionHealth} />
         {stats.sessionHealth === 'offline' && <span className="muted small">Health is evaluated while the session is connected.</span>}
       </div>
-      {stats.unhealthyReason && (
-        <p className="callout callout-error">
-          <strong>Broken threshold:</strong> {stats.unhealthyReason}
-        </p>
+      {stats.sessionHealth === 'unhealthy' && (
+        <div className="callout callout-error health-callout">
+          <p>
+            <strong>Reason:</strong> <HealthReasonText detail={stats.unhealthyReasonDetail} fallback={stats.unhealthyReason} />
+          </p>
+          {stats.unhealthySince && (
+            <p>
+              <strong>Unhealthy since</strong> {when(stats.unhealthySince)}
+            </p>
+          )}
+        </div>
       )}
       <table className="mini-table">
         <caption className="sr-only">Health thresholds and current values</caption>
@@ -92,24 +121,12 @@ export function HealthCard({ session }: { session: SessionDetail }) {
           </tr>
         </thead>
         <tbody>
-          <tr>
-            <th scope="row">Send rate per minute</th>
-            <td className="num">{formatRate(stats.publishRatePerMinute)}</td>
-            <td className="num">{threshold(stats.minHealthySendRatePerMinute)}</td>
-            <td className="num">{threshold(stats.maxHealthySendRatePerMinute)}</td>
-          </tr>
-          <tr>
-            <th scope="row">Backlog rate per minute</th>
-            <td className="num">{formatRate(stats.deliveryBacklogRatePerMinute)}</td>
-            <td className="num muted">—</td>
-            <td className="num">{threshold(stats.maxHealthyBacklogRatePerMinute)}</td>
-          </tr>
-          <tr>
-            <th scope="row">Subscribed topic filters</th>
-            <td className="num">{formatCount(filters)}</td>
-            <td className="num">{threshold(stats.minHealthySubscribedTopicFiltersCount)}</td>
-            <td className="num">{threshold(stats.maxHealthySubscribedTopicFiltersCount)}</td>
-          </tr>
+          <MeasureRow label="Send rate per minute" now={formatRate(stats.publishRatePerMinute)} broken={broken?.measure === 'publishRatePerMinute' ? broken.comparison : undefined}
+            min={threshold(stats.minHealthySendRatePerMinute)} max={threshold(stats.maxHealthySendRatePerMinute)} />
+          <MeasureRow label="Backlog rate per minute" now={formatRate(stats.deliveryBacklogRatePerMinute)} broken={broken?.measure === 'deliveryBacklogRatePerMinute' ? broken.comparison : undefined}
+            min={<span className="muted">—</span>} max={threshold(stats.maxHealthyBacklogRatePerMinute)} />
+          <MeasureRow label="Subscribed topic filters" now={formatCount(filters)} broken={broken?.measure === 'subscribedTopicFiltersCount' ? broken.comparison : undefined}
+            min={threshold(stats.minHealthySubscribedTopicFiltersCount)} max={threshold(stats.maxHealthySubscribedTopicFiltersCount)} />
         </tbody>
       </table>
     </Card>

@@ -1,13 +1,11 @@
 import type { SessionListRow } from '@mqdash/contracts';
 import { createColumnHelper, type RowData } from '@tanstack/react-table';
 import { Link } from 'react-router';
-import { Button } from '../../../components/ui/button';
 import { CheckboxField } from '../../../components/ui/fields';
-import { Info } from '../../../components/ui/icons';
-import { Tooltip } from '../../../components/ui/tooltip';
 import { formatCount, formatDateTime, formatRate, formatShortDateTime } from '../../../lib/format';
 import { typeText } from '../lib/display';
 import { sessionHref } from '../lib/paths';
+import { HealthReasonText } from './health-reason';
 import { ConnectionBadge, HealthBadge, StatusBadge } from './session-badges';
 
 declare module '@tanstack/react-table' {
@@ -84,18 +82,19 @@ export const sessionColumns = [
     header: 'Health',
     enableSorting: false,
     meta: { label: 'Health' },
-    cell: ({ row, getValue }) => (
-      <span className="cell-inline">
-        <HealthBadge health={getValue()} />
-        {row.original.unhealthyReason && (
-          <Tooltip content={row.original.unhealthyReason}>
-            <Button variant="ghost" size="sm" className="btn-icon btn-xs" aria-label={`Broken threshold of ${row.original.clientName}`}>
-              <Info />
-            </Button>
-          </Tooltip>
-        )}
-      </span>
-    ),
+    cell: ({ getValue }) => <HealthBadge health={getValue()} />,
+  }),
+  column.accessor('unhealthyReason', {
+    id: 'reason',
+    header: 'Reason',
+    enableSorting: false,
+    meta: { label: 'Reason', className: 'col-reason' },
+    cell: ({ row }) =>
+      row.original.sessionHealth === 'unhealthy' ? (
+        <HealthReasonText detail={row.original.unhealthyReasonDetail} fallback={row.original.unhealthyReason} />
+      ) : (
+        <span className="muted">—</span>
+      ),
   }),
   column.accessor((row) => (row.ipaddress ? `${row.ipaddress}${row.port ? `:${row.port}` : ''}` : ''), {
     id: 'ipAddress',

@@ -317,6 +317,8 @@ export function mergeRowIntoDetail(detail: SessionDetail, row: SessionListRow): 
       ...detail.stats,
       sessionHealth: row.sessionHealth,
       unhealthyReason: row.unhealthyReason,
+      unhealthyReasonDetail: row.unhealthyReasonDetail,
+      unhealthySince: row.unhealthySince,
       publishRatePerMinute: row.publishRatePerMinute,
       receiveMessagesPerMinute: row.receiveMessagesPerMinute,
       currentDeliveryBacklogged: row.currentDeliveryBacklogged,
