@@ -29,14 +29,19 @@ async function startOn(file: string): Promise<TestServer> {
 
 const persistent5 = (clientId: string) => ({ clientId, protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } });
 
+/** A persistent session with one QoS 1 subscription, left offline. */
+async function subscribeAndLeave(server: TestServer, clientId: string, filter: string): Promise<void> {
+  const client = await server.connect(persistent5(clientId));
+  await client.subscribeAsync(filter, { qos: 1 });
+  client.end();
+  await waitFor(() => !server.engine.connections.has(clientId), 3000, `${clientId} to leave`);
+}
+
 describe('restart on the SQLite store', () => {
   test('[MQTT-4.1.0-1] a persistent session resumes after a restart: subscriptions, queued QoS 1 messages, retained messages', async () => {
     const file = join(folder, 'engine.db');
     const first = await startOn(file);
-    const sub = await first.connect(persistent5('durable-sub'));
-    await sub.subscribeAsync('orders/#', { qos: 1 });
-    sub.end();
-    await waitFor(() => !first.engine.connections.has('durable-sub'), 3000, 'the subscriber to leave');
+    await subscribeAndLeave(first, 'durable-sub', 'orders/#');
     const pub = await first.connect({ clientId: 'durable-pub', protocolVersion: 5 });
     await pub.publishAsync('orders/1', 'one', { qos: 1 });
     await pub.publishAsync('orders/2', 'two', { qos: 1 });
@@ -71,10 +76,7 @@ describe('restart on the SQLite store', () => {
   test('[MQTT-3.1.2-4] a clean start forgets the stored session: nothing comes back after the next restart', async () => {
     const file = join(folder, 'clean.db');
     const first = await startOn(file);
-    const sub = await first.connect(persistent5('forgotten'));
-    await sub.subscribeAsync('gone/#', { qos: 1 });
-    sub.end();
-    await waitFor(() => !first.engine.connections.has('forgotten'), 3000, 'the subscriber to leave');
+    await subscribeAndLeave(first, 'forgotten', 'gone/#');
     const clean = await first.connect({ clientId: 'forgotten', protocolVersion: 5, clean: true });
     clean.end();
     await waitFor(() => !first.engine.sessions.has('forgotten'), 3000, 'the session to end');
