@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import { InProcessBus, type Bus } from './bus.ts';
 import { Connection } from './connection.ts';
 import { handlePacket, refuseProtocol } from './handlers/index.ts';
-import { MemoryRetainedStore, type RetainedStore } from './retained.ts';
+import { MemorySessionStore } from './memory-store.ts';
+import type { SessionState, SessionStore } from './persistence.ts';
+import type { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions } from './types.ts';
@@ -55,11 +57,14 @@ export class Engine {
   /** Deliveries made by this node while routing the message being published. */
   private routed = 0;
   private readonly stopRouting: () => void;
+  /** Sessions changed since the last save; saved together once the current task ends. */
+  private readonly changed = new Set<Session>();
+  private saving = true;
 
   constructor(
     options: EngineOptions = {},
     readonly bus: Bus = new InProcessBus(),
-    readonly retained: RetainedStore = new MemoryRetainedStore(),
+    readonly store: SessionStore = new MemorySessionStore(),
   ) {
     const { hooks, ...settings } = options;
     this.settings = { ...defaultSettings, ...settings };
@@ -69,12 +74,46 @@ export class Engine {
     this.stopRouting = bus.subscribe((message) => this.route(message));
   }
 
+  get retained(): RetainedStore {
+    return this.store.retained;
+  }
+
+  /**
+   * Reads the stored sessions back (call once, before `handle`): subscriptions return to the
+   * router, the expiry runs on from the stored disconnect (from now for a session that was
+   * connected when the process stopped), a stored will waits for its delay again.
+   */
+  async restore(): Promise<number> {
+    const states = await this.store.loadSessions();
+    const now = Date.now();
+    for (const state of states) this.restoreSession(state, now);
+    return states.length;
+  }
+
+  /** Creates a session and wires it to the persistence. */
+  newSession(clientId: string): Session {
+    const session = new Session(clientId, this.settings.maxQueuedMessages);
+    this.track(session);
+    return session;
+  }
+
+  /** Saves the session once the current task ends (many changes, one write). */
+  sessionChanged(session: Session): void {
+    if (!this.saving || session.expiryInterval === 0) return; // a session that ends with its connection is never stored
+    if (this.changed.size === 0) queueMicrotask(() => this.saveChanged());
+    this.changed.add(session);
+  }
+
   /** Serves MQTT on a stream (a TCP socket, or a WebSocket wrapped as a stream). */
   handle(stream: Duplex): Connection {
     const connection = new Connection(
       stream,
       {
-        packet: (conn, packet) => handlePacket(this, conn, packet),
+        packet: (conn, packet) => {
+          const handled = handlePacket(this, conn, packet);
+          if (conn.session) this.sessionChanged(conn.session); // subscriptions, QoS 2 ids, acks
+          return handled;
+        },
         fault: (error) => this.fault(error, 'packet'),
         unsupportedProtocol: (conn, level) => refuseProtocol(conn, level),
         closed: (conn, reasonCode, withWill) => this.connectionClosed(conn, reasonCode, withWill),
@@ -119,7 +158,11 @@ export class Engine {
     session.expiryTimer?.cancel();
     for (const subscription of session.subscriptions.values()) this.router.remove(subscription);
     session.subscriptions.clear();
-    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+    if (this.sessions.get(session.clientId) === session) {
+      this.sessions.delete(session.clientId);
+      this.changed.delete(session);
+      this.store.removeSession(session.clientId);
+    }
     this.wills.fire(session.clientId);
     this.hooks.onSessionEnd?.(session.clientId);
   }
@@ -135,11 +178,63 @@ export class Engine {
 
   async close(): Promise<void> {
     this.stopRouting();
-    // MQTT 5 clients are told why (0x8B server shutting down); wills wait for the persistence (a later step)
+    // the sessions are stored as they are, wills included: they wait for the next start
+    for (const session of this.sessions.values()) this.sessionChanged(session);
+    this.saveChanged();
+    this.saving = false;
+    // MQTT 5 clients are told why (0x8B server shutting down)
     for (const connection of this.open) connection.disconnect(0x8b, false);
     for (const session of this.sessions.values()) session.expiryTimer?.cancel();
     this.wills.clear();
     await this.bus.close();
+    await this.store.flush();
+    await this.store.close();
+  }
+
+  private track(session: Session): void {
+    session.onChange = () => this.sessionChanged(session);
+  }
+
+  private saveChanged(): void {
+    for (const session of this.changed) {
+      if (this.sessions.get(session.clientId) !== session || session.expiryInterval === 0) continue;
+      try {
+        this.store.saveSession(this.stateOf(session));
+      } catch (error) {
+        this.fault(error, 'persistence');
+      }
+    }
+    this.changed.clear();
+  }
+
+  private stateOf(session: Session): SessionState {
+    const state = session.state();
+    const will = session.connection ? this.connections.get(session.clientId)?.will : this.wills.pendingOf(session.clientId);
+    if (will) state.will = will;
+    return state;
+  }
+
+  private restoreSession(state: SessionState, now: number): void {
+    const session = Session.restore(state, this.settings.maxQueuedMessages);
+    this.track(session);
+    this.sessions.set(session.clientId, session);
+    for (const subscription of session.subscriptions.values()) this.router.add(subscription);
+    const since = state.disconnectedAt ?? now;
+    session.disconnectedAt = since;
+    const left = (seconds: number) => Math.max(0, seconds - (now - since) / 1000);
+    const expiry = state.expiryInterval;
+    if (state.will) this.wills.schedule(session.clientId, state.will, left(Math.min(state.will.delaySeconds, expiry)));
+    if (expiry === UNLIMITED_EXPIRY) return;
+    if (left(expiry) === 0) return this.endSession(session);
+    session.expiryTimer = startTimer(left(expiry), () => this.expire(session));
+  }
+
+  private expire(session: Session): void {
+    try {
+      this.endSession(session);
+    } catch (error) {
+      this.fault(error, 'session expiry'); // the session is gone from the engine either way
+    }
   }
 
   private route(message: EngineMessage): void {
@@ -168,18 +263,14 @@ export class Engine {
     this.hooks.onDisconnect?.(connection.info, reasonCode);
     if (!session || session.connection !== connection) return;
     session.connection = undefined;
+    session.disconnectedAt = Date.now();
+    this.sessionChanged(session);
     const expiry = session.expiryInterval;
     if (withWill && connection.will) {
       // [MQTT-3.1.2-8] the will waits for the smaller of its delay and the session's expiry
       this.wills.schedule(clientId, connection.will, Math.min(connection.will.delaySeconds, expiry));
     }
     if (expiry === 0) this.endSession(session);
-    else if (expiry !== UNLIMITED_EXPIRY) session.expiryTimer = startTimer(expiry, () => {
-        try {
-          this.endSession(session);
-        } catch (error) {
-          this.fault(error, 'session expiry'); // the session is gone from the engine either way
-        }
-      });
+    else if (expiry !== UNLIMITED_EXPIRY) session.expiryTimer = startTimer(expiry, () => this.expire(session));
   }
 }

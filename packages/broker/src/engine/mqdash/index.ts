@@ -2,4 +2,7 @@
 export { Engine, defaultSettings, type EngineSettings } from './engine.ts';
 export { InProcessBus, type Bus, type BusHandler } from './bus.ts';
 export { MemoryRetainedStore, type RetainedStore } from './retained.ts';
+export { MemorySessionStore } from './memory-store.ts';
+export { SqliteSessionStore } from './sqlite-store.ts';
+export type { InFlightState, SessionState, SessionStore } from './persistence.ts';
 export type { ClientInfo, ConnectRequest, EngineHooks, EngineMessage, EngineOptions, Subscription } from './types.ts';

@@ -4,6 +4,7 @@
  * interval. The connection it is attached to (if any) is the sink that writes packets.
  */
 import type { QoS } from 'mqtt-packet';
+import type { InFlightState, SessionState } from './persistence.ts';
 import type { Timer } from './timer.ts';
 import type { EngineMessage, Subscription } from './types.ts';
 
@@ -40,16 +41,49 @@ export class Session {
   /** Incoming QoS 2 packet identifiers: PUBREC sent, PUBREL not yet received [MQTT-4.3.3-10]. */
   readonly incomingQos2 = new Set<number>();
   expiryTimer: Timer | undefined;
+  /** Epoch ms of the last disconnect, from which the expiry counts; undefined while connected. */
+  disconnectedAt: number | undefined;
   /** Messages dropped: from the full queue (the oldest first) and QoS 0 to a congested client. */
   dropped = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly queue: OutgoingMessage[] = [];
   private nextPacketId = 1;
+  /** Called when the queue or the in-flight window changed (the engine saves the session). */
+  onChange: (() => void) | undefined;
 
   constructor(
     readonly clientId: string,
     private readonly maxQueued: number,
   ) {}
+
+  /** A session as it was stored, with its subscriptions (which the caller adds to the router). */
+  static restore(state: SessionState, maxQueued: number): Session {
+    const session = new Session(state.clientId, maxQueued);
+    session.expiryInterval = state.expiryInterval;
+    for (const subscription of state.subscriptions) session.subscriptions.set(subscription.filter, subscription);
+    for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { outgoing: entry.outgoing, state: entry.state });
+    session.queue.push(...state.queue);
+    for (const packetId of state.incomingQos2) session.incomingQos2.add(packetId);
+    session.nextPacketId = state.nextPacketId;
+    session.disconnectedAt = state.disconnectedAt;
+    return session;
+  }
+
+  /** What the persistence keeps of this session. */
+  state(): SessionState {
+    const inFlight: InFlightState[] = [];
+    for (const [packetId, entry] of this.inFlight) inFlight.push({ packetId, state: entry.state, outgoing: entry.outgoing });
+    return {
+      clientId: this.clientId,
+      expiryInterval: this.expiryInterval,
+      subscriptions: [...this.subscriptions.values()],
+      inFlight,
+      queue: [...this.queue],
+      incomingQos2: [...this.incomingQos2],
+      nextPacketId: this.nextPacketId,
+      disconnectedAt: this.disconnectedAt,
+    };
+  }
 
   /** Messages in flight and queued (the session's delivery backlog). */
   get backlog(): number {
@@ -72,6 +106,7 @@ export class Session {
     }
     this.queue.push(outgoing);
     this.drain();
+    this.onChange?.();
   }
 
   /**
@@ -86,6 +121,7 @@ export class Session {
       const packetId = this.allocatePacketId();
       if (sink.sendPublish(outgoing, packetId, false)) this.inFlight.set(packetId, { outgoing, state: 'publish' });
     }
+    this.onChange?.();
   }
 
   /**
@@ -116,6 +152,7 @@ export class Session {
     if (reasonCode >= 0x80) return this.complete(packetId);
     entry.state = 'pubrel';
     this.connection?.sendPubrel(packetId);
+    this.onChange?.();
     return true;
   }
 

@@ -43,6 +43,11 @@ export class WillTimers {
     this.pending.set(clientId, { timer, will });
   }
 
+  /** The will waiting for its delay, if any (kept by the persistence). */
+  pendingOf(clientId: string): PendingWill | undefined {
+    return this.pending.get(clientId)?.will;
+  }
+
   /** [MQTT-3.1.2-26] a new connection to the session before the delay passes: no will. */
   cancel(clientId: string): void {
     const entry = this.pending.get(clientId);

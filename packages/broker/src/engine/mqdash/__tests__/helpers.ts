@@ -6,6 +6,7 @@ import net from 'node:net';
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet, type PacketCmd } from 'mqtt-packet';
 import { Engine } from '../engine.ts';
+import type { SessionStore } from '../persistence.ts';
 import type { EngineOptions } from '../types.ts';
 
 export interface TestServer {
@@ -23,8 +24,10 @@ export interface TestClient extends MqttClient {
   received: Received[];
 }
 
-export async function startEngine(options: EngineOptions = {}): Promise<TestServer> {
-  const engine = new Engine(options);
+/** An engine on a listener; with a store, the sessions it holds are restored first. */
+export async function startEngine(options: EngineOptions = {}, store?: SessionStore): Promise<TestServer> {
+  const engine = new Engine(options, undefined, store);
+  if (store) await engine.restore();
   const sockets = new Set<net.Socket>();
   const clients = new Set<MqttClient>();
   const server = net.createServer((socket) => {

@@ -6,7 +6,6 @@
 import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
-import { Session } from '../session.ts';
 import { isValidTopicName } from '../topics.ts';
 import { UNLIMITED_EXPIRY } from '../types.ts';
 import { willOf } from '../will.ts';
@@ -92,13 +91,16 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
     engine.wills.cancel(clientId); // [MQTT-3.1.2-26] back before the will delay passed
     session.expiryTimer?.cancel();
   } else {
-    session = new Session(clientId, engine.settings.maxQueuedMessages);
+    session = engine.newSession(clientId);
     engine.sessions.set(clientId, session);
   }
   const properties = packet.properties ?? {};
   // 3.1.1: a clean session ends with the connection, any other lives until cleaned (MQTT 5 §3.1.2.11.2)
   session.expiryInterval = v5 ? (properties.sessionExpiryInterval ?? 0) : cleanStart ? 0 : UNLIMITED_EXPIRY;
   connection.connectExpiry = session.expiryInterval;
+  // a stored session resumed with expiry 0 ends with this connection: the store forgets it now
+  if (sessionPresent && session.expiryInterval === 0) engine.store.removeSession(clientId);
+  session.disconnectedAt = undefined;
   connection.receiveMaximum = properties.receiveMaximum ?? 65535;
   connection.maximumPacketSize = properties.maximumPacketSize ?? Number.POSITIVE_INFINITY;
   connection.topicAliasMaximum = properties.topicAliasMaximum ?? 0;
@@ -119,6 +121,7 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   connection.startKeepAlive(keepAlive);
   session.connection = connection;
   session.resume();
+  engine.sessionChanged(session); // the will and expiry of this connection
   engine.hooks.onConnect?.(connection.info, sessionPresent);
 }
 
