@@ -89,20 +89,22 @@ test('connected clients are listed with their connection facts', async () => {
   await waitForTableNames(page, [...ALL, 'shy-1']);
   const row = tableRow(page, 'fleet-a1');
   const cells = await row.getByRole('cell').allTextContents();
-  // Selection, name, type, connection, status, health, IP and port, protocol, …
+  // Selection, name, type, connection, status, health, reason, IP and port, protocol, …
   assert.equal(cells[1], 'fleet-a1');
   assert.equal(cells[2], 'MQTT');
   assert.equal(cells[3], 'Connected');
   assert.equal(cells[4], 'Normal');
   assert.equal(cells[5], 'Healthy');
   const local = (a1.stream as unknown as { localPort: number }).localPort;
-  assert.equal(cells[6], `127.0.0.1:${local}`, 'the IP and port are the real client socket');
-  assert.equal(cells[7], '5.0');
+  assert.equal(cells[6], '—', 'a healthy session has no reason');
+  assert.equal(cells[7], `127.0.0.1:${local}`, 'the IP and port are the real client socket');
+  assert.equal(cells[8], '5.0');
 
   const a2Cells = await tableRow(page, 'fleet-a2').getByRole('cell').allTextContents();
   assert.equal(a2Cells[3], 'Connected');
   assert.match(a2Cells[5] ?? '', /^Unhealthy/);
-  assert.equal(a2Cells[7], '3.1.1');
+  assert.notEqual(a2Cells[6], '—', 'an unhealthy session says why');
+  assert.equal(a2Cells[8], '3.1.1');
   const b1Cells = await tableRow(page, 'fleet-b1').getByRole('cell').allTextContents();
   assert.equal(b1Cells[3], 'Disconnected');
   assert.equal(b1Cells[5], 'Offline');
