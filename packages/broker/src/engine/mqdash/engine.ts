@@ -9,7 +9,7 @@ import { InProcessBus, type Bus } from './bus.ts';
 import { Connection } from './connection.ts';
 import { handlePacket, refuseProtocol } from './handlers/index.ts';
 import { MemorySessionStore } from './memory-store.ts';
-import type { SessionState, SessionStore } from './persistence.ts';
+import type { SessionMeta, SessionState, SessionStore } from './persistence.ts';
 import type { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
@@ -193,13 +193,14 @@ export class Engine {
 
   private track(session: Session): void {
     session.onChange = () => this.sessionChanged(session);
+    session.log = this.store; // its messages, one row each, while it is persistent
   }
 
   private saveChanged(): void {
     for (const session of this.changed) {
       if (this.sessions.get(session.clientId) !== session || session.expiryInterval === 0) continue;
       try {
-        this.store.saveSession(this.stateOf(session));
+        this.store.saveSession(this.metaOf(session));
       } catch (error) {
         this.fault(error, 'persistence');
       }
@@ -207,8 +208,8 @@ export class Engine {
     this.changed.clear();
   }
 
-  private stateOf(session: Session): SessionState {
-    const state = session.state();
+  private metaOf(session: Session): SessionMeta {
+    const state = session.meta();
     const will = session.connection ? this.connections.get(session.clientId)?.will : this.wills.pendingOf(session.clientId);
     if (will) state.will = will;
     return state;

@@ -4,7 +4,7 @@
  * interval. The connection it is attached to (if any) is the sink that writes packets.
  */
 import type { QoS } from 'mqtt-packet';
-import type { InFlightState, SessionState } from './persistence.ts';
+import type { InFlightState, MessageLog, SessionMeta, SessionState, StoredMessage } from './persistence.ts';
 import type { Timer } from './timer.ts';
 import type { EngineMessage, Subscription } from './types.ts';
 
@@ -16,8 +16,7 @@ export interface OutgoingMessage {
   subscriptionIds: number[];
 }
 
-interface InFlight {
-  outgoing: OutgoingMessage;
+interface InFlight extends StoredMessage {
   /** `publish`: awaiting PUBACK/PUBREC; `pubrel`: PUBREL sent, awaiting PUBCOMP. */
   state: 'publish' | 'pubrel';
 }
@@ -46,8 +45,12 @@ export class Session {
   /** Messages dropped: from the full queue (the oldest first) and QoS 0 to a congested client. */
   dropped = 0;
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly queue: OutgoingMessage[] = [];
+  private readonly queue: StoredMessage[] = [];
   private nextPacketId = 1;
+  /** The `seq` of the next message (its row in the store). */
+  private nextSeq = 1;
+  /** Where each message change is written while the session is persistent (expiry above 0). */
+  log: MessageLog | undefined;
   /** Called when the queue or the in-flight window changed (the engine saves the session). */
   onChange: (() => void) | undefined;
 
@@ -61,28 +64,37 @@ export class Session {
     const session = new Session(state.clientId, maxQueued);
     session.expiryInterval = state.expiryInterval;
     for (const subscription of state.subscriptions) session.subscriptions.set(subscription.filter, subscription);
-    for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { outgoing: entry.outgoing, state: entry.state });
+    for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { seq: entry.seq, outgoing: entry.outgoing, state: entry.state });
     session.queue.push(...state.queue);
+    session.nextSeq = 1 + Math.max(0, ...state.inFlight.map((entry) => entry.seq), ...state.queue.map((entry) => entry.seq));
     for (const packetId of state.incomingQos2) session.incomingQos2.add(packetId);
     session.nextPacketId = state.nextPacketId;
     session.disconnectedAt = state.disconnectedAt;
     return session;
   }
 
-  /** What the persistence keeps of this session. */
-  state(): SessionState {
-    const inFlight: InFlightState[] = [];
-    for (const [packetId, entry] of this.inFlight) inFlight.push({ packetId, state: entry.state, outgoing: entry.outgoing });
+  /** What the persistence keeps of this session besides its messages (those are rows of their own). */
+  meta(): SessionMeta {
     return {
       clientId: this.clientId,
       expiryInterval: this.expiryInterval,
       subscriptions: [...this.subscriptions.values()],
-      inFlight,
-      queue: [...this.queue],
       incomingQos2: [...this.incomingQos2],
       nextPacketId: this.nextPacketId,
       disconnectedAt: this.disconnectedAt,
     };
+  }
+
+  /** The whole state, messages included (as `SessionStore.loadSessions` gives it back). */
+  state(): SessionState {
+    const inFlight: InFlightState[] = [];
+    for (const [packetId, entry] of this.inFlight) inFlight.push({ seq: entry.seq, packetId, state: entry.state, outgoing: entry.outgoing });
+    return { ...this.meta(), inFlight, queue: [...this.queue] };
+  }
+
+  /** The store, while the session is stored at all (a session that ends with its connection is not). */
+  private get store(): MessageLog | undefined {
+    return this.expiryInterval === 0 ? undefined : this.log;
   }
 
   /** Messages in flight and queued (the session's delivery backlog). */
@@ -101,10 +113,13 @@ export class Session {
       return;
     }
     if (this.queue.length >= this.maxQueued) {
-      this.queue.shift(); // a full queue keeps the newest messages
+      const oldest = this.queue.shift()!; // a full queue keeps the newest messages
+      this.store?.removeMessage(this.clientId, oldest.seq);
       this.dropped++;
     }
-    this.queue.push(outgoing);
+    const entry = { seq: this.nextSeq++, outgoing };
+    this.queue.push(entry);
+    this.store?.addMessage(this.clientId, entry);
     this.drain();
     this.onChange?.();
   }
@@ -117,9 +132,12 @@ export class Session {
     const sink = this.connection;
     if (!sink) return;
     while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
-      const outgoing = this.queue.shift()!;
+      const { seq, outgoing } = this.queue.shift()!;
       const packetId = this.allocatePacketId();
-      if (sink.sendPublish(outgoing, packetId, false)) this.inFlight.set(packetId, { outgoing, state: 'publish' });
+      if (sink.sendPublish(outgoing, packetId, false)) {
+        this.inFlight.set(packetId, { seq, outgoing, state: 'publish' });
+        this.store?.markInFlight(this.clientId, seq, packetId, 'publish');
+      } else this.store?.removeMessage(this.clientId, seq);
     }
     this.onChange?.();
   }
@@ -140,7 +158,10 @@ export class Session {
 
   /** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends a delivery; false for an unknown packet identifier. */
   complete(packetId: number): boolean {
-    if (!this.inFlight.delete(packetId)) return false;
+    const entry = this.inFlight.get(packetId);
+    if (!entry) return false;
+    this.inFlight.delete(packetId);
+    this.store?.removeMessage(this.clientId, entry.seq);
     this.drain();
     return true;
   }
@@ -151,6 +172,7 @@ export class Session {
     if (!entry || entry.state !== 'publish') return false;
     if (reasonCode >= 0x80) return this.complete(packetId);
     entry.state = 'pubrel';
+    this.store?.markInFlight(this.clientId, entry.seq, packetId, 'pubrel');
     this.connection?.sendPubrel(packetId);
     this.onChange?.();
     return true;

@@ -1,12 +1,25 @@
 /**
  * `SessionStore` on SQLite (better-sqlite3), in the same database file as the aedes build's
- * `mqtt_*` tables but in tables of its own (`mqdash_sessions`, `mqdash_retained`): one row per
- * persistent session holding its state as JSON (Buffers kept by the persistence's packet codec),
- * one row per retained topic. Retained messages are served from memory and written through.
+ * `mqtt_*` tables but in tables of its own: `mqdash_sessions` (one row per persistent session, its
+ * meta as JSON: subscriptions, QoS 2 packet identifiers, will, expiry), `mqdash_messages` (one row
+ * per queued or in-flight message: queueing a message writes one row, in flight updates it, the
+ * acknowledgement deletes it), `mqdash_retained` (one row per retained topic, served from memory).
+ *
+ * Every change is recorded in order and written by group commit (persistence/group-commit.ts): one
+ * transaction per flush, write-behind after `delayMs`, or at the next turn of the event loop (and
+ * fsynced with `sync: 'full'`) when somebody waits in `afterDurable`, as the PUBACK of a QoS 1
+ * PUBLISH does. A message queued and acknowledged between two flushes is never written; a session's
+ * meta is written only when it changed.
+ *
+ * On its first open of a folder written by the aedes build, the `mqtt_*` state is imported
+ * (aedes-import.ts).
  */
 import type Database from 'better-sqlite3';
+import { GroupCommit, type GroupCommitOptions } from '../../persistence/group-commit.ts';
 import { fromJson, toJson } from '../../persistence/packet-codec.ts';
-import type { SessionState, SessionStore } from './persistence.ts';
+import { importAedesState, type ImportCounts } from './aedes-import.ts';
+import { decodeOutgoing, encodeOutgoing } from './message-codec.ts';
+import type { DurableCallback, InFlightState, SessionMeta, SessionState, SessionStore, StoredMessage } from './persistence.ts';
 import { MemoryRetainedStore, type RetainedStore } from './retained.ts';
 import type { EngineMessage } from './types.ts';
 
@@ -15,31 +28,59 @@ CREATE TABLE IF NOT EXISTS mqdash_sessions (
   client_id TEXT PRIMARY KEY,
   state TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mqdash_messages (
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  packet_id INTEGER,
+  flight TEXT,
+  payload BLOB NOT NULL,
+  meta TEXT NOT NULL,
+  PRIMARY KEY (client_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mqdash_retained (
   topic TEXT PRIMARY KEY,
   message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mqdash_imports (
+  source TEXT PRIMARY KEY,
+  imported_at INTEGER NOT NULL,
+  counts TEXT NOT NULL
 );`;
 
-/** The in-memory tree for SUBSCRIBE, every change also written to the table. */
+export interface SqliteSessionStoreOptions extends Partial<Omit<GroupCommitOptions, 'onError'>> {
+  /** A flush failed (the changes stay pending and are tried again). */
+  onError?: (error: Error) => void;
+  /** Told what the import of the aedes build's tables brought over (once per data folder). */
+  onImport?: (counts: ImportCounts) => void;
+}
+
+/** One pending change, applied in the order it was made. */
+type Change =
+  | { kind: 'meta'; clientId: string; json: string }
+  | { kind: 'remove'; clientId: string }
+  | { kind: 'add'; clientId: string; message: StoredMessage; packetId: number | null; flight: string | null; cancelled?: boolean }
+  | { kind: 'flight'; clientId: string; seq: number; packetId: number; flight: string }
+  | { kind: 'delete'; clientId: string; seq: number }
+  | { kind: 'retained'; topic: string; json: string | null };
+
+/** The in-memory tree for SUBSCRIBE; every change also goes to the table with the next commit. */
 class SqliteRetainedStore implements RetainedStore {
   private readonly memory = new MemoryRetainedStore();
-  private readonly upsert: Database.Statement;
-  private readonly remove: Database.Statement;
 
-  constructor(db: Database.Database) {
-    this.upsert = db.prepare('INSERT INTO mqdash_retained (topic, message) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET message = excluded.message');
-    this.remove = db.prepare('DELETE FROM mqdash_retained WHERE topic = ?');
+  constructor(
+    db: Database.Database,
+    private readonly record: (topic: string, json: string | null) => void,
+  ) {
     const now = Date.now();
     for (const row of db.prepare('SELECT message FROM mqdash_retained').all() as Array<{ message: string }>) {
       const message = fromJson<EngineMessage>(row.message)!;
-      if (message.expiresAt !== undefined && message.expiresAt <= now) this.remove.run(message.topic); // [MQTT-3.3.2-5]
+      if (message.expiresAt !== undefined && message.expiresAt <= now) record(message.topic, null); // [MQTT-3.3.2-5]
       else this.memory.put(message);
     }
   }
 
   put(message: EngineMessage): void {
-    if (message.payload.length === 0) this.remove.run(message.topic); // [MQTT-3.3.1-6]
-    else this.upsert.run(message.topic, toJson(message));
+    this.record(message.topic, message.payload.length === 0 ? null : toJson(message)); // [MQTT-3.3.1-6]
     this.memory.put(message);
   }
 
@@ -54,34 +95,190 @@ class SqliteRetainedStore implements RetainedStore {
 
 export class SqliteSessionStore implements SessionStore {
   readonly retained: RetainedStore;
-  private readonly save: Database.Statement;
-  private readonly remove: Database.Statement;
+  /** Rows written by the commits so far (for tests and the README's figures). */
+  readonly stats = { rows: 0 };
+  /** Rows written by the transaction under way (counted once it commits). */
+  private writing = 0;
+  private readonly commit: GroupCommit;
+  private readonly statements;
+  private changes: Change[] = [];
+  /** Pending inserts by client and seq: a later change of the message edits or cancels the insert. */
+  private readonly pendingAdds = new Map<string, Map<number, Extract<Change, { kind: 'add' }>>>();
+  private readonly pendingRetained = new Map<string, Extract<Change, { kind: 'retained' }>>();
+  /** The meta of each session as the store will hold it once the pending changes are written. */
+  private readonly latestMeta = new Map<string, string>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    options: SqliteSessionStoreOptions = {},
+  ) {
     db.exec(SCHEMA);
-    this.retained = new SqliteRetainedStore(db);
-    this.save = db.prepare('INSERT INTO mqdash_sessions (client_id, state) VALUES (?, ?) ON CONFLICT(client_id) DO UPDATE SET state = excluded.state');
-    this.remove = db.prepare('DELETE FROM mqdash_sessions WHERE client_id = ?');
+    const counts = importAedesState(db);
+    if (counts) options.onImport?.(counts);
+    const p = (sql: string) => db.prepare(sql);
+    this.statements = {
+      meta: p('INSERT INTO mqdash_sessions (client_id, state) VALUES (?, ?) ON CONFLICT(client_id) DO UPDATE SET state = excluded.state'),
+      removeSession: p('DELETE FROM mqdash_sessions WHERE client_id = ?'),
+      removeMessages: p('DELETE FROM mqdash_messages WHERE client_id = ?'),
+      add: p('INSERT OR REPLACE INTO mqdash_messages (client_id, seq, packet_id, flight, payload, meta) VALUES (?, ?, ?, ?, ?, ?)'),
+      flight: p('UPDATE mqdash_messages SET packet_id = ?, flight = ? WHERE client_id = ? AND seq = ?'),
+      delete: p('DELETE FROM mqdash_messages WHERE client_id = ? AND seq = ?'),
+      putRetained: p('INSERT INTO mqdash_retained (topic, message) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET message = excluded.message'),
+      clearRetained: p('DELETE FROM mqdash_retained WHERE topic = ?'),
+    };
+    for (const row of p('SELECT client_id, state FROM mqdash_sessions').all() as Array<{ client_id: string; state: string }>) this.latestMeta.set(row.client_id, row.state);
+    this.commit = new GroupCommit(
+      db,
+      { write: () => this.write(), committed: () => this.committed(), failed: () => undefined },
+      {
+        delayMs: options.delayMs ?? 50,
+        syncDelayMs: options.syncDelayMs ?? 0,
+        maxPending: options.maxPending ?? 20_000,
+        sync: options.sync ?? 'full',
+        onError: options.onError ?? (() => undefined),
+        onCommit: options.onCommit,
+      },
+    );
+    this.retained = new SqliteRetainedStore(db, (topic, json) => this.recordRetained(topic, json));
   }
 
   loadSessions(): Promise<SessionState[]> {
-    const rows = this.db.prepare('SELECT state FROM mqdash_sessions ORDER BY client_id').all() as Array<{ state: string }>;
-    return Promise.resolve(rows.map((row) => fromJson<SessionState>(row.state)!));
+    this.commit.flush(true);
+    const states = new Map<string, SessionState>();
+    for (const row of this.db.prepare('SELECT client_id, state FROM mqdash_sessions ORDER BY client_id').all() as Array<{ client_id: string; state: string }>) {
+      states.set(row.client_id, { ...fromJson<SessionMeta>(row.state)!, inFlight: [], queue: [] });
+    }
+    const rows = this.db.prepare('SELECT client_id, seq, packet_id, flight, payload, meta FROM mqdash_messages ORDER BY client_id, seq').iterate() as Iterable<{
+      client_id: string;
+      seq: number;
+      packet_id: number | null;
+      flight: InFlightState['state'] | null;
+      payload: Buffer;
+      meta: string;
+    }>;
+    for (const row of rows) {
+      const state = states.get(row.client_id);
+      if (!state) continue; // rows of a session whose meta was never written: nothing to resume
+      const outgoing = decodeOutgoing(row.payload, row.meta);
+      if (row.packet_id === null) state.queue.push({ seq: row.seq, outgoing });
+      else state.inFlight.push({ seq: row.seq, outgoing, packetId: row.packet_id, state: row.flight ?? 'publish' });
+    }
+    return Promise.resolve([...states.values()]);
   }
 
-  saveSession(state: SessionState): void {
-    this.save.run(state.clientId, toJson(state));
+  saveSession(meta: SessionMeta): void {
+    const json = toJson(meta)!;
+    if (this.latestMeta.get(meta.clientId) === json) return; // unchanged: nothing to write
+    this.latestMeta.set(meta.clientId, json);
+    this.record({ kind: 'meta', clientId: meta.clientId, json });
   }
 
   removeSession(clientId: string): void {
-    this.remove.run(clientId);
+    for (const change of this.pendingAdds.get(clientId)?.values() ?? []) change.cancelled = true;
+    this.pendingAdds.delete(clientId);
+    this.latestMeta.delete(clientId);
+    this.record({ kind: 'remove', clientId });
+  }
+
+  addMessage(clientId: string, message: StoredMessage): void {
+    const change: Change = { kind: 'add', clientId, message, packetId: null, flight: null };
+    let adds = this.pendingAdds.get(clientId);
+    if (!adds) this.pendingAdds.set(clientId, (adds = new Map()));
+    adds.set(message.seq, change);
+    this.record(change);
+  }
+
+  markInFlight(clientId: string, seq: number, packetId: number, flight: 'publish' | 'pubrel'): void {
+    const pending = this.pendingAdds.get(clientId)?.get(seq);
+    if (pending) {
+      pending.packetId = packetId;
+      pending.flight = flight;
+      return;
+    }
+    this.record({ kind: 'flight', clientId, seq, packetId, flight });
+  }
+
+  removeMessage(clientId: string, seq: number): void {
+    const adds = this.pendingAdds.get(clientId);
+    const pending = adds?.get(seq);
+    if (pending) {
+      // queued and done between two commits: never written
+      pending.cancelled = true;
+      adds!.delete(seq);
+      return;
+    }
+    this.record({ kind: 'delete', clientId, seq });
+  }
+
+  afterDurable(callback: DurableCallback): void {
+    this.commit.whenDurable(callback);
   }
 
   flush(): Promise<void> {
-    return Promise.resolve(); // each statement commits on its own (WAL): durable when it returns
+    return this.commit.flush(true) ? Promise.resolve() : Promise.reject(new Error('the session store could not write its changes'));
   }
 
   close(): Promise<void> {
+    this.commit.close();
     return Promise.resolve(); // the database belongs to the caller
+  }
+
+  private recordRetained(topic: string, json: string | null): void {
+    const pending = this.pendingRetained.get(topic);
+    if (pending) {
+      pending.json = json;
+      return;
+    }
+    const change: Change = { kind: 'retained', topic, json };
+    this.pendingRetained.set(topic, change);
+    this.record(change);
+  }
+
+  private record(change: Change): void {
+    this.changes.push(change);
+    this.commit.changed();
+  }
+
+  /** Inside the commit's transaction: every pending change, in order. */
+  private write(): void {
+    const s = this.statements;
+    let rows = 0;
+    for (const change of this.changes) {
+      switch (change.kind) {
+        case 'meta':
+          s.meta.run(change.clientId, change.json);
+          break;
+        case 'remove':
+          s.removeSession.run(change.clientId);
+          s.removeMessages.run(change.clientId);
+          break;
+        case 'add': {
+          if (change.cancelled) continue;
+          const { payload, meta } = encodeOutgoing(change.message.outgoing);
+          s.add.run(change.clientId, change.message.seq, change.packetId, change.flight, payload, meta);
+          break;
+        }
+        case 'flight':
+          s.flight.run(change.packetId, change.flight, change.clientId, change.seq);
+          break;
+        case 'delete':
+          s.delete.run(change.clientId, change.seq);
+          break;
+        case 'retained':
+          if (change.json === null) s.clearRetained.run(change.topic);
+          else s.putRetained.run(change.topic, change.json);
+          break;
+      }
+      rows++;
+    }
+    this.writing = rows;
+  }
+
+  private committed(): number {
+    this.stats.rows += this.writing;
+    this.changes = [];
+    this.pendingAdds.clear();
+    this.pendingRetained.clear();
+    return 0;
   }
 }

@@ -76,13 +76,16 @@ function accept(engine: Engine, connection: Connection, packet: IPublishPacket, 
   // 3.1.1 cannot say no in PUBACK/PUBREC: a refused message is acknowledged and dropped.
   // MQTT 5: 0x10 No matching subscribers when the bus knows there were none (§3.4.2.1).
   const reasonCode = connection.protocolVersion !== 5 ? 0 : verdict !== 0 ? verdict : matched === false ? 0x10 : 0;
-  if (packet.qos === 1) {
-    connection.inboundQos1--;
-    connection.send({ cmd: 'puback', messageId: packetId, reasonCode });
-  } else if (packet.qos === 2) {
-    if (reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC [MQTT-4.3.3-9]
-    connection.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
-  }
+  if (packet.qos === 0) return;
+  if (packet.qos === 2 && reasonCode >= 0x80) connection.session!.incomingQos2.delete(packetId); // a refused QoS 2 flow ends at PUBREC [MQTT-4.3.3-9]
+  // write-ahead (DESIGN §8): acknowledged only once the queue rows, the retained message and the
+  // QoS 2 packet identifier are durable; publishes arriving meanwhile share the commit
+  engine.store.afterDurable((error) => {
+    if (packet.qos === 1) connection.inboundQos1--;
+    // not durable: no acknowledgement, the client sends the PUBLISH again on its next connection
+    if (error) return void connection.disconnect(0x80);
+    connection.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode });
+  });
 }
 
 /** [MQTT-4.3.3-11] PUBREL releases the packet identifier; PUBCOMP answers it (0x92 when unknown). */
