@@ -4,5 +4,7 @@ export { InProcessBus, type Bus, type BusHandler } from './bus.ts';
 export { MemoryRetainedStore, type RetainedStore } from './retained.ts';
 export { MemorySessionStore } from './memory-store.ts';
 export { SqliteSessionStore } from './sqlite-store.ts';
-export type { InFlightState, SessionState, SessionStore } from './persistence.ts';
+export { type SqliteSessionStoreOptions } from './sqlite-store.ts';
+export { importAedesState, type ImportCounts } from './aedes-import.ts';
+export type { DurableCallback, InFlightState, MessageLog, SessionMeta, SessionState, SessionStore, StoredMessage } from './persistence.ts';
 export type { ClientInfo, ConnectRequest, EngineHooks, EngineMessage, EngineOptions, Subscription } from './types.ts';
