@@ -55,6 +55,15 @@ function messageOf(packet: AnyPacket, origin?: string): EngineMessage {
   return message;
 }
 
+/** A stored packet; a row that cannot be read stops the import with an error naming it. */
+function decode(table: string, key: string, row: PacketRow): AnyPacket {
+  try {
+    return decodePacket(row);
+  } catch (error) {
+    throw new Error(`the import of the aedes build's state cannot read ${table} row ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 function outgoingOf(packet: AnyPacket): OutgoingMessage {
   const ids = (packet.properties as { subscriptionIdentifier?: number | number[] } | undefined)?.subscriptionIdentifier;
   return { message: messageOf(packet), qos: (packet.qos ?? 0) as QoS, retain: packet.retain === true, subscriptionIds: ids === undefined ? [] : [ids].flat() };
@@ -108,7 +117,7 @@ function read(db: Database.Database): ImportCounts {
   }
 
   for (const row of db.prepare('SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing ORDER BY seq').all() as Array<PacketRow & { seq: number; client_id: string; message_id: number | null }>) {
-    const packet = decodePacket(row);
+    const packet = decode('mqtt_outgoing', String(row.seq), row);
     const target = session(row.client_id);
     const seq = target.messages.length + 1;
     if (packet.cmd === 'pubrel' && row.message_id !== null) {
@@ -129,7 +138,7 @@ function read(db: Database.Database): ImportCounts {
   }
 
   for (const row of db.prepare('SELECT client_id, topic, payload, meta FROM mqtt_wills').all() as Array<PacketRow & { client_id: string }>) {
-    const packet = decodePacket(row);
+    const packet = decode('mqtt_wills', row.client_id, row);
     const properties = (packet.properties ?? {}) as { willDelayInterval?: number; messageExpiryInterval?: number };
     const will: PendingWill = { message: messageOf(packet, row.client_id), delaySeconds: properties.willDelayInterval ?? 0 };
     if (properties.messageExpiryInterval !== undefined) will.expirySeconds = properties.messageExpiryInterval;
@@ -153,7 +162,7 @@ function read(db: Database.Database): ImportCounts {
 
   const putRetained = db.prepare('INSERT OR IGNORE INTO mqdash_retained (topic, message) VALUES (?, ?)');
   for (const row of db.prepare('SELECT topic, payload, meta FROM mqtt_retained').all() as Array<PacketRow & { topic: string }>) {
-    const packet = decodePacket(row);
+    const packet = decode('mqtt_retained', row.topic, row);
     for (const key of [RETAINED_AT, RETAINED_BY, RETAINED_BY_USER]) delete packet[key];
     const message = messageOf(packet);
     if (message.payload.length === 0) continue;

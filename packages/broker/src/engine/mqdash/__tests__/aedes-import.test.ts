@@ -115,7 +115,7 @@ test('the import is one transaction: a database that cannot be imported is left 
   databases.push(db);
   // a will row the import cannot read (its meta is not JSON): the import must fail as a whole
   db.prepare("INSERT INTO mqtt_wills (client_id, topic, payload, meta) VALUES ('broken', 't', x'00', 'not json')").run();
-  assert.throws(() => new SqliteSessionStore(db));
+  assert.throws(() => new SqliteSessionStore(db), /cannot read mqtt_wills row "broken"/);
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   assert.equal(count('mqdash_sessions'), 0);
   assert.equal(count('mqdash_messages'), 0);
