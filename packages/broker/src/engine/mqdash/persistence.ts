@@ -61,6 +61,13 @@ export interface MessageLog {
   markInFlight(clientId: string, seq: number, packetId: number, state: 'publish' | 'pubrel'): void;
   /** The delivery completed (PUBACK, PUBCOMP) or the message was dropped. */
   removeMessage(clientId: string, seq: number): void;
+  /**
+   * Write-ahead (DESIGN §8): `callback` runs once everything written so far is durable; many
+   * callers share one commit. The memory store calls back at once. Before a PUBACK/PUBREC: the
+   * queue rows of a just-routed PUBLISH, the retained message, the QoS 2 packet identifier; before
+   * an outgoing QoS 2 PUBLISH or PUBREL: its in-flight state (exactly once across a crash).
+   */
+  afterDurable(callback: DurableCallback): void;
 }
 
 /**
@@ -77,12 +84,6 @@ export interface SessionStore extends MessageLog {
   saveSession(meta: SessionMeta): void;
   /** Forgets the session with its messages. */
   removeSession(clientId: string): void;
-  /**
-   * Write-ahead for acknowledgements (DESIGN §8): `callback` runs once everything written so far
-   * (the queue rows of a just-routed PUBLISH, the retained message, the QoS 2 packet identifier) is
-   * durable; many callers share one commit. The memory store calls back at once.
-   */
-  afterDurable(callback: DurableCallback): void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface OutgoingMessage {
 interface InFlight extends StoredMessage {
   /** `publish`: awaiting PUBACK/PUBREC; `pubrel`: PUBREL sent, awaiting PUBCOMP. */
   state: 'publish' | 'pubrel';
+  /** QoS 2 on a stored session: the PUBLISH or PUBREL waits until its state is durable. */
+  held?: boolean;
 }
 
 /** What a session needs of its connection. */
@@ -134,6 +136,14 @@ export class Session {
     while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
       const { seq, outgoing } = this.queue.shift()!;
       const packetId = this.allocatePacketId();
+      if (outgoing.qos === 2 && this.store) {
+        // exactly once across a crash: the packet identifier is stored before the PUBLISH goes out
+        const entry: InFlight = { seq, outgoing, state: 'publish', held: true };
+        this.inFlight.set(packetId, entry);
+        this.store.markInFlight(this.clientId, seq, packetId, 'publish');
+        this.store.afterDurable(() => this.release(packetId, entry));
+        continue;
+      }
       if (sink.sendPublish(outgoing, packetId, false)) {
         this.inFlight.set(packetId, { seq, outgoing, state: 'publish' });
         this.store?.markInFlight(this.clientId, seq, packetId, 'publish');
@@ -150,6 +160,7 @@ export class Session {
     const sink = this.connection;
     if (!sink) return;
     for (const [packetId, entry] of this.inFlight) {
+      if (entry.held) continue; // sent when its state is durable
       if (entry.state === 'pubrel') sink.sendPubrel(packetId);
       else sink.sendPublish(entry.outgoing, packetId, true);
     }
@@ -172,10 +183,30 @@ export class Session {
     if (!entry || entry.state !== 'publish') return false;
     if (reasonCode >= 0x80) return this.complete(packetId);
     entry.state = 'pubrel';
-    this.store?.markInFlight(this.clientId, entry.seq, packetId, 'pubrel');
-    this.connection?.sendPubrel(packetId);
+    const store = this.store;
+    if (store) {
+      // stored before it is sent: after a crash the delivery goes on with PUBREL, not a new PUBLISH
+      entry.held = true;
+      store.markInFlight(this.clientId, entry.seq, packetId, 'pubrel');
+      store.afterDurable(() => this.release(packetId, entry));
+    } else this.connection?.sendPubrel(packetId);
     this.onChange?.();
     return true;
+  }
+
+  /**
+   * A held QoS 2 PUBLISH or PUBREL whose state is durable (or could not be stored: it is sent
+   * anyway, as without a store) goes out to the current connection; without one it waits in flight
+   * for the next resume.
+   */
+  private release(packetId: number, entry: InFlight): void {
+    if (this.inFlight.get(packetId) !== entry || !entry.held) return;
+    entry.held = false;
+    const sink = this.connection;
+    if (!sink) return;
+    if (entry.state === 'pubrel') return sink.sendPubrel(packetId);
+    if (sink.sendPublish(entry.outgoing, packetId, false)) return;
+    this.complete(packetId); // too large for this client: dropped
   }
 
   private allocatePacketId(): number {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteSessionStore } from '../sqlite-store.ts';
+import { SqliteSessionStore, type SqliteSessionStoreOptions } from '../sqlite-store.ts';
 import { startEngine, waitFor, type TestServer } from './helpers.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'mqdash-restart-'));
@@ -20,11 +20,11 @@ after(() => {
 });
 
 /** An engine restored from the SQLite file (a new connection to it, as a new process would open). */
-async function startOn(file: string): Promise<TestServer> {
+async function startOn(file: string, options: SqliteSessionStoreOptions = {}): Promise<TestServer> {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   databases.push(db);
-  return startEngine({}, new SqliteSessionStore(db));
+  return startEngine({}, new SqliteSessionStore(db, options));
 }
 
 const persistent5 = (clientId: string) => ({ clientId, protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } });
@@ -91,5 +91,33 @@ describe('restart on the SQLite store', () => {
     } finally {
       await second.close();
     }
+  });
+
+  test('exactly once across a crash: an outgoing QoS 2 PUBLISH and its PUBREL are on disk before they are sent', async () => {
+    const file = join(folder, 'qos2.db');
+    // write-behind far off: only the write-ahead can have put the rows there in time
+    const server = await startOn(file, { delayMs: 60_000 });
+    const reader = new Database(file, { readonly: true });
+    databases.push(reader);
+    const stored = () => reader.prepare("SELECT packet_id AS packetId, flight FROM mqdash_messages WHERE client_id = 'q2-sub'").all();
+    try {
+      const sub = await server.raw(5);
+      await sub.connect('q2-sub', { clean: false, properties: { sessionExpiryInterval: 3600 } });
+      await sub.subscribe('q2/#', 2);
+      const pub = await server.connect({ clientId: 'q2-pub', protocolVersion: 5 });
+      await pub.publishAsync('q2/x', 'once', { qos: 2 });
+      const publish = await sub.next('publish');
+      assert.equal(publish.qos, 2);
+      assert.deepEqual(stored(), [{ packetId: publish.messageId, flight: 'publish' }]);
+      sub.send({ cmd: 'pubrec', messageId: publish.messageId });
+      const pubrel = await sub.next('pubrel');
+      assert.deepEqual(stored(), [{ packetId: pubrel.messageId, flight: 'pubrel' }]);
+      sub.send({ cmd: 'pubcomp', messageId: pubrel.messageId });
+      await waitFor(() => server.engine.sessions.get('q2-sub')!.backlog === 0, 3000, 'the delivery to complete');
+      pub.end();
+    } finally {
+      await server.close();
+    }
+    assert.deepEqual(stored(), [], 'the completed delivery is gone once written');
   });
 });
