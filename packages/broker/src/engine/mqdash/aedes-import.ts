@@ -6,7 +6,8 @@
  * A row in `mqdash_imports` records it, so a second open imports nothing (idempotent). The
  * `mqtt_*` tables are left as they were (a downgrade still finds them).
  *
- * Not carried over: incoming QoS 2 PUBLISHes awaiting PUBREL and write-ahead entries (aedes routes
+ * aedes adds subscription identifiers at delivery, so a queued message gets those of the session's
+ * subscriptions that match its topic. Not carried over: incoming QoS 2 PUBLISHes awaiting PUBREL and write-ahead entries (aedes routes
  * those at PUBREL / replay; the own engine routes at PUBLISH), counted as `skipped`.
  */
 import type Database from 'better-sqlite3';
@@ -14,6 +15,7 @@ import type { IPublishPacket, QoS } from 'mqtt-packet';
 import { decodePacket, toJson, type AnyPacket, type PacketRow } from '../../persistence/packet-codec.ts';
 import { RETAINED_AT, RETAINED_BY, RETAINED_BY_USER } from '../../persistence/retained-messages.ts';
 import type { InFlightState, SessionMeta, StoredMessage } from './persistence.ts';
+import { Router } from './router.ts';
 import type { OutgoingMessage } from './session.ts';
 import { encodeOutgoing } from './message-codec.ts';
 import { parseFilter } from './topics.ts';
@@ -67,6 +69,17 @@ function decode(table: string, key: string, row: PacketRow): AnyPacket {
 function outgoingOf(packet: AnyPacket): OutgoingMessage {
   const ids = (packet.properties as { subscriptionIdentifier?: number | number[] } | undefined)?.subscriptionIdentifier;
   return { message: messageOf(packet), qos: (packet.qos ?? 0) as QoS, retain: packet.retain === true, subscriptionIds: ids === undefined ? [] : [ids].flat() };
+}
+
+/** The identifiers of the session's subscriptions that match each of its messages (MQTT 5 §3.3.4). */
+function addSubscriptionIds(target: SessionRows): void {
+  if (!target.subscriptions.some((subscription) => subscription.subscriptionId !== undefined)) return;
+  const router = new Router();
+  for (const subscription of target.subscriptions) router.add(subscription);
+  for (const { outgoing, state } of target.messages) {
+    if (state === 'pubrel') continue;
+    outgoing.subscriptionIds = router.route({ ...outgoing.message, origin: undefined }, () => true).flatMap((delivery) => delivery.subscriptionIds);
+  }
 }
 
 /** Imports the aedes build's state once; returns what it imported, or undefined when there was nothing to do. */
@@ -146,6 +159,8 @@ function read(db: Database.Database): ImportCounts {
     session(row.client_id, sessions.has(row.client_id) ? UNLIMITED_EXPIRY : 0).will = will;
     counts.wills++;
   }
+
+  for (const target of sessions.values()) addSubscriptionIds(target);
 
   const putMeta = db.prepare('INSERT OR REPLACE INTO mqdash_sessions (client_id, state) VALUES (?, ?)');
   const putMessage = db.prepare('INSERT OR REPLACE INTO mqdash_messages (client_id, seq, packet_id, flight, payload, meta) VALUES (?, ?, ?, ?, ?, ?)');
