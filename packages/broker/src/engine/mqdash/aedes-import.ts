@@ -7,8 +7,10 @@
  * `mqtt_*` tables are left as they were (a downgrade still finds them).
  *
  * aedes adds subscription identifiers at delivery, so a queued message gets those of the session's
- * subscriptions that match its topic. Not carried over: incoming QoS 2 PUBLISHes awaiting PUBREL and write-ahead entries (aedes routes
- * those at PUBREL / replay; the own engine routes at PUBLISH), counted as `skipped`.
+ * subscriptions that match its topic. Messages aedes had accepted but not yet routed (incoming QoS 2
+ * PUBLISHes awaiting PUBREL, write-ahead entries left by a crash) are routed here, as the engine
+ * routes at PUBLISH: into the queues of the matching imported sessions (and the retained store);
+ * the QoS 2 packet identifiers stay with their sessions, so the PUBREL still gets its PUBCOMP.
  */
 import type Database from 'better-sqlite3';
 import type { IPublishPacket, QoS } from 'mqtt-packet';
@@ -31,7 +33,9 @@ export interface ImportCounts {
   inFlight: number;
   retained: number;
   wills: number;
-  /** Rows that could not be carried over (invalid filters, incoming QoS 2, write-ahead entries). */
+  /** Accepted by aedes but not yet routed (incoming QoS 2, write-ahead entries): routed at the import. */
+  routed: number;
+  /** Rows that could not be carried over (invalid filters, QoS 0 queue rows, expired messages). */
   skipped: number;
 }
 
@@ -94,7 +98,7 @@ export function importAedesState(db: Database.Database): ImportCounts | undefine
 }
 
 function read(db: Database.Database): ImportCounts {
-  const counts: ImportCounts = { sessions: 0, subscriptions: 0, queued: 0, inFlight: 0, retained: 0, wills: 0, skipped: 0 };
+  const counts: ImportCounts = { sessions: 0, subscriptions: 0, queued: 0, inFlight: 0, retained: 0, wills: 0, routed: 0, skipped: 0 };
   const now = Date.now();
   const sessions = new Map<string, SessionRows>();
   // aedes keeps a persistent session until a clean connect: it never expires
@@ -161,6 +165,7 @@ function read(db: Database.Database): ImportCounts {
   }
 
   for (const target of sessions.values()) addSubscriptionIds(target);
+  const lateRetained = routeUnrouted(db, sessions, counts, now);
 
   const putMeta = db.prepare('INSERT OR REPLACE INTO mqdash_sessions (client_id, state) VALUES (?, ?)');
   const putMessage = db.prepare('INSERT OR REPLACE INTO mqdash_messages (client_id, seq, packet_id, flight, payload, meta) VALUES (?, ?, ?, ?, ?, ?)');
@@ -185,9 +190,53 @@ function read(db: Database.Database): ImportCounts {
     putRetained.run(row.topic, toJson(message));
     counts.retained++;
   }
-
-  for (const table of ['mqtt_incoming', 'mqtt_write_ahead']) {
-    if (tableExists(db, table)) counts.skipped += (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  // newer than the stored retained messages: they replace them (an empty payload clears) [MQTT-3.3.1-5]
+  const replaceRetained = db.prepare('INSERT OR REPLACE INTO mqdash_retained (topic, message) VALUES (?, ?)');
+  const clearRetained = db.prepare('DELETE FROM mqdash_retained WHERE topic = ?');
+  for (const message of lateRetained) {
+    if (message.payload.length === 0) clearRetained.run(message.topic);
+    else replaceRetained.run(message.topic, toJson(message));
   }
   return counts;
+}
+
+/**
+ * Routes what aedes accepted and had not routed yet, oldest first: write-ahead entries (acknowledged
+ * before a crash) and incoming QoS 2 PUBLISHes (PUBREC sent, PUBREL awaited). Every imported session
+ * is offline, so QoS 1/2 deliveries join the queues. Returns the retained ones.
+ */
+function routeUnrouted(db: Database.Database, sessions: Map<string, SessionRows>, counts: ImportCounts, now: number): EngineMessage[] {
+  const unrouted: EngineMessage[] = [];
+  if (tableExists(db, 'mqtt_write_ahead')) {
+    type WalRow = { id: number; client_id: string; received_at: number; topic: string; payload: Buffer; qos: number; retain: number; properties: string | null };
+    for (const row of db.prepare('SELECT * FROM mqtt_write_ahead ORDER BY id').all() as WalRow[]) {
+      const properties = decode('mqtt_write_ahead', String(row.id), { topic: null, payload: null, meta: row.properties ?? '{}' });
+      const message = messageOf({ topic: row.topic, payload: row.payload, qos: row.qos, retain: row.retain === 1, properties }, row.client_id);
+      const expiry = (properties as { messageExpiryInterval?: number }).messageExpiryInterval;
+      if (expiry !== undefined) message.expiresAt = row.received_at + expiry * 1000;
+      unrouted.push(message);
+    }
+  }
+  for (const row of db.prepare('SELECT client_id, message_id, topic, payload, meta FROM mqtt_incoming').all() as Array<PacketRow & { client_id: string; message_id: number }>) {
+    const packet = decode('mqtt_incoming', `${row.client_id}/${row.message_id}`, row);
+    sessions.get(row.client_id)?.incomingQos2.push(row.message_id);
+    unrouted.push(messageOf(packet, row.client_id));
+  }
+  const router = new Router();
+  for (const target of sessions.values()) for (const subscription of target.subscriptions) router.add(subscription);
+  const retained: EngineMessage[] = [];
+  for (const message of unrouted) {
+    if (message.expiresAt !== undefined && message.expiresAt <= now) {
+      counts.skipped++; // expired while the broker was down [MQTT-3.3.2-5]
+      continue;
+    }
+    if (message.retain) retained.push(message);
+    for (const delivery of router.route(message, () => false)) {
+      if (delivery.qos === 0) continue; // not queued for an offline session
+      const target = sessions.get(delivery.clientId)!;
+      target.messages.push({ seq: target.messages.length + 1, outgoing: { message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds } });
+    }
+    counts.routed++;
+  }
+  return retained;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { encodePacket } from '../../../persistence/packet-codec.ts';
 import type { ImportCounts } from '../aedes-import.ts';
 import { SqliteSessionStore } from '../sqlite-store.ts';
 import { startEngine, waitFor, type TestServer } from './helpers.ts';
@@ -38,7 +39,7 @@ test('a data folder of the aedes build opens with its subscriptions, queued and 
   try {
     // fx-sub5, fx-sub4, fx-inflight, and fx-a-will (a will without a persistent session of its own,
     // restored before fx-sub4, whose subscription its will reaches)
-    assert.deepEqual(imported, [{ sessions: 4, subscriptions: 4, queued: 3, inFlight: 2, retained: 3, wills: 1, skipped: 0 }]);
+    assert.deepEqual(imported, [{ sessions: 4, subscriptions: 4, queued: 3, inFlight: 2, retained: 3, wills: 1, routed: 0, skipped: 0 }]);
     // the subscription options came along
     const options = server.engine.sessions.get('fx-sub5')!.subscriptions.get('fx/a/#')!;
     assert.deepEqual(
@@ -106,6 +107,45 @@ test('a data folder of the aedes build opens with its subscriptions, queued and 
     for (const client of [sub5, pub]) await client.endAsync();
   } finally {
     await second.close();
+  }
+});
+
+test('what aedes accepted and had not routed (a write-ahead entry left by a crash, a QoS 2 PUBLISH awaiting PUBREL) is routed at the import', async () => {
+  const file = join(folder, 'unrouted.db');
+  copyFileSync(fixture, file);
+  const db = new Database(file);
+  // as the aedes build writes them (persistence/sqlite-persistence.ts)
+  db.prepare('INSERT INTO mqtt_write_ahead (id, client_id, received_at, topic, payload, qos, retain, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    1, 'fx-pub', Date.now(), 'fx/a/wal', Buffer.from('from the write-ahead'), 1, 0, null);
+  db.prepare('INSERT INTO mqtt_write_ahead (id, client_id, received_at, topic, payload, qos, retain, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    2, 'fx-pub', Date.now() - 120_000, 'fx/a/old', Buffer.from('expired'), 1, 0, JSON.stringify({ messageExpiryInterval: 60 }));
+  const incoming = encodePacket({ cmd: 'publish', topic: 'fx/b/q2', payload: Buffer.from('awaiting PUBREL'), qos: 2, retain: true, dup: false, messageId: 42 });
+  db.prepare('INSERT INTO mqtt_incoming (client_id, message_id, topic, payload, meta) VALUES (?, ?, ?, ?, ?)').run('fx-sub4', 42, incoming.topic, incoming.payload, incoming.meta);
+  db.close();
+
+  const imported: ImportCounts[] = [];
+  const server = await startOn(file, imported);
+  try {
+    assert.equal(imported[0]!.routed, 2);
+    assert.equal(imported[0]!.skipped, 1, 'the expired write-ahead entry');
+    assert.deepEqual([...server.engine.sessions.get('fx-sub4')!.incomingQos2], [42], 'its PUBREL still gets PUBCOMP');
+    const sub5 = await server.connect({ clientId: 'fx-sub5', protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 0xffffffff } });
+    await waitFor(() => sub5.received.length >= 3, 3000, 'the queued messages of fx-sub5');
+    assert.deepEqual(sub5.received.map((m) => [m.text, m.packet.properties?.subscriptionIdentifier]), [
+      ['a-one', 7],
+      ['a-two', 7],
+      ['from the write-ahead', 7],
+    ]);
+    const sub4 = await server.connect({ clientId: 'fx-sub4', protocolVersion: 4, clean: false });
+    await waitFor(() => sub4.received.length >= 3, 3000, 'the queued messages of fx-sub4');
+    assert.deepEqual(sub4.received.map((m) => m.text), ['b-x', 'awaiting PUBREL', 'fx-a-will gone']);
+    const reader = await server.connect({ clientId: 'fx-reader', protocolVersion: 5 });
+    await reader.subscribeAsync('fx/b/q2', { qos: 1 });
+    await waitFor(() => reader.received.length >= 1, 3000, 'the retained message');
+    assert.deepEqual(reader.received.map((m) => [m.text, m.packet.retain]), [['awaiting PUBREL', true]]);
+    for (const client of [sub5, sub4, reader]) await client.endAsync();
+  } finally {
+    await server.close();
   }
 });
 
