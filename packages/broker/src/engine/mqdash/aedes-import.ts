@@ -170,8 +170,8 @@ function read(db: Database.Database): ImportCounts {
   const putMeta = db.prepare('INSERT OR REPLACE INTO mqdash_sessions (client_id, state) VALUES (?, ?)');
   const putMessage = db.prepare('INSERT OR REPLACE INTO mqdash_messages (client_id, seq, packet_id, flight, payload, meta) VALUES (?, ?, ?, ?, ?, ?)');
   for (const { messages, ...meta } of sessions.values()) {
-    const packetIds = messages.flatMap((message) => (message.packetId === undefined ? [] : [message.packetId]));
-    meta.nextPacketId = packetIds.length === 0 ? 1 : (Math.max(...packetIds) % 0xffff) + 1;
+    const highest = messages.reduce((max, message) => Math.max(max, message.packetId ?? 0), 0);
+    meta.nextPacketId = (highest % 0xffff) + 1;
     putMeta.run(meta.clientId, toJson(meta));
     for (const message of messages) {
       const { payload, meta: json } = encodeOutgoing(message.outgoing);

@@ -68,7 +68,8 @@ export class Session {
     for (const subscription of state.subscriptions) session.subscriptions.set(subscription.filter, subscription);
     for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { seq: entry.seq, outgoing: entry.outgoing, state: entry.state });
     session.queue.push(...state.queue);
-    session.nextSeq = 1 + Math.max(0, ...state.inFlight.map((entry) => entry.seq), ...state.queue.map((entry) => entry.seq));
+    // (a loop, not Math.max(...): a queue may hold more entries than a call takes arguments)
+    for (const entry of [...state.inFlight, ...state.queue]) session.nextSeq = Math.max(session.nextSeq, entry.seq + 1);
     for (const packetId of state.incomingQos2) session.incomingQos2.add(packetId);
     session.nextPacketId = state.nextPacketId;
     session.disconnectedAt = state.disconnectedAt;
