@@ -105,7 +105,7 @@ function read(db: Database.Database): ImportCounts {
   const session = (clientId: string, expiryInterval = UNLIMITED_EXPIRY): SessionRows => {
     let found = sessions.get(clientId);
     if (!found) {
-      found = { clientId, expiryInterval, disconnectedAt: now, subscriptions: [], incomingQos2: [], nextPacketId: 1, messages: [] };
+      found = { clientId, expiryInterval, disconnectedAt: now, subscriptions: [], incomingQos2: [], messages: [] };
       sessions.set(clientId, found);
     }
     return found;
@@ -170,8 +170,6 @@ function read(db: Database.Database): ImportCounts {
   const putMeta = db.prepare('INSERT OR REPLACE INTO mqdash_sessions (client_id, state) VALUES (?, ?)');
   const putMessage = db.prepare('INSERT OR REPLACE INTO mqdash_messages (client_id, seq, packet_id, flight, payload, meta) VALUES (?, ?, ?, ?, ?, ?)');
   for (const { messages, ...meta } of sessions.values()) {
-    const highest = messages.reduce((max, message) => Math.max(max, message.packetId ?? 0), 0);
-    meta.nextPacketId = (highest % 0xffff) + 1;
     putMeta.run(meta.clientId, toJson(meta));
     for (const message of messages) {
       const { payload, meta: json } = encodeOutgoing(message.outgoing);

@@ -36,7 +36,6 @@ export interface SessionMeta {
   incomingQos2: number[];
   /** The will of the last connection, kept until it is published or cancelled. */
   will?: PendingWill;
-  nextPacketId: number;
 }
 
 /** Everything of one session that must survive a restart [MQTT-4.1.0-1]. */

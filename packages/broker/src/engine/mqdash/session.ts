@@ -70,8 +70,9 @@ export class Session {
     session.queue.push(...state.queue);
     // (a loop, not Math.max(...): a queue may hold more entries than a call takes arguments)
     for (const entry of [...state.inFlight, ...state.queue]) session.nextSeq = Math.max(session.nextSeq, entry.seq + 1);
+    // packet identifiers go on after the highest in flight (not stored: it changes with every delivery)
+    for (const entry of state.inFlight) session.nextPacketId = Math.max(session.nextPacketId, (entry.packetId % 0xffff) + 1);
     for (const packetId of state.incomingQos2) session.incomingQos2.add(packetId);
-    session.nextPacketId = state.nextPacketId;
     session.disconnectedAt = state.disconnectedAt;
     return session;
   }
@@ -83,7 +84,6 @@ export class Session {
       expiryInterval: this.expiryInterval,
       subscriptions: [...this.subscriptions.values()],
       incomingQos2: [...this.incomingQos2],
-      nextPacketId: this.nextPacketId,
       disconnectedAt: this.disconnectedAt,
     };
   }

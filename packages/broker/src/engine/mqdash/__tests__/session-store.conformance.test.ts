@@ -108,7 +108,6 @@ function sessionState(clientId: string): SessionState {
     ],
     incomingQos2: [9, 3],
     will: { message: message('will/t', 'gone', { qos: 1, retain: true }), delaySeconds: 30, expirySeconds: 60 },
-    nextPacketId: 6,
   };
 }
 
@@ -151,12 +150,12 @@ for (const backend of backends) {
       const { store, reopen } = backend.create();
       const state = sessionState('c2');
       saveState(store, state);
-      store.saveSession({ ...metaOf(state), subscriptions: [], incomingQos2: [], nextPacketId: 9 });
+      store.saveSession({ ...metaOf(state), subscriptions: [], incomingQos2: [], expiryInterval: 9 });
       await store.flush();
       const [loaded] = await reopen().loadSessions();
       assert.deepEqual(loaded!.subscriptions, []);
       assert.deepEqual(loaded!.incomingQos2, []);
-      assert.equal(loaded!.nextPacketId, 9);
+      assert.equal(loaded!.expiryInterval, 9);
       assert.deepEqual(loaded!.inFlight, state.inFlight);
       assert.deepEqual(loaded!.queue, state.queue);
     });
