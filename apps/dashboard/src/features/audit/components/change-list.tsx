@@ -13,8 +13,7 @@ export function ChangeList({ changes }: { changes: readonly ChangeLine[] }) {
           ) : (
             <>
               <del className="audit-diff-before">{c.before}</del>
-              <span aria-hidden="true"> → </span>
-              <span className="sr-only"> changed to </span>
+              {' → '}
               <ins className="audit-diff-after">{c.after}</ins>
             </>
           )}
