@@ -10,10 +10,16 @@ export class AuditLog extends EventEmitter {
     super();
   }
 
-  record(e: Omit<AuditEntry, 'ts'>): void {
+  /** Writes the entry; answers its id. */
+  record(e: Omit<AuditEntry, 'ts'>): number {
     const entry = { ...e, ts: this.now() };
-    this.store.appendAudit(entry);
-    this.emit('entry', entry);
+    const id = this.store.appendAudit(entry);
+    this.emit('entry', { ...entry, id });
+    return id;
+  }
+
+  get(id: number): AuditEntry | undefined {
+    return this.store.getAudit(id);
   }
 
   recent(limit = 100, target?: string): AuditEntry[] {

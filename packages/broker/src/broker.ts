@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { pino, type Logger } from 'pino';
+import { SessionEventLog } from './history/session-event-log.ts';
 import { ErrorCode, type ResponseEnvelope } from '@mqdash/contracts';
 import { actions, runAction, type BrokerCore, type CallerContext } from './actions/index.ts';
 import { AuditLog } from './audit.ts';
@@ -195,6 +196,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
+    new SessionEventLog(store, registry, log, () => registry.now()).start();
     const messaging = new Messaging(store.db, registry, engine, log, messagingOptions);
     messaging.start();
     metrics.setSources(brokerMetricsSources(store.db, engine, messaging.queues));

@@ -128,6 +128,11 @@ export interface BulkResult {
   action: BulkAction;
   succeeded: string[];
   failed: Array<{ clientName: string; error: string }>;
+  /**
+   * Issue 13: a status change (ban, hide, mark inactive, …) can be undone until `until`
+   * (`POST /bff/audit/undo` with these audit entries' ids); absent for kick and when nothing changed.
+   */
+  undo?: { auditIds: number[]; until: string };
 }
 
 /** `POST /bff/sessions/:clientName/subscriptions`. */

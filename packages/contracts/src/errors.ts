@@ -26,6 +26,8 @@ export const ErrorCode = {
   tooManyAttempts: 14030,
   unknownAccount: 14031,
   lastAdministrator: 14032,
+  unknownAuditEntry: 14033,
+  undoRefused: 14034,
   internal: 14099,
 } as const;
 
@@ -57,5 +59,7 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14030, name: 'tooManyAttempts', meaning: 'Too many failed sign-ins from this address; errorData.retryAfterSeconds says when to try again (HTTP 429).' },
   { code: 14031, name: 'unknownAccount', meaning: 'No administrator account has the given username.' },
   { code: 14032, name: 'lastAdministrator', meaning: 'The change would leave no account with the administrator role.' },
+  { code: 14033, name: 'unknownAuditEntry', meaning: 'No audit log entry has the given auditId.' },
+  { code: 14034, name: 'undoRefused', meaning: 'The audited change cannot be undone: not an undoable session change, failed, already undone, older than the undo window, or the session changed since; the message says which.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Broker } from '@mqdash/broker';
 import type { SessionDetail } from '@mqdash/contracts';
-import { listAuditLogParams } from '@mqdash/contracts';
+import { listAuditLogParams, undoAuditBody, type UndoAuditBulkResult } from '@mqdash/contracts';
 import type { Role } from '@mqdash/contracts';
 import { roleGate } from '../http/role-gate.ts';
 import { timeRequests, type RoutePatterns } from '../http/request-timing.ts';
@@ -76,6 +76,28 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
       ...(req.query.limit !== undefined ? { maxRecords: Number(req.query.limit) } : {}),
     }, 'query');
     res.json(await act(deps, req, 'listAuditLog', q));
+  });
+
+  // Issue 13: undo audited session changes (undoAuditEntry, which checks the window and that nothing changed since).
+  router.post('/audit/undo', async (req, res) => {
+    const body = parseWith(undoAuditBody, req.body, 'body');
+    const result: UndoAuditBulkResult = { succeeded: [], failed: [] };
+    for (const auditId of body.auditIds) {
+      try {
+        await act(deps, req, 'undoAuditEntry', { auditId });
+        result.succeeded.push(auditId);
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status >= 500 || err.status === 401 || err.status === 403) throw err;
+        result.failed.push({ auditId, error: err.message });
+      }
+    }
+    res.json(result);
+  });
+
+  router.post('/audit/:id/undo', async (req, res) => {
+    const auditId = Number(req.params.id);
+    if (!/^[1-9][0-9]{0,15}$/.test(String(req.params.id)) || !Number.isSafeInteger(auditId)) throw new HttpError(400, 'BAD_REQUEST', 'id: must be an audit entry id (a whole number from 1)', 'id');
+    res.json(await act(deps, req, 'undoAuditEntry', { auditId }));
   });
 
   router.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));

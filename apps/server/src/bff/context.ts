@@ -50,10 +50,14 @@ export function requireCsrf(req: Request, _res: Response, next: NextFunction) {
 }
 
 /** Runs a JSON action in-process as the signed-in administrator; a failure becomes an HttpError. */
-export async function act<R = any>(deps: BffDeps, req: Request, action: string, params: Record<string, unknown>, onWarnings?: (w: string[]) => void): Promise<R> {
+export async function act<R = any>(
+  deps: BffDeps, req: Request, action: string, params: Record<string, unknown>, onWarnings?: (w: string[]) => void,
+  /** Told the id of the audit entry the action wrote (issue 13: the Undo offer). */
+  onAudited?: (auditId: number) => void,
+): Promise<R> {
   const r = await deps.broker.actions.run(
     { action, params, authToken: sessionOf(req).authToken },
-    { source: 'bff', remoteAddress: req.ip },
+    { source: 'bff', remoteAddress: req.ip, ...(onAudited ? { onAudited } : {}) },
   );
   if (r.errorCode !== 0) throw fromEnvelope(r);
   if (onWarnings && r.debugInfo?.warnings?.length) onWarnings(r.debugInfo.warnings.map((w) => w.message));

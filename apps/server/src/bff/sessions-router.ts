@@ -1,6 +1,6 @@
 import express, { type Request } from 'express';
 import {
-  bulkBody, deleteQuery, exportFormat, sessionsQuery, subscribeBody,
+  UNDO_WINDOW_MS, bulkBody, deleteQuery, exportFormat, sessionsQuery, subscribeBody,
   type BulkAction, type BulkResult, type ListMqSessionsResult, type SessionDetail, type SessionsPage,
 } from '@mqdash/contracts';
 import { act, parseWith, warningHeader, type BffDeps } from './context.ts';
@@ -51,19 +51,27 @@ export function sessionsRouter(deps: BffDeps): express.Router {
       if (names.length > MAX_BULK) throw new HttpError(400, 'BAD_REQUEST', `the filter matches more than ${MAX_BULK} sessions; narrow it`, 'filter');
     }
     const result: BulkResult = { action: body.action, succeeded: [], failed: [] };
+    const auditIds: number[] = [];
+    const until = new Date(Date.now() + UNDO_WINDOW_MS).toISOString();
     for (const clientName of names) {
       try {
-        await bulkOne(deps, req, body.action, clientName);
+        await bulkOne(deps, req, body.action, clientName, (id) => auditIds.push(id));
         result.succeeded.push(clientName);
       } catch (err) {
         result.failed.push({ clientName, error: err instanceof HttpError ? err.message : 'failed on the server' });
       }
     }
+    if (auditIds.length) result.undo = { auditIds, until };
     res.json(result);
   });
 
   router.get('/:clientName', async (req, res) => {
     res.json(await describe(req, nameOf(req)));
+  });
+
+  router.get('/:clientName/events', async (req, res) => {
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    res.json(await act(deps, req, 'listSessionEvents', { clientName: nameOf(req), maxRecords: limit }));
   });
 
   router.get('/:clientName/history', async (req, res) => {
@@ -73,7 +81,9 @@ export function sessionsRouter(deps: BffDeps): express.Router {
   router.patch('/:clientName', async (req, res) => {
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object of alterMqSession properties');
     const clientName = nameOf(req);
-    const altered = await act<SessionDetail>(deps, req, 'alterMqSession', { ...req.body, clientName }, (w) => res.set('X-Mqdash-Warning', warningHeader(w)));
+    // Issue 13: the audit entry's id, for the dashboard's Undo (POST /bff/audit/{id}/undo).
+    const altered = await act<SessionDetail>(deps, req, 'alterMqSession', { ...req.body, clientName }, (w) => res.set('X-Mqdash-Warning', warningHeader(w)),
+      (id) => res.set('X-Mqdash-Audit-Id', String(id)));
     try {
       res.json(await describe(req, clientName));
     } catch (err) {
@@ -124,8 +134,8 @@ export function sessionsRouter(deps: BffDeps): express.Router {
  * (DESIGN §3). Mark inactive is a status change (alterMqSession), never a disconnect: FairCom's
  * deleteMqSession without permanentlyDeleteSession would also disconnect a connected client.
  */
-async function bulkOne(deps: BffDeps, req: Request, action: BulkAction, clientName: string): Promise<void> {
-  const alter = (sessionStatus: string) => act(deps, req, 'alterMqSession', { clientName, sessionStatus });
+async function bulkOne(deps: BffDeps, req: Request, action: BulkAction, clientName: string, onAudited: (id: number) => void): Promise<void> {
+  const alter = (sessionStatus: string) => act(deps, req, 'alterMqSession', { clientName, sessionStatus }, undefined, onAudited);
   switch (action) {
     case 'hide': await alter('hidden'); break;
     case 'unhide': await alter('normal'); break;

@@ -132,6 +132,8 @@ const seeds: Record<string, Record<string, unknown>> = {
   listRetainedMessages: { topicFilter: 'retained-hostile/#', skipRecords: 0, maxRecords: 10 },
   describeRetainedMessages: { topics: [RETAINED], binaryFormat: 'utf8' },
   deleteRetainedMessages: { topic: RETAINED, dryRun: true },
+  undoAuditEntry: { auditId: 1 },
+  listSessionEvents: { clientName: ROBOT, maxRecords: 10 },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */

@@ -24,7 +24,7 @@ const expected: Record<string, Role> = {
   describeRetentionPolicy: 'viewer', previewRetention: 'viewer', listRetainedMessages: 'viewer', describeRetainedMessages: 'viewer',
   createMqApiSession: 'operator', alterMqSession: 'operator', deleteMqSession: 'operator', disconnectMqSession: 'operator',
   subscribeToMq: 'operator', publishMessagesToMq: 'operator', getMessagesFromMqApiSession: 'operator', createLabel: 'operator', alterLabel: 'operator', deleteLabel: 'operator',
-  deleteRetainedMessages: 'operator',
+  deleteRetainedMessages: 'operator', undoAuditEntry: 'operator', listSessionEvents: 'viewer',
   createAccount: 'administrator', alterAccount: 'administrator', dropAccount: 'administrator',
   createApiKey: 'administrator', alterApiKey: 'administrator', deleteApiKey: 'administrator',
   createMqttUser: 'administrator', alterMqttUser: 'administrator', deleteMqttUser: 'administrator', alterMqttAuthSettings: 'administrator',

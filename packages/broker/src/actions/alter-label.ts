@@ -1,3 +1,4 @@
+import { recordChanges } from './audit-changes.ts';
 import { alterLabelParams, type LabelInfo } from '@mqdash/contracts';
 import type { LabelRecord } from '../store/label-store.ts';
 import type { ActionContext } from './types.ts';
@@ -41,6 +42,7 @@ export const alterLabel = defineAction({
       value: p.value, enum: p.enum, sequence: p.sequence, deprecated: p.deprecated, description: p.description, metadata: p.metadata,
     }, registry.now()));
     if (renamed) for (const clientName of labels.sessionsWith(label.id)) registry.emit('change', clientName);
+    recordChanges(ctx, labelInfo(label), labelInfo(altered), { ignore: ['createdDateTime', 'updatedDateTime', 'sessionCount'] });
     return labelInfo(altered);
   },
 });

@@ -1,6 +1,7 @@
 import { alterMqSessionKeepsNull, alterMqSessionParams, type AlterMqSessionResult } from '@mqdash/contracts';
 import { toDetail } from '../registry/format.ts';
-import { resolveLabel, settingsPatch, willKeys } from './session-patch.ts';
+import { recordChanges } from './audit-changes.ts';
+import { resolveLabel, settableView, settingsPatch, willKeys } from './session-patch.ts';
 import { ActionError, defineAction, warn } from './types.ts';
 import type { WillSettings } from '../engine/will.ts';
 
@@ -27,6 +28,7 @@ export const alterMqSession = defineAction({
       store.updateSession(row.id, patch);
       return store.getSession(p.clientName)!;
     });
+    recordChanges(ctx, settableView(row, store), settableView(updated, store));
 
     registry.refreshLive(updated);
     if (row.sessionStatus === 'banned' && updated.sessionStatus !== 'banned') registry.onUnban(updated);

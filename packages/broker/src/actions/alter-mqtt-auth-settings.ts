@@ -1,3 +1,4 @@
+import { recordChanges } from './audit-changes.ts';
 import { alterMqttAuthSettingsParams, type AlterMqttAuthSettingsResult } from '@mqdash/contracts';
 import { accountOnly, connectedByAccount, MQTT_AUTH_TARGET } from './mqtt-user-guard.ts';
 import { defineAction } from './types.ts';
@@ -15,7 +16,9 @@ export const alterMqttAuthSettings = defineAction({
   async run(p, ctx): Promise<AlterMqttAuthSettingsResult> {
     accountOnly(ctx);
     const { mqttUsers, engine } = ctx.core;
+    const before = mqttUsers.settings(0).allowAnonymous;
     mqttUsers.setAllowAnonymous(p.allowAnonymous, ctx.user!.username);
+    recordChanges(ctx, { allowAnonymous: before }, { allowAnonymous: mqttUsers.settings(0).allowAnonymous });
     const disconnectedClients = p.allowAnonymous ? 0 : await engine.revokeAccess((account) => account === null, 'anonymous MQTT access switched off');
     return { ...mqttUsers.settings(connectedByAccount(ctx.core).get(null) ?? 0), disconnectedClients };
   },

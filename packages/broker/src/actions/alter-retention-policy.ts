@@ -1,3 +1,4 @@
+import { recordChanges } from './audit-changes.ts';
 import { alterRetentionPolicyParams, type RetentionPolicyInfo } from '@mqdash/contracts';
 import { administratorOnly } from './admin-guard.ts';
 import { defineAction } from './types.ts';
@@ -13,6 +14,9 @@ export const alterRetentionPolicy = defineAction({
   audit: () => 'retention',
   run(p, ctx): RetentionPolicyInfo {
     administratorOnly(ctx, 'The retention policy');
-    return ctx.core.retention.alter(p, ctx.user!.username);
+    const before = ctx.core.retention.policy();
+    const after = ctx.core.retention.alter(p, ctx.user!.username);
+    recordChanges(ctx, before, ctx.core.retention.policy());
+    return after;
   },
 });

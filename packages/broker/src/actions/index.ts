@@ -41,6 +41,8 @@ import { pingSession } from './ping-session.ts';
 import { previewRetention } from './preview-retention.ts';
 import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
+import { listSessionEvents } from './list-session-events.ts';
+import { undoAuditEntry } from './undo-audit-entry.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -54,6 +56,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createAccount, listAccounts, alterAccount, dropAccount,
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
+    undoAuditEntry, listSessionEvents,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

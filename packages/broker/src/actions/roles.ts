@@ -27,6 +27,7 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   previewRetention: 'viewer',
   listRetainedMessages: 'viewer',
   describeRetainedMessages: 'viewer',
+  listSessionEvents: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -41,6 +42,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   deleteLabel: 'operator',
   // Retained messages are what subscribers get next: removing one acts on traffic, like publishing.
   deleteRetainedMessages: 'operator',
+  // Issue 13: setting a session change back is a session change.
+  undoAuditEntry: 'operator',
 
   // Accounts, API keys, MQTT client accounts and settings.
   createAccount: 'administrator',

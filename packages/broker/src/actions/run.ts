@@ -116,16 +116,19 @@ export async function runAction(
   }
 
   // An audit function answering undefined says the request changed nothing (a dry run): not recorded.
-  const auditTarget = def?.audit && ctx.user ? def.audit(params as never, raw) : undefined;
+  const auditTarget = def?.audit && ctx.user ? ctx.auditTarget ?? def.audit(params as never, raw) : undefined;
   if (auditTarget !== undefined && ctx.user) {
     try {
-      core.audit.record({
+      const id = core.audit.record({
         actor: ctx.user.username, action: actionName, target: auditTarget, errorCode: response.errorCode,
         details: {
           source: caller.source, role: ctx.user.role, ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
           ...(response.errorCode ? { errorMessage: response.errorMessage } : {}),
+          ...(!response.errorCode && ctx.auditChanges?.length ? { changes: ctx.auditChanges } : {}),
+          ...(!response.errorCode ? ctx.auditDetails : {}),
         },
       });
+      caller.onAudited?.(id);
     } catch (err) {
       // The answer stands (the action itself committed or failed on its own); the entry is lost, and said so.
       core.log.error({ err: (err as Error).message, action: actionName }, `the audit log entry of ${actionName} could not be written${storageProblem(err) ? `: ${storageProblem(err)}` : ''}`);

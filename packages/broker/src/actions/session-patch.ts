@@ -2,7 +2,7 @@ import { NEVER_EXPIRES, type SessionSettingsPatch } from '@mqdash/contracts';
 import type { SessionPatch, SessionRow, Store } from '../store/types.ts';
 
 /** Settings kept in the row's `settings` JSON. */
-const settingKeys = [
+export const settingKeys = [
   'userProperties', 'mqttPayloadType', 'receiveMaximum', 'maximumPacketSize', 'topicAliasMaximum',
   'requestProblemInformation', 'requestResponseInformation', 'willTopic', 'willQoS', 'willPayload', 'willRetain',
   'willContentType', 'willCorrelationData', 'willPayloadFormatIndicator', 'willExpirySeconds', 'willDelaySeconds',
@@ -68,4 +68,21 @@ export function resolveLabel(store: Store, label: { group: string; name: string 
   if (label === undefined) return undefined;
   if (label === null) return null;
   return store.findOrCreateLabel(label.group, label.name, now).id;
+}
+
+/**
+ * Issue 13: a session's settable properties under alterMqSession's names, as the audit log records
+ * them before → after (and undoAuditEntry sets them back). The label is `{group, name}` or null.
+ */
+export function settableView(row: SessionRow, store: Store): Record<string, unknown> {
+  const label = row.labelId != null ? store.getLabel(row.labelId) : undefined;
+  const settings: Record<string, unknown> = {};
+  for (const k of settingKeys) if (row.settings[k] !== undefined) settings[k] = row.settings[k];
+  return {
+    sessionStatus: row.sessionStatus, temporarySession: row.temporary, sessionExpiryInterval: row.sessionExpiry, keepAliveSeconds: row.keepAlive,
+    minHealthySendRatePerMinute: row.minSend, maxHealthySendRatePerMinute: row.maxSend, maxHealthyBacklogRatePerMinute: row.maxBacklog,
+    minHealthySubscribedTopicFiltersCount: row.minSubs, maxHealthySubscribedTopicFiltersCount: row.maxSubs,
+    label: label ? { group: label.group, name: label.name } : null,
+    ...settings,
+  };
 }

@@ -1,7 +1,7 @@
 import type { FirstStart } from '../auth/first-start.ts';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ActionWarning, ErrorCodeName, Role } from '@mqdash/contracts';
+import type { ActionWarning, AuditChange, ErrorCodeName, Role } from '@mqdash/contracts';
 import { ErrorCode } from '@mqdash/contracts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { MqttUsers } from '../auth/mqtt-users.ts';
@@ -75,6 +75,8 @@ export interface CallerContext {
   principal?: string;
   /** The principal's role (the API key's), with `principal` (issue 12). */
   principalRole?: Role;
+  /** Told the id of the audit entry the action wrote (the BFF offers Undo with it, issue 13). */
+  onAudited?: (auditId: number) => void;
 }
 
 export interface ActionContext extends CallerContext {
@@ -91,6 +93,12 @@ export interface ActionContext extends CallerContext {
   debugInfo: Record<string, unknown>;
   /** A new authToken to return in the envelope (createSession). */
   issuedToken?: string;
+  /** Issue 13: what the action changed, before → after, recorded as the audit entry's `details.changes` (never a secret's value). */
+  auditChanges?: AuditChange[];
+  /** Extra facts for the audit entry's details (e.g. `undoOf`). */
+  auditDetails?: Record<string, unknown>;
+  /** Overrides the target the action's `audit` function names (known only once the action ran). */
+  auditTarget?: string;
 }
 
 export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {

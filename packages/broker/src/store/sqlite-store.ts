@@ -9,8 +9,9 @@ import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import { applyMigrations } from './migrations/index.ts';
 import type {
-  AccountRow, AuditEntry, LabelRow, NewSession, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
+  AccountRow, AuditEntry, LabelRow, NewSession, SessionEventRow, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
 } from './types.ts';
+import { SESSION_EVENTS_KEPT } from './migrations/2026-12-03-session-events.ts';
 
 /** camelCase property → column. The order is the INSERT order. */
 const columns = {
@@ -330,22 +331,46 @@ export class SqliteStore implements Store {
     return this.stmt('DELETE FROM accounts WHERE username = ?').run(username).changes > 0;
   }
 
-  appendAudit(e: AuditEntry): void {
-    this.stmt('INSERT INTO audit_log (ts, actor, action, target, error_code, details) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.ts, e.actor, e.action, e.target, e.errorCode, JSON.stringify(e.details));
+  appendAudit(e: AuditEntry): number {
+    return Number(this.stmt('INSERT INTO audit_log (ts, actor, action, target, error_code, details) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(e.ts, e.actor, e.action, e.target, e.errorCode, JSON.stringify(e.details)).lastInsertRowid);
+  }
+
+  getAudit(id: number): AuditEntry | undefined {
+    const r = this.stmt('SELECT * FROM audit_log WHERE id = ?').get(id) as DbRow | undefined;
+    return r ? auditOf(r) : undefined;
+  }
+
+  appendSessionEvent(e: SessionEventRow): void {
+    this.stmt('INSERT INTO session_events (client_name, ts, type, details) VALUES (?, ?, ?, ?)').run(e.clientName, e.ts, e.type, JSON.stringify(e.details));
+    // Bounded per session: the oldest beyond SESSION_EVENTS_KEPT go (one indexed range delete).
+    this.stmt(`DELETE FROM session_events WHERE client_name = ? AND id <= (
+      SELECT id FROM session_events WHERE client_name = ? ORDER BY id DESC LIMIT 1 OFFSET ${SESSION_EVENTS_KEPT})`).run(e.clientName, e.clientName);
+  }
+
+  sessionEvents(clientName: string, limit: number): SessionEventRow[] {
+    return (this.stmt('SELECT * FROM session_events WHERE client_name = ? ORDER BY id DESC LIMIT ?').all(clientName, limit) as DbRow[]).map((r) => ({
+      id: r.id as number, clientName: r.client_name as string, ts: r.ts as number, type: r.type as SessionEventRow['type'], details: JSON.parse(r.details as string),
+    }));
+  }
+
+  deleteSessionEvents(clientName: string): void {
+    this.stmt('DELETE FROM session_events WHERE client_name = ?').run(clientName);
   }
 
   recentAudit(limit: number, target?: string): AuditEntry[] {
     const rows = (target === undefined
       ? this.stmt('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
       : this.stmt('SELECT * FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT ?').all(target, limit)) as DbRow[];
-    return rows.map((r) => ({
-      id: r.id as number, ts: r.ts as number, actor: r.actor as string, action: r.action as string,
-      target: r.target as string | null, errorCode: r.error_code as number, details: JSON.parse(r.details as string),
-    }));
+    return rows.map(auditOf);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
 }
+
+const auditOf = (r: DbRow): AuditEntry => ({
+  id: r.id as number, ts: r.ts as number, actor: r.actor as string, action: r.action as string,
+  target: r.target as string | null, errorCode: r.error_code as number, details: JSON.parse(r.details as string),
+});

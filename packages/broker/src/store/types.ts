@@ -93,6 +93,14 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
+export interface SessionEventRow {
+  id?: number;
+  clientName: string;
+  ts: number;
+  type: 'connect' | 'disconnect' | 'refused' | 'health';
+  details: Record<string, unknown>;
+}
+
 export interface AccountRow {
   username: string;
   passwordHash: string;
@@ -141,7 +149,13 @@ export interface Store {
   putAccount(account: AccountRow): void;
   listAccounts(): AccountRow[];
   deleteAccount(username: string): boolean;
-  appendAudit(entry: AuditEntry): void;
+  /** Appends an entry; answers its id. */
+  appendAudit(entry: AuditEntry): number;
   recentAudit(limit: number, target?: string): AuditEntry[];
+  getAudit(id: number): AuditEntry | undefined;
+  /** Issue 13: a session's connection history, at most SESSION_EVENTS_KEPT per client name (migration 2026-12-03-session-events). */
+  appendSessionEvent(event: SessionEventRow): void;
+  sessionEvents(clientName: string, limit: number): SessionEventRow[];
+  deleteSessionEvents(clientName: string): void;
   close(): void;
 }

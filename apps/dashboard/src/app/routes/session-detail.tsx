@@ -3,7 +3,7 @@ import { Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Spinner } from '../../components/ui/spinner';
 import { ErrorState } from '../../components/ui/states';
-import { ActivityTimeline } from '../../features/audit/components/activity-timeline';
+import { SessionTimeline } from '../../features/audit/components/session-timeline';
 import { useLabelChoices } from '../../features/labels/api/use-label-choices';
 import { eventSubject, useFeedEvents } from '../../features/live/lib/feed-events';
 import { PublishMessageCard } from '../../features/messages/components/publish-message-card';
@@ -118,7 +118,7 @@ export function SessionDetailRoute() {
                     <UserPropertiesCard session={data} />
                     <PublishedTopicsCard topics={data.publishedTopics} />
                   </div>
-                  <ActivityTimeline target={clientName} liveEvents={events} />
+                  <SessionTimeline clientName={clientName} liveEvents={events} />
                 </div>
               </TabPanel>
               <TabPanel id="messages" className="tab-panel">

@@ -1,5 +1,6 @@
-import type { AuditEvent, FeedEvent } from '@mqdash/contracts';
+import type { AuditEvent, FeedEvent, SessionEvent } from '@mqdash/contracts';
 import type { BadgeTone } from '../../../components/ui/badge';
+import { changeLines, type ChangeLine } from './changes';
 
 /**
  * One line of a timeline: the audit log's admin actions (history, from `/bff/audit`) and the
@@ -26,6 +27,8 @@ export interface ActivityItem {
   /** What happened, after the label. */
   text: string;
   failed: boolean;
+  /** Issue 13: what an admin action changed, before → after (audit history only). */
+  changes?: ChangeLine[];
 }
 
 /** "alterMqSession" → "alter mq session", for actions without a sentence below. */
@@ -46,6 +49,11 @@ const actionSentences: Record<string, { text: string; verb: string; session: boo
   alterApiKey: { text: 'changed an API key', verb: 'changed API key', session: false },
   deleteApiKey: { text: 'deleted an API key', verb: 'deleted API key', session: false },
   createLabel: { text: 'created a label', verb: 'created label', session: false },
+  alterLabel: { text: 'changed a label', verb: 'changed label', session: false },
+  undoAuditEntry: { text: 'undid a change of the session', verb: 'undid a change of', session: true },
+  alterMqttUser: { text: 'changed an MQTT account', verb: 'changed MQTT account', session: false },
+  alterMqttAuthSettings: { text: 'changed MQTT client access', verb: 'changed', session: false },
+  alterRetentionPolicy: { text: 'changed the retention policy', verb: 'changed', session: false },
   createAccount: { text: 'created an account', verb: 'created account', session: false },
   alterAccount: { text: 'changed an account', verb: 'changed account', session: false },
   dropAccount: { text: 'deleted an account', verb: 'deleted account', session: false },
@@ -75,6 +83,7 @@ export function fromAudit(event: AuditEvent): ActivityItem {
     ...adminWords(event.action),
     ...(source ? { via: source } : {}),
     failed: event.errorCode !== 0,
+    changes: changeLines(event.details),
   };
 }
 
@@ -116,4 +125,21 @@ export function mergeActivity(audit: readonly AuditEvent[], live: readonly FeedE
     items.set(item.key, item);
   }
   return [...items.values()].sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts)).slice(0, limit);
+}
+
+/** A stored timeline event (`GET /bff/sessions/{name}/events`) as a feed event of that session. */
+export const storedAsFeedEvent = (clientName: string, e: SessionEvent): FeedEvent =>
+  ({ reason: '', ...e.details, type: e.type, ts: e.ts, clientName }) as FeedEvent;
+
+/**
+ * Issue 13, one session's timeline: its stored connects, disconnects, refusals and health turns,
+ * the audit log's admin actions on it, and the live feed's events newer than the newest stored one
+ * (the stored list is refetched as they come), newest first.
+ */
+export function mergeSessionTimeline(clientName: string, audit: readonly AuditEvent[], stored: readonly SessionEvent[], live: readonly FeedEvent[], limit: number): ActivityItem[] {
+  const newestStored = stored.length ? Math.max(...stored.map((e) => Date.parse(e.ts))) : -Infinity;
+  const fresh = live.filter((e) => e.type === 'admin' || Date.parse(e.ts) > newestStored);
+  const items = mergeActivity(audit, fresh, limit + stored.length);
+  const storedItems = stored.map((e) => ({ ...fromFeedEvent(storedAsFeedEvent(clientName, e), e.id), key: `stored|${e.id}` }));
+  return [...items, ...storedItems].sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts)).slice(0, limit);
 }

@@ -17,12 +17,15 @@ export interface AlterSessionResult {
   session: SessionDetail;
   /** `X-Mqdash-Warning`: e.g. properties that take effect at the client's next connection. */
   warning: string | null;
+  /** `X-Mqdash-Audit-Id`: the audit entry of the change, for Undo (issue 13). */
+  auditId: number | null;
 }
 
 /** `PATCH /bff/sessions/:clientName`: only the given properties change (DESIGN §3). */
 export async function alterSession({ clientName, patch }: AlterSessionInput): Promise<AlterSessionResult> {
   const { data, headers } = await request<SessionDetail>('PATCH', sessionPath(clientName), { body: patch });
-  return { session: data, warning: headers.get('X-Mqdash-Warning') };
+  const auditId = Number(headers.get('X-Mqdash-Audit-Id'));
+  return { session: data, warning: headers.get('X-Mqdash-Warning'), auditId: auditId > 0 ? auditId : null };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Close } from '../../../components/ui/icons';
 import { formatCount, plural } from '../../../lib/format';
 import { toast } from '../../../lib/toast';
+import { UndoOffer } from '../../audit/components/undo-offer';
 import { useBulkSessions } from '../api/bulk-sessions';
 import { bulkActionConsequence, bulkActionText, destructiveBulkActions, sessionNoun } from '../lib/display';
 import { sessionHref } from '../lib/paths';
@@ -124,6 +125,7 @@ function BulkResultPanel({ result, onDismiss }: { result: BulkResult; onDismiss:
           <Close />
         </Button>
       </div>
+      {result.undo && <UndoOffer auditIds={result.undo.auditIds} until={result.undo.until} what={text} />}
       {result.failed.length > 0 && (
         <div>
           <h3 className="bulk-result-sub">Failed</h3>

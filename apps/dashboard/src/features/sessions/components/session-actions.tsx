@@ -1,17 +1,23 @@
-import type { SessionDetail, SessionStatus } from '@mqdash/contracts';
+import type { BulkAction, SessionDetail, SessionStatus } from '@mqdash/contracts';
 import { useState } from 'react';
 import { Label, Radio, RadioGroup } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Pencil, Trash } from '../../../components/ui/icons';
 import { toast } from '../../../lib/toast';
+import { UNDO_WINDOW_MS } from '@mqdash/contracts';
+import { UndoOffer } from '../../audit/components/undo-offer';
 import { useAlterSession } from '../api/alter-session';
 import { useDeleteSession } from '../api/delete-session';
 import { useDisconnectSession } from '../api/disconnect-session';
 import { useKickSession } from '../api/kick-session';
-import { bulkActionConsequence } from '../lib/display';
+import { bulkActionConsequence, bulkActionText } from '../lib/display';
 
 type Confirm = 'ban' | 'markInactive' | 'kick' | 'delete' | null;
+
+/** The status change as the bulk action of the same name (for the Undo button's words). */
+const statusAction = (next: SessionStatus, from: SessionStatus): BulkAction =>
+  next === 'banned' ? 'ban' : next === 'hidden' ? 'hide' : next === 'inactive' ? 'markInactive' : from === 'banned' ? 'unban' : 'unhide';
 
 export interface SessionActionsProps {
   session: SessionDetail;
@@ -24,6 +30,8 @@ export interface SessionActionsProps {
 export function SessionActions({ session, onEdit, onDeleted }: SessionActionsProps) {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [permanent, setPermanent] = useState(false);
+  /** Issue 13: the last status change made here, offered for Undo while the server allows it. */
+  const [lastChange, setLastChange] = useState<{ auditId: number; until: string; what: string } | null>(null);
   const alter = useAlterSession();
   const disconnect = useDisconnectSession();
   const kick = useKickSession();
@@ -37,7 +45,11 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
   // Failures are toasted by the mutations' own error handling, so the promise's rejection is spent here.
   const ignore = () => {};
   const setStatus = (next: SessionStatus, done: string, then?: () => void) =>
-    alter.mutateAsync({ clientName: name, patch: { sessionStatus: next } }).then(() => { toast.success(done, name); then?.(); }, ignore);
+    alter.mutateAsync({ clientName: name, patch: { sessionStatus: next } }).then((r) => {
+      toast.success(done, name);
+      setLastChange(r.auditId ? { auditId: r.auditId, until: new Date(Date.now() + UNDO_WINDOW_MS).toISOString(), what: bulkActionText[statusAction(next, status)] } : null);
+      then?.();
+    }, ignore);
 
   const doDisconnect = (quiet = false) =>
     disconnect.mutateAsync(name).then((r) => {
@@ -93,6 +105,7 @@ export function SessionActions({ session, onEdit, onDeleted }: SessionActionsPro
       <Button size="sm" variant="danger" onPress={() => { setPermanent(false); setConfirm('delete'); }} isDisabled={busy}>
         <Trash /> Delete
       </Button>
+      {lastChange && <UndoOffer key={lastChange.auditId} auditIds={[lastChange.auditId]} until={lastChange.until} what={lastChange.what} />}
 
       <ConfirmDialog isOpen={confirm === 'ban'} onOpenChange={(o) => !o && setConfirm(null)} title="Ban 1 session?" confirmLabel="Ban 1 session" onConfirm={run}>
         <p><span className="mono">{name}</span>: {bulkActionConsequence.ban}</p>
