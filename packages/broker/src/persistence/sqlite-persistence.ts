@@ -379,6 +379,8 @@ export class SqlitePersistence implements WriteAhead {
 
   /** Reads the subscriptions, queues, incoming QoS 2 packets and wills into memory. */
   private async loadSessionState(): Promise<void> {
+    // Not a row before the caller's own start-up work is done (the broker listens first).
+    await new Promise((resolve) => setImmediate(resolve));
     type SubRow = { client_id: string; topic: string; qos: number; rh: number | null; rap: number | null; nl: number | null; subscription_identifier: number | null };
     const subCols = 'SELECT client_id, topic, qos, rh, rap, nl, subscription_identifier FROM mqtt_subscriptions';
     for await (const rows of this.slices<SubRow>(`${subCols} ORDER BY client_id, topic LIMIT ?`,
