@@ -186,7 +186,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
     const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
     const mqttState = durable && !mqtt.persistence
-      ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
+      // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
+      ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
     const engine = await Engine.create({
       registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
@@ -206,6 +207,13 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     });
     const readiness = new Readiness(log);
     readiness.add('database', sqliteWriteProbe(store.db));
+    if (mqttState) {
+      // Not ready (for a load balancer) while the stored MQTT state loads after listening (issue 14).
+      readiness.add('mqtt state', () => {
+        if (!mqttState.isOpen) throw new Error('the stored MQTT sessions are still loading');
+      });
+      void engine.restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
+    }
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();

@@ -50,7 +50,7 @@ test('/healthz and /readyz answer without authentication, with one word and noth
   const ready = await readyzBecomes(200);
   assert.deepEqual(await ready.json(), { status: 'ready' });
   assert.equal(ready.headers.get('cache-control'), 'no-store');
-  assert.deepEqual(server.broker.readiness.names().sort(), ['database', 'listeners']);
+  assert.deepEqual(server.broker.readiness.names().sort(), ['database', 'listeners', 'mqtt state']);
 });
 
 test('not ready while the database is full (max_page_count reached), ready again when it has room', async () => {

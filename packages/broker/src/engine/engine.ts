@@ -137,6 +137,12 @@ export class Engine {
   readonly backlog: BacklogCounter;
   readonly counters: TrafficCounters = { in: 0, out: 0 };
   private writeAhead: WriteAhead | null = null;
+  /**
+   * Resolves once the durable persistence's stored state is loaded, restored and its write-ahead
+   * replayed (at once without one). With loadInBackground that is after listening (issue 14):
+   * MQTT calls wait for it, so nothing is lost; tests and the readiness check await it.
+   */
+  restored: Promise<void> = Promise.resolve();
 
   private constructor(aedes: Aedes, backlog: BacklogCounter) {
     this.aedes = aedes;
@@ -197,6 +203,22 @@ export class Engine {
         log.error({ err, clientName }, 'registry failed to record a refused connect');
       }
     };
+
+    if (writeAhead) {
+      // Runs once the stored state is loaded, before any MQTT call is served (during setup, or after
+      // listening with loadInBackground; issue 14). Sessions the registry ended while no engine
+      // listened (expired while the broker was down) are dropped; restored queues are counted.
+      // One query for every stored name, not one per stored session (issue 14: start-up < 1 s at 100,000).
+      writeAhead.restoreWith(async () => {
+        const known = registry.clientNames();
+        for (const id of writeAhead.sessionIds()) if (!known.has(id)) await writeAhead.dropSession(id);
+        for (const [clientId, packets] of writeAhead.queuedByClient()) {
+          if (!known.has(clientId)) continue;
+          backlog.restore(clientId, packets);
+          registry.restoreBacklog(clientId, backlog.level(clientId));
+        }
+      });
+    }
 
     const aedes = await Aedes.createBroker({
       persistence: persistence as never,
@@ -357,21 +379,19 @@ export class Engine {
     events.on('clientError', (client: AedesClient, err: Error) => log.debug({ clientName: client?.id, err: err.message }, 'client error'));
     events.on('connectionError', (_client: AedesClient, err: Error) => log.debug({ err: err.message }, 'connection error'));
 
-    if (writeAhead) {
-      // Sessions the registry ended while no engine listened (expired while the broker was down).
-      // One query for every stored name, not one per stored session (issue 14: start-up < 1 s at 100,000).
-      const known = registry.clientNames();
-      for (const id of writeAhead.sessionIds()) if (!known.has(id)) await writeAhead.dropSession(id);
-      for (const [clientId, packets] of writeAhead.queuedByClient()) {
-        if (!known.has(clientId)) continue;
-        backlog.restore(clientId, packets);
-        registry.restoreBacklog(clientId, backlog.level(clientId));
-      }
-      const replayed = await writeAhead.replay((p) => new Promise((resolve, reject) => aedes.publish(p as never, (err?: Error) => (err ? reject(err) : resolve()))));
-      if (replayed) log.info({ replayed }, 'acknowledged messages replayed from the write-ahead table');
-    }
-
     const engine = new Engine(aedes, backlog);
+    if (writeAhead) {
+      // Acknowledged messages that were never queued: published once the state is restored, first
+      // in line (the MQTT calls waiting for the state resume after this continuation).
+      engine.restored = writeAhead.ready().then(async () => {
+        const replayed = await writeAhead.replay((p) => new Promise((resolve, reject) => aedes.publish(p as never, (err?: Error) => (err ? reject(err) : resolve()))));
+        if (replayed) log.info({ replayed }, 'acknowledged messages replayed from the write-ahead table');
+      });
+      // Loading in the background: the caller awaits `restored` (or not); a failure is logged here too.
+      engine.restored.catch((err: unknown) => log.error({ err }, 'the stored MQTT state could not be loaded'));
+      // Loaded during setup: replayed before the engine is handed out, as before.
+      if (!writeAhead.loadsInBackground) await engine.restored;
+    }
     engine.writeAhead = writeAhead;
     counters = engine.counters;
     registry.on('removed', (clientName: string) => engine.wipe(clientName));

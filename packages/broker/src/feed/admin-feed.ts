@@ -45,21 +45,27 @@ export class AdminFeed {
     this.registry.on('event', (e: Omit<FeedEvent, 'ts'>) => this.events.push({ ...e, ts: now() } as FeedEvent));
     this.audit.on('entry', (e: { actor: string; action: string; target: string | null; errorCode: number; ts: number }) =>
       this.events.push({ type: 'admin', ts: iso(e.ts)!, actor: e.actor, action: e.action, target: e.target, errorCode: e.errorCode }));
+    const guarded = (fn: () => void) => () => {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error({ err }, 'admin feed failed');
+      }
+    };
     const every = (ms: number, fn: () => void) => {
-      const t = setInterval(() => {
-        try {
-          fn();
-        } catch (err) {
-          this.log.error({ err }, 'admin feed failed');
-        }
-      }, ms);
+      const t = setInterval(guarded(fn), ms);
       t.unref();
       this.timers.push(t);
     };
     every(this.o.batchMs, () => this.flush());
     every(this.o.overviewMs, () => this.publishOverview());
     every(this.o.sampleMs, () => this.sample());
-    this.publishOverview();
+    // The first retained overview right after start-up rather than during it (issue 14: its counts
+    // scan every stored session; `overview()` computes one on demand meanwhile).
+    const first = setImmediate(guarded(() => {
+      if (this.timers.length) this.publishOverview();
+    }));
+    first.unref();
   }
 
   stop(): void {

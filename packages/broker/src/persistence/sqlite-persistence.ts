@@ -6,8 +6,10 @@
  * serves them (the same shapes, the same qlobber matcher for subscriptionsByTopic); every change
  * is also recorded for SQLite (the latest state per row) and written by group commit: one
  * transaction per flush, prepared statements (group-commit.ts). Everything is loaded back at
- * `setup`, so subscriptions, queued and in-flight messages, incoming QoS 2 packets, retained
- * messages and wills survive a restart.
+ * start, so subscriptions, queued and in-flight messages, incoming QoS 2 packets, retained
+ * messages and wills survive a restart: retained messages during `setup`, the rest during it or,
+ * with `loadInBackground` (the broker's choice, issue 14), after it in slices while every MQTT
+ * call waits for them.
  *
  * When a caller's promise resolves (DESIGN §8; README "Durability of MQTT state"):
  * - after the flush (the next turn of the event loop, fsynced with `sync: 'full'`, the default):
@@ -120,6 +122,17 @@ export interface SqlitePersistenceOptions extends Partial<Omit<GroupCommitOption
    * connection closed before the PUBACK could be written): it is deleted (ms).
    */
   orphanAfterMs?: number;
+  /**
+   * Issue 14 (start-up < 1 s at 100,000 stored sessions): `setup` returns once the schema and the
+   * retained messages are loaded, and the subscriptions, queues, incoming QoS 2 packets and wills
+   * load after it, in slices that leave the event loop free between them. Every MQTT call made
+   * meanwhile waits until they are loaded (and restored, `restoreWith`), so a client that connects
+   * at once still gets its session, subscriptions and queued messages, a little later. Default
+   * false: `setup` resolves once everything is loaded.
+   */
+  loadInBackground?: boolean;
+  /** Rows read per slice of the start-up load (default 5,000: a few tens of ms each). */
+  loadSliceRows?: number;
 }
 
 /** The engine's side of "acknowledged means durable" (DESIGN §8). */
@@ -139,6 +152,15 @@ export interface WriteAhead {
    * will sweep to publish): for sessions that ended while the broker was down.
    */
   dropSession(clientId: string): Promise<void>;
+  /**
+   * What runs once the stored state is in memory and before any MQTT call is served (the engine
+   * drops sessions that ended while it was down and counts restored queues). Set before `setup`.
+   */
+  restoreWith(restore: () => Promise<void> | void): void;
+  /** Resolves once the stored state is loaded and restored; rejects when it could not be loaded. */
+  ready(): Promise<void>;
+  /** Whether `setup` returns before the stored state is loaded (`loadInBackground`). */
+  readonly loadsInBackground: boolean;
   /** Writes everything pending and stops. */
   destroy(): Promise<void>;
 }
@@ -201,6 +223,13 @@ export class SqlitePersistence implements WriteAhead {
 
   private stmts!: ReturnType<SqlitePersistence['prepare']>;
 
+  // Start-up (issue 14): MQTT calls wait for `gate` until the stored state is loaded and restored.
+  private open = false;
+  private gate: Promise<void> = Promise.resolve();
+  private restoreHook: (() => Promise<void> | void) | null = null;
+  /** How long loading the stored state took (ms), once it is loaded. */
+  loadMs: number | null = null;
+
   constructor(private readonly db: Database.Database, opts: SqlitePersistenceOptions = {}) {
     this.options = {
       delayMs: opts.delayMs ?? 50,
@@ -208,6 +237,8 @@ export class SqlitePersistence implements WriteAhead {
       maxPending: opts.maxPending ?? 20_000,
       sync: opts.sync ?? 'full',
       orphanAfterMs: opts.orphanAfterMs ?? 5 * 60_000,
+      loadInBackground: opts.loadInBackground ?? false,
+      loadSliceRows: opts.loadSliceRows ?? 5000,
       maxQueuedPerClient: opts.maxQueuedPerClient ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
       onError: opts.onError ?? (() => {}),
       onCommit: opts.onCommit,
@@ -235,10 +266,49 @@ export class SqlitePersistence implements WriteAhead {
     if (v.v === null) this.db.prepare('INSERT INTO mqtt_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     else if (v.v > SCHEMA_VERSION) throw new Error(`the MQTT tables have schema version ${v.v}, newer than this mqdash (${SCHEMA_VERSION})`);
     this.stmts = this.prepare();
-    this.load();
     this.commit = new GroupCommit(this.db, { write: (cut) => this.write(cut), committed: (cut) => this.committed(cut), failed: () => this.flushFailed() }, this.options);
+    // The console's retained view and the write-ahead numbering are served at once: loaded now.
+    this.loadRetained();
+    this.loadWriteAhead();
+    const started = performance.now();
+    this.gate = this.loadSessionState().then(async () => {
+      this.loadMs = performance.now() - started;
+      if (this.destroyed) return;
+      await this.restoreHook?.();
+      this.open = true;
+    });
+    // Failures reach every caller through `gate` (and `ready()`); not an unhandled rejection here.
+    this.gate.catch(() => {});
     this.sweepTimer = setInterval(() => this.sweepOrphans(), Math.max(1000, Math.min(60_000, this.options.orphanAfterMs)));
     this.sweepTimer.unref();
+    if (!this.options.loadInBackground) await this.gate;
+  }
+
+  restoreWith(restore: () => Promise<void> | void): void {
+    if (this.brokerRef) throw new Error('restoreWith() must be called before setup()');
+    this.restoreHook = restore;
+  }
+
+  ready(): Promise<void> {
+    return this.gate;
+  }
+
+  get loadsInBackground(): boolean {
+    return this.options.loadInBackground;
+  }
+
+  /** Whether the stored state is loaded and restored (MQTT calls are served without waiting). */
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** A stream that is `make()`'s once the gate opens (for aedes' stream-returning calls made during start-up). */
+  private afterGate<T>(make: () => Readable): Readable {
+    const gate = this.gate;
+    return Readable.from((async function* () {
+      await gate;
+      for await (const x of make()) yield x as T;
+    })());
   }
 
   private prepare() {
@@ -261,21 +331,8 @@ export class SqlitePersistence implements WriteAhead {
     };
   }
 
-  /** Reads every table into memory. */
-  private load(): void {
-    for (const r of this.db.prepare('SELECT client_id, topic, qos, rh, rap, nl, subscription_identifier FROM mqtt_subscriptions').iterate() as Iterable<{
-      client_id: string; topic: string; qos: number; rh: number | null; rap: number | null; nl: number | null; subscription_identifier: number | null;
-    }>) {
-      const rec: SubRecord = { qos: r.qos, rh: r.rh ?? undefined, rap: bool(r.rap), nl: bool(r.nl) };
-      if (r.subscription_identifier !== null) rec.subscriptionIdentifier = r.subscription_identifier;
-      let stored = this.subscriptions.get(r.client_id);
-      if (!stored) {
-        this.subscriptions.set(r.client_id, (stored = new Map()));
-        this.clientsCount++;
-      }
-      stored.set(r.topic, rec);
-      if (rec.qos > 0) this.trie.add(r.topic, { clientId: r.client_id, topic: r.topic, qos: rec.qos, rh: rec.rh, rap: rec.rap, nl: rec.nl });
-    }
+  /** Reads the retained messages into memory. */
+  private loadRetained(): void {
     const loaded: Array<RetainedEntry<AnyPacket>> = [];
     const now = Date.now();
     for (const r of this.db.prepare('SELECT topic, payload, meta FROM mqtt_retained').iterate() as Iterable<PacketRow & { topic: string }>) {
@@ -293,29 +350,80 @@ export class SqlitePersistence implements WriteAhead {
         typeof by === 'string' ? { clientId: by, username: typeof byUser === 'string' ? byUser : null } : undefined));
     }
     this.retained.load(loaded);
-    for (const r of this.db.prepare('SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing ORDER BY seq').iterate() as Iterable<
-      PacketRow & { seq: number; client_id: string; message_id: number | null }
-    >) {
-      const packet = decodePacket(r);
-      if (r.message_id !== null || (packet.qos ?? 0) > 0 || packet.cmd !== 'publish') packet.messageId = r.message_id ?? undefined;
-      let q = this.outgoing.get(r.client_id);
-      if (!q) this.outgoing.set(r.client_id, (q = []));
-      q.push({ seq: r.seq, clientId: r.client_id, packet });
-      this.nextSeq = r.seq + 1;
-    }
-    this.loadedQueues = new Map([...this.outgoing].map(([id, q]) => [id, q.map((e) => e.packet)]));
-    for (const r of this.db.prepare('SELECT client_id, message_id, topic, payload, meta FROM mqtt_incoming').iterate() as Iterable<
-      PacketRow & { client_id: string; message_id: number }
-    >) {
-      let m = this.incoming.get(r.client_id);
-      if (!m) this.incoming.set(r.client_id, (m = new Map()));
-      m.set(r.message_id, decodePacket(r));
-    }
-    for (const r of this.db.prepare('SELECT client_id, topic, payload, meta FROM mqtt_wills').iterate() as Iterable<PacketRow & { client_id: string }>)
-      this.wills.set(r.client_id, decodePacket(r));
+  }
+
+  /** Reads the write-ahead entries left by the previous run (normally none; replayed by `replay`). */
+  private loadWriteAhead(): void {
     this.walLeftover = this.db.prepare('SELECT * FROM mqtt_write_ahead ORDER BY id').all() as WalRow[];
     const last = this.walLeftover.at(-1);
     if (last) this.nextWalId = last.id + 1;
+  }
+
+  /**
+   * Reads `sql`'s rows slice by slice (`loadSliceRows` each, by key order, `after` giving the key
+   * to start after), leaving the event loop free between slices. Nothing else writes these tables
+   * meanwhile: every MQTT call waits for the gate.
+   */
+  private async *slices<R>(first: string, next: string, after: (row: R) => unknown[]): AsyncGenerator<R[]> {
+    if (this.destroyed) return;
+    const limit = this.options.loadSliceRows;
+    let rows = this.db.prepare(first).all(limit) as R[];
+    for (;;) {
+      yield rows;
+      if (rows.length < limit || this.destroyed) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.destroyed) return;
+      rows = this.db.prepare(next).all(...after(rows.at(-1)!), limit) as R[];
+    }
+  }
+
+  /** Reads the subscriptions, queues, incoming QoS 2 packets and wills into memory. */
+  private async loadSessionState(): Promise<void> {
+    // Not a row before the caller's own start-up work is done (the broker listens first).
+    await new Promise((resolve) => setImmediate(resolve));
+    type SubRow = { client_id: string; topic: string; qos: number; rh: number | null; rap: number | null; nl: number | null; subscription_identifier: number | null };
+    const subCols = 'SELECT client_id, topic, qos, rh, rap, nl, subscription_identifier FROM mqtt_subscriptions';
+    for await (const rows of this.slices<SubRow>(`${subCols} ORDER BY client_id, topic LIMIT ?`,
+      `${subCols} WHERE (client_id, topic) > (?, ?) ORDER BY client_id, topic LIMIT ?`, (r) => [r.client_id, r.topic])) {
+      for (const r of rows) {
+        const rec: SubRecord = { qos: r.qos, rh: r.rh ?? undefined, rap: bool(r.rap), nl: bool(r.nl) };
+        if (r.subscription_identifier !== null) rec.subscriptionIdentifier = r.subscription_identifier;
+        let stored = this.subscriptions.get(r.client_id);
+        if (!stored) {
+          this.subscriptions.set(r.client_id, (stored = new Map()));
+          this.clientsCount++;
+        }
+        stored.set(r.topic, rec);
+        if (rec.qos > 0) this.trie.add(r.topic, { clientId: r.client_id, topic: r.topic, qos: rec.qos, rh: rec.rh, rap: rec.rap, nl: rec.nl });
+      }
+    }
+    type OutRow = PacketRow & { seq: number; client_id: string; message_id: number | null };
+    const outCols = 'SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing';
+    for await (const rows of this.slices<OutRow>(`${outCols} ORDER BY seq LIMIT ?`, `${outCols} WHERE seq > ? ORDER BY seq LIMIT ?`, (r) => [r.seq])) {
+      for (const r of rows) {
+        const packet = decodePacket(r);
+        if (r.message_id !== null || (packet.qos ?? 0) > 0 || packet.cmd !== 'publish') packet.messageId = r.message_id ?? undefined;
+        let q = this.outgoing.get(r.client_id);
+        if (!q) this.outgoing.set(r.client_id, (q = []));
+        q.push({ seq: r.seq, clientId: r.client_id, packet });
+        this.nextSeq = r.seq + 1;
+      }
+    }
+    this.loadedQueues = new Map([...this.outgoing].map(([id, q]) => [id, q.map((e) => e.packet)]));
+    type InRow = PacketRow & { rowid: number; client_id: string; message_id: number };
+    const inCols = 'SELECT rowid, client_id, message_id, topic, payload, meta FROM mqtt_incoming';
+    for await (const rows of this.slices<InRow>(`${inCols} ORDER BY rowid LIMIT ?`, `${inCols} WHERE rowid > ? ORDER BY rowid LIMIT ?`, (r) => [r.rowid])) {
+      for (const r of rows) {
+        let m = this.incoming.get(r.client_id);
+        if (!m) this.incoming.set(r.client_id, (m = new Map()));
+        m.set(r.message_id, decodePacket(r));
+      }
+    }
+    type WillRow = PacketRow & { rowid: number; client_id: string };
+    const willCols = 'SELECT rowid, client_id, topic, payload, meta FROM mqtt_wills';
+    for await (const rows of this.slices<WillRow>(`${willCols} ORDER BY rowid LIMIT ?`, `${willCols} WHERE rowid > ? ORDER BY rowid LIMIT ?`, (r) => [r.rowid])) {
+      for (const r of rows) this.wills.set(r.client_id, decodePacket(r));
+    }
   }
 
   /**
@@ -520,6 +628,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async addSubscriptions(client: Client, subs: SubscriptionIn[]): Promise<void> {
+    if (!this.open) await this.gate;
     let stored = this.subscriptions.get(client.id);
     if (!stored) {
       this.subscriptions.set(client.id, (stored = new Map()));
@@ -544,6 +653,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async removeSubscriptions(client: Client, topics: string[]): Promise<void> {
+    if (!this.open) await this.gate;
     const stored = this.subscriptions.get(client.id);
     if (stored) {
       for (const topic of topics) {
@@ -565,6 +675,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async subscriptionsByClient(client: Client): Promise<Array<SubRecord & { topic: string }>> {
+    if (!this.open) await this.gate;
     const subs: Array<SubRecord & { topic: string }> = [];
     const stored = this.subscriptions.get(client.id);
     if (stored) for (const [topic, rec] of stored) subs.push({ topic, ...rec });
@@ -572,14 +683,21 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async countOffline(): Promise<{ subsCount: number; clientsCount: number }> {
+    if (!this.open) await this.gate;
     return { subsCount: this.trie.subscriptionsCount, clientsCount: this.clientsCount };
   }
 
   async subscriptionsByTopic(topic: string): Promise<ReturnType<QlobberSub['match']>> {
+    if (!this.open) await this.gate;
     return this.trie.match(topic);
   }
 
   async cleanSubscriptions(client: Client): Promise<void> {
+    if (!this.open) await this.gate;
+    return this.cleanSubs(client);
+  }
+
+  private async cleanSubs(client: Client): Promise<void> {
     const stored = this.subscriptions.get(client.id);
     if (stored) {
       for (const [topic, rec] of stored) {
@@ -638,12 +756,14 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async outgoingEnqueue(sub: Subscriber, packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
     const gen = this.commit.stamp();
     this.enqueueOne(sub.clientId, packet, gen);
     this.enqueued(packet, 1, gen);
   }
 
   async outgoingEnqueueCombi(subs: Subscriber[], packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
     const gen = this.commit.stamp();
     for (let i = 0; i < subs.length; i++) this.enqueueOne(subs[i]!.clientId, packet, gen);
     this.enqueued(packet, subs.length, gen);
@@ -658,6 +778,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async outgoingUpdate(client: Client, packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
     const q = this.outgoing.get(client.id) ?? [];
     for (let i = 0; i < q.length; i++) {
       const entry = q[i]!;
@@ -686,6 +807,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async outgoingClearMessageId(client: Client, packet: AnyPacket): Promise<AnyPacket | undefined> {
+    if (!this.open) await this.gate;
     const q = this.outgoing.get(client.id);
     if (!q) return undefined;
     for (let i = 0; i < q.length; i++) {
@@ -701,6 +823,7 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   outgoingStream(client: Client): Readable {
+    if (!this.open) return this.afterGate(() => this.outgoingStream(client));
     // A copy, so the stream is not disturbed by clears while it is read.
     return Readable.from((this.outgoing.get(client.id) ?? []).map((e) => e.packet));
   }
@@ -708,6 +831,7 @@ export class SqlitePersistence implements WriteAhead {
   // ---- incoming QoS 2 -------------------------------------------------------------------------
 
   async incomingStorePacket(client: Client, packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
     let m = this.incoming.get(client.id);
     if (!m) this.incoming.set(client.id, (m = new Map()));
     const copy = queuedCopy(packet);
@@ -720,12 +844,18 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async incomingGetPacket(client: Client, packet: AnyPacket): Promise<AnyPacket> {
+    if (!this.open) await this.gate;
     const found = this.incoming.get(client.id)?.get(packet.messageId as number);
     if (!found) throw new Error('no such packet');
     return found;
   }
 
   async incomingDelPacket(client: Client, packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
+    return this.incomingDel(client, packet);
+  }
+
+  private async incomingDel(client: Client, packet: AnyPacket): Promise<void> {
     const m = this.incoming.get(client.id);
     const messageId = packet.messageId as number;
     if (!m?.has(messageId)) throw new Error('no such packet');
@@ -739,6 +869,7 @@ export class SqlitePersistence implements WriteAhead {
   // ---- wills ----------------------------------------------------------------------------------
 
   async putWill(client: Client, packet: AnyPacket): Promise<void> {
+    if (!this.open) await this.gate;
     packet.brokerId = this.broker.id;
     packet.clientId = client.id;
     this.wills.set(client.id, packet);
@@ -748,10 +879,12 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async getWill(client: Client): Promise<AnyPacket | undefined> {
+    if (!this.open) await this.gate;
     return this.wills.get(client.id);
   }
 
   async delWill(client: Client): Promise<AnyPacket | undefined> {
+    if (!this.open) await this.gate;
     const will = this.wills.get(client.id);
     if (!will) return undefined;
     this.wills.delete(client.id);
@@ -762,11 +895,13 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   streamWill(brokers: Record<string, unknown> = {}): Readable {
+    if (!this.open) return this.afterGate(() => this.streamWill(brokers));
     const wills = [...this.wills.values()].filter((w) => !brokers[w.brokerId as string]);
     return Readable.from(wills);
   }
 
   getClientList(topic: string): Readable {
+    if (!this.open) return this.afterGate(() => this.getClientList(topic));
     const ids: string[] = [];
     for (const [clientId, topics] of this.subscriptions) if (topics.has(topic)) ids.push(clientId);
     return Readable.from(ids);
@@ -775,6 +910,10 @@ export class SqlitePersistence implements WriteAhead {
   // ---- write-ahead (acknowledged means durable) -----------------------------------------------
 
   beforeAck(clientId: string, packet: AnyPacket, done: (err: Error | null) => void): void {
+    if (!this.open) {
+      this.gate.then(() => this.beforeAck(clientId, packet, done), done);
+      return;
+    }
     const payload = packet.payload;
     // Only what a crash could lose needs the write-ahead step: a message for persistent sessions,
     // or a retained one. Clean sessions lose their state with the broker anyway.
@@ -830,6 +969,8 @@ export class SqlitePersistence implements WriteAhead {
   }
 
   async replay(publish: (packet: AnyPacket) => Promise<void>): Promise<number> {
+    // Closed while the stored state was loading: the entries stay for the next start.
+    if (this.destroyed) return 0;
     const rows = this.walLeftover;
     this.walLeftover = [];
     let n = 0;
@@ -874,8 +1015,8 @@ export class SqlitePersistence implements WriteAhead {
   async dropSession(clientId: string): Promise<void> {
     for (const entry of this.outgoing.get(clientId) ?? []) this.outChanged(entry, 'delete');
     this.outgoing.delete(clientId);
-    for (const messageId of [...(this.incoming.get(clientId)?.keys() ?? [])]) await this.incomingDelPacket({ id: clientId }, { messageId });
-    await this.cleanSubscriptions({ id: clientId });
+    for (const messageId of [...(this.incoming.get(clientId)?.keys() ?? [])]) await this.incomingDel({ id: clientId }, { messageId });
+    await this.cleanSubs({ id: clientId });
   }
 
   async destroy(): Promise<void> {

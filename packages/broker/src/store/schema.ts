@@ -106,6 +106,8 @@ CREATE INDEX audit_ts ON audit_log (ts);
  *   bounds), and its username filter.
  * - `mqtt_users`: the accounts MQTT clients authenticate with (issue 6); passwords as scrypt
  *   hashes only. Not MQTT protocol state, despite the prefix it shares with the persistence's tables.
+ * - `sessions_mq_api`: the MQ API sessions, which the message queues load at start (issue 14: not a
+ *   scan of every session's subscriptions at 100,000 stored sessions).
  * - `broker_settings`: settings an administrator changed at run time (JSON values by name), e.g.
  *   `allowAnonymous`; a stored value wins over the environment's default.
  */
@@ -126,6 +128,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
 CREATE INDEX IF NOT EXISTS sessions_emqx_created ON sessions (created_at)
   WHERE session_type = 'mqtt' AND session_status <> 'hidden';
 CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username) WHERE username IS NOT NULL;
+CREATE INDEX IF NOT EXISTS sessions_mq_api ON sessions (id) WHERE session_type = 'mqApi';
 CREATE TABLE IF NOT EXISTS mqtt_users (
   username TEXT PRIMARY KEY,
   password_hash TEXT NOT NULL,
