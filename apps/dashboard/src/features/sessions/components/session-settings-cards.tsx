@@ -100,7 +100,7 @@ export function LabelMetadataCard({ session }: { session: SessionDetail }) {
 export function PublishedTopicsCard({ topics }: { topics: string[] | undefined }) {
   if (!topics?.length) return null;
   return (
-    <Card title="Published topics">
+    <Card title="Published topics" className="card-wide">
       <ul className="topic-list">
         {topics.map((t) => (
           <li key={t} className="mono">{t}</li>

@@ -59,7 +59,7 @@ export function SessionsFilters({ state, onChange, labelOptions }: SessionsFilte
         aria-controls="more-filters"
         onPress={() => setOpen((o) => !o)}
       >
-        Filters{more > 0 && <span className="filters-count">{more}<span className="sr-only"> set</span></span>}
+        Filters{more > 0 && <span className="select-count">{more}<span className="sr-only"> set</span></span>}
         <ChevronDown />
       </Button>
       <div id="more-filters" className={`filters-more${open ? ' is-open' : ''}`}>
