@@ -86,10 +86,12 @@ test('a session opened from the table shows the real stats of its client', async
   assert.equal(await definition('Connection', 'Connection status').textContent(), 'Connected');
   assert.equal(await definition('Connection', 'IP address').textContent(), '127.0.0.1');
   assert.equal(await definition('Connection', 'Port').textContent(), String((pub.stream as unknown as { localPort: number }).localPort));
-  assert.equal(await definition('Protocol and limits', 'MQTT protocol').textContent(), '5.0');
   await region('Subscriptions').getByRole('cell', { name: 'det/in/#', exact: true }).waitFor();
   await region('Published topics').getByRole('listitem').filter({ hasText: 'det/pub/telemetry' }).waitFor();
   assert.match(await headerBadges().textContent() ?? '', /MQTT.*Connected.*Normal.*Healthy/);
+  // What the client asked for sits in the Settings tab (issue 13).
+  await page.getByRole('tab', { name: 'Settings', exact: true }).click();
+  assert.equal(await definition('Protocol and limits', 'MQTT protocol').textContent(), '5.0');
   assertConsoleErrors(page);
 });
 

@@ -56,6 +56,33 @@ export function formatSeconds(n: number | undefined | null): string {
   return `${integer.format(n)} s`;
 }
 
+const durationUnits: Array<[string, number]> = [
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/**
+ * A duration for people (issue 13): 86400 → "1 day", 90 → "1 minute 30 seconds", 0 → "0 seconds";
+ * the two largest units, so the figure stays short. 0xFFFFFFFF and above mean "never" (seeds).
+ */
+export function formatSecondsInWords(n: number | undefined | null): string {
+  if (n === undefined || n === null) return '—';
+  if (n >= 4294967295) return 'Never';
+  if (n <= 0) return '0 seconds';
+  const parts: string[] = [];
+  let rest = Math.round(n);
+  for (const [unit, size] of durationUnits) {
+    if (parts.length === 2) break;
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) parts.push(plural(count, unit));
+    else if (parts.length) break;
+  }
+  return parts.join(' ');
+}
+
 export const formatBoolean = (b: boolean | undefined | null): string => (b === undefined || b === null ? '—' : b ? 'Yes' : 'No');
 
 /** Pretty JSON for read-only display. */
@@ -66,12 +93,16 @@ export function formatJson(value: unknown): string {
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${integer.format(n)} ${n === 1 ? one : many}`;
 
-/** A size for people: 512 bytes, 3.4 KB, 65.1 MB (powers of 1024). */
+/** A size for people: 512 bytes, 3.4 KiB, 256 MiB (powers of 1024, named as such). */
 export function formatBytes(n: number): string {
   if (n < 1024) return plural(n, 'byte');
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
   let i = 0;
   for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/** The exact figure behind a rounded one, for its tooltip: "268,435,455 bytes", "86,400 seconds". */
+export const exactBytes = (n: number): string => plural(n, 'byte');
+export const exactSeconds = (n: number): string => plural(n, 'second');

@@ -12,6 +12,7 @@ import { isSessionNotFound, useSession } from '../../features/sessions/api/get-s
 import { ConnectionBadge, HealthBadge, StatusBadge } from '../../features/sessions/components/session-badges';
 import { SessionActions } from '../../features/sessions/components/session-actions';
 import { SessionEditDialog } from '../../features/sessions/components/session-edit-dialog';
+import { SessionFacts } from '../../features/sessions/components/session-facts';
 import { ConnectionCard, HealthCard, ProtocolCard, StatsCard } from '../../features/sessions/components/session-overview-cards';
 import { SessionRateCharts } from '../../features/sessions/components/session-rate-charts';
 import { LabelMetadataCard, PublishedTopicsCard, UserPropertiesCard, WillCard } from '../../features/sessions/components/session-settings-cards';
@@ -22,12 +23,16 @@ import { errorMessage } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 import { Can } from '../../lib/permissions';
 
-type DetailTab = 'details' | 'messages';
+const detailTabs = ['details', 'settings', 'messages'] as const;
+type DetailTab = (typeof detailTabs)[number];
+const isDetailTab = (key: unknown): key is DetailTab => detailTabs.includes(key as DetailTab);
 
 /**
  * One session (DESIGN §6): everything describeMqSessions returns, its rates over the last hour,
  * its actions, edit form and timeline; a Messages tab publishes as the session and peeks at topics.
- * The tab is in the URL (`?tab=messages`).
+ * Issue 13: a header of key facts, then tabs grouping what an administrator watches (Overview),
+ * what the client asked for (Settings) and Messages; cards without content are left out.
+ * The tab is in the URL (`?tab=settings`, `?tab=messages`).
  */
 export function SessionDetailRoute() {
   const { clientName = '' } = useParams();
@@ -39,13 +44,14 @@ export function SessionDetailRoute() {
   const data = gone ? undefined : session.data;
   const navigate = useNavigate();
   const [searchParams, setSearchParams] = useSearchParams();
-  const tab: DetailTab = searchParams.get('tab') === 'messages' ? 'messages' : 'details';
+  const asked = searchParams.get('tab');
+  const tab: DetailTab = isDetailTab(asked) ? asked : 'details';
   const [editing, setEditing] = useState(false);
   const [peekTopic, setPeekTopic] = useState<string | null>(null);
   const backHref = sessionsListHref();
   const allEvents = useFeedEvents();
   const events = useMemo(() => allEvents.filter((e) => eventSubject(e) === clientName), [allEvents, clientName]);
-  const selectTab = (key: Key) => setSearchParams(key === 'messages' ? { tab: 'messages' } : {}, { replace: true });
+  const selectTab = (key: Key) => setSearchParams(key !== 'details' && isDetailTab(key) ? { tab: key } : {}, { replace: true });
 
   return (
     <div className="page">
@@ -97,28 +103,32 @@ export function SessionDetailRoute() {
                 {data.lastFailedConnectDateTime && <> at {formatDateTime(data.lastFailedConnectDateTime)}</>}: {data.lastFailedConnectReason}
               </div>
             )}
+            <SessionFacts session={data} />
             <Tabs selectedKey={tab} onSelectionChange={selectTab} className="detail-tabs">
               <TabList aria-label="Session views" className="tab-list">
-                <Tab id="details" className="tab">Details</Tab>
+                <Tab id="details" className="tab">Overview</Tab>
+                <Tab id="settings" className="tab">Settings</Tab>
                 <Tab id="messages" className="tab">Messages</Tab>
               </TabList>
               <TabPanel id="details" className="tab-panel">
                 <div className="card-grid">
-                  <ConnectionCard session={data} />
                   <HealthCard session={data} />
+                  <ConnectionCard session={data} />
                   <StatsCard stats={data.stats} />
                   <SessionRateCharts clientName={clientName} />
                   <SubscriptionsCard session={data} />
+                  <PublishedTopicsCard topics={data.publishedTopics} />
+                  <SessionTimeline clientName={clientName} liveEvents={events} />
+                </div>
+              </TabPanel>
+              <TabPanel id="settings" className="tab-panel">
+                <div className="card-grid">
+                  <ProtocolCard session={data} />
                   <div className="card-stack">
-                    <ProtocolCard session={data} />
                     <LabelMetadataCard session={data} />
-                  </div>
-                  <div className="card-stack">
                     <WillCard session={data} />
                     <UserPropertiesCard session={data} />
-                    <PublishedTopicsCard topics={data.publishedTopics} />
                   </div>
-                  <SessionTimeline clientName={clientName} liveEvents={events} />
                 </div>
               </TabPanel>
               <TabPanel id="messages" className="tab-panel">

@@ -16,14 +16,20 @@ export function Card({ title, actions, children, className = '' }: { title: stri
 
 export type DescriptionItem = [term: string, value: ReactNode];
 
-/** Term/value pairs in a dense two-column grid. */
-export function DescriptionList({ items }: { items: DescriptionItem[] }) {
+const isEmpty = (value: ReactNode) => value === undefined || value === null || value === '' || value === false;
+
+/**
+ * Term/value pairs in a dense two-column grid. `omitEmpty` leaves out terms without a value
+ * (issue 13: no half-empty cards) instead of showing a dash.
+ */
+export function DescriptionList({ items, omitEmpty = false }: { items: DescriptionItem[]; omitEmpty?: boolean }) {
+  const shown = omitEmpty ? items.filter(([, value]) => !isEmpty(value)) : items;
   return (
     <dl className="dl">
-      {items.map(([term, value]) => (
+      {shown.map(([term, value]) => (
         <div className="dl-row" key={term}>
           <dt>{term}</dt>
-          <dd>{value === undefined || value === null || value === '' ? <span className="muted">—</span> : value}</dd>
+          <dd>{isEmpty(value) ? <span className="muted">—</span> : value}</dd>
         </div>
       ))}
     </dl>

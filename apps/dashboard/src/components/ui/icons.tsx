@@ -34,3 +34,4 @@ export const ArrowLeft = () => <Icon><path d="M13 8H3M7 4 3 8l4 4" /></Icon>;
 export const Trash = () => <Icon><path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4" /></Icon>;
 export const Pencil = () => <Icon><path d="M10.5 2.5 13.5 5.5 5.5 13.5H2.5v-3Z" /></Icon>;
 export const User = () => <Icon><circle cx="8" cy="5.5" r="2.8" /><path d="M2.5 14c.8-2.8 3-4 5.5-4s4.7 1.2 5.5 4" /></Icon>;
+export const Menu = () => <Icon><path d="M2.5 4h11M2.5 8h11M2.5 12h11" /></Icon>;

@@ -2,10 +2,12 @@ import type { ReactNode } from 'react';
 import type { SessionDetail, SessionStats } from '@mqdash/contracts';
 import { Badge } from '../../../components/ui/badge';
 import { Card, DescriptionList } from '../../../components/ui/card';
-import { formatBoolean, formatCount, formatDateTime, formatRate, formatRelative, formatSeconds } from '../../../lib/format';
+import { ScrollRegion } from '../../../components/ui/scroll-region';
+import { formatBoolean, formatCount, formatDateTime, formatRate, formatRelative } from '../../../lib/format';
 import { typeText } from '../lib/display';
 import { HealthReasonText } from './health-reason';
 import { ConnectionBadge, HealthBadge } from './session-badges';
+import { Bytes, Seconds } from './units';
 
 const when = (iso: string | undefined) =>
   iso ? (
@@ -18,6 +20,7 @@ export function ConnectionCard({ session }: { session: SessionDetail }) {
   return (
     <Card title="Connection">
       <DescriptionList
+        omitEmpty
         items={[
           ['Connection status', <ConnectionBadge status={session.connectionStatus} />],
           ['Session type', typeText[session.sessionType]],
@@ -40,14 +43,15 @@ export function ProtocolCard({ session }: { session: SessionDetail }) {
   return (
     <Card title="Protocol and limits">
       <DescriptionList
+        omitEmpty
         items={[
           ['MQTT protocol', session.mqttProtocol],
           ['Temporary session', formatBoolean(session.temporarySession)],
           ['Clean session', formatBoolean(session.cleanSession)],
-          ['Keep-alive', formatSeconds(session.keepAliveSeconds)],
-          ['Session expiry interval', formatSeconds(session.sessionExpiryInterval)],
+          ['Keep-alive', <Seconds value={session.keepAliveSeconds} />],
+          ['Session expiry interval', <Seconds value={session.sessionExpiryInterval} />],
           ['Receive maximum', formatCount(session.receiveMaximum)],
-          ['Maximum packet size', `${formatCount(session.maximumPacketSize)} bytes`],
+          ['Maximum packet size', <Bytes value={session.maximumPacketSize} />],
           ['Topic alias maximum', formatCount(session.topicAliasMaximum)],
           ['Request problem information', formatBoolean(session.requestProblemInformation)],
           ['Request response information', formatBoolean(session.requestResponseInformation)],
@@ -110,6 +114,7 @@ export function HealthCard({ session }: { session: SessionDetail }) {
           )}
         </div>
       )}
+      <ScrollRegion label="Health thresholds">
       <table className="mini-table">
         <caption className="sr-only">Health thresholds and current values</caption>
         <thead>
@@ -129,6 +134,7 @@ export function HealthCard({ session }: { session: SessionDetail }) {
             min={threshold(stats.minHealthySubscribedTopicFiltersCount)} max={threshold(stats.maxHealthySubscribedTopicFiltersCount)} />
         </tbody>
       </table>
+      </ScrollRegion>
     </Card>
   );
 }
@@ -148,7 +154,7 @@ export function StatsCard({ stats }: { stats: SessionStats | undefined }) {
       {!stats ? (
         <p className="muted">No statistics.</p>
       ) : (
-        <div className="mini-table-scroll">
+        <ScrollRegion label="Message statistics">
           <table className="mini-table">
             <caption className="sr-only">Message statistics</caption>
             <thead>
@@ -172,7 +178,7 @@ export function StatsCard({ stats }: { stats: SessionStats | undefined }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -1,6 +1,8 @@
 import type { KeyValue, SessionDetail } from '@mqdash/contracts';
 import { Card, DescriptionList } from '../../../components/ui/card';
-import { formatBoolean, formatJson, formatSeconds } from '../../../lib/format';
+import { formatBoolean, formatJson } from '../../../lib/format';
+import { textOf } from '../lib/label-text';
+import { Seconds } from './units';
 
 function JsonValue({ value }: { value: unknown }) {
   if (value === undefined || value === null || value === '') return <span className="muted">—</span>;
@@ -31,32 +33,39 @@ function KeyValueTable({ items, caption }: { items: KeyValue[] | undefined; capt
   );
 }
 
+/** Only for a session with a will (issue 13): without a will topic no will is published, so its QoS and the rest mean nothing. */
 export function WillCard({ session }: { session: SessionDetail }) {
-  const hasWill = Boolean(session.willTopic);
+  if (!session.willTopic) return null;
+  const hasValue = (v: unknown) => v !== undefined && v !== null && v !== '';
   return (
     <Card title="Will message">
-      {!hasWill && <p className="muted small">No will topic is set, so no will message is published.</p>}
       <DescriptionList
+        omitEmpty
         items={[
-          ['Will topic', session.willTopic && <span className="mono">{session.willTopic}</span>],
+          ['Will topic', <span className="mono">{session.willTopic}</span>],
           ['Will QoS', session.willQoS],
-          ['Will payload', <JsonValue value={session.willPayload} />],
+          ['Will payload', hasValue(session.willPayload) && <JsonValue value={session.willPayload} />],
           ['Will retain', formatBoolean(session.willRetain)],
           ['Content type', session.willContentType],
-          ['Correlation data', <JsonValue value={session.willCorrelationData} />],
+          ['Correlation data', hasValue(session.willCorrelationData) && <JsonValue value={session.willCorrelationData} />],
           ['Payload format indicator', session.willPayloadFormatIndicator],
-          ['Will expiry', formatSeconds(session.willExpirySeconds)],
-          ['Will delay', formatSeconds(session.willDelaySeconds)],
+          ['Will expiry', session.willExpirySeconds !== undefined && <Seconds value={session.willExpirySeconds} />],
+          ['Will delay', session.willDelaySeconds !== undefined && <Seconds value={session.willDelaySeconds} />],
           ['Response topic', session.willResponseTopic && <span className="mono">{session.willResponseTopic}</span>],
         ]}
       />
-      <h3 className="card-subtitle">Will user properties</h3>
-      <KeyValueTable items={session.willUserProperties} caption="Will user properties" />
+      {session.willUserProperties && session.willUserProperties.length > 0 && (
+        <>
+          <h3 className="card-subtitle">Will user properties</h3>
+          <KeyValueTable items={session.willUserProperties} caption="Will user properties" />
+        </>
+      )}
     </Card>
   );
 }
 
 export function UserPropertiesCard({ session }: { session: SessionDetail }) {
+  if (!session.userProperties?.length) return null;
   return (
     <Card title="User properties">
       <KeyValueTable items={session.userProperties} caption="User properties" />
@@ -64,34 +73,39 @@ export function UserPropertiesCard({ session }: { session: SessionDetail }) {
   );
 }
 
+const hasMetadata = (m: unknown) => m !== undefined && m !== null && !(typeof m === 'object' && Object.keys(m).length === 0);
+
 export function LabelMetadataCard({ session }: { session: SessionDetail }) {
   return (
     <Card title="Label and metadata">
       <DescriptionList
+        omitEmpty
         items={[
-          ['Label', session.label ? <span className="tag">{session.label.group ? `${session.label.group} / ${session.label.name}` : session.label.name}</span> : 'No label'],
+          ['Label', session.label ? <span className="tag">{textOf(session.label)}</span> : 'No label'],
           ['Label group', session.label?.group || (session.label ? '(empty group)' : undefined)],
           ['Label id', session.label?.id],
         ]}
       />
-      <h3 className="card-subtitle">Metadata</h3>
-      <pre className="code-block">{formatJson(session.metadata ?? {})}</pre>
+      {hasMetadata(session.metadata) && (
+        <>
+          <h3 className="card-subtitle">Metadata</h3>
+          <pre className="code-block">{formatJson(session.metadata)}</pre>
+        </>
+      )}
     </Card>
   );
 }
 
+/** Left out while the session has not published (issue 13: no empty cards). */
 export function PublishedTopicsCard({ topics }: { topics: string[] | undefined }) {
+  if (!topics?.length) return null;
   return (
-    <Card title="Published topics">
-      {!topics || topics.length === 0 ? (
-        <p className="muted">This session has not published.</p>
-      ) : (
-        <ul className="topic-list">
-          {topics.map((t) => (
-            <li key={t} className="mono">{t}</li>
-          ))}
-        </ul>
-      )}
+    <Card title="Published topics" className="card-wide">
+      <ul className="topic-list">
+        {topics.map((t) => (
+          <li key={t} className="mono">{t}</li>
+        ))}
+      </ul>
     </Card>
   );
 }

@@ -54,7 +54,8 @@ export function SessionsTable(props: SessionsTableProps) {
   const flashOf = useRowFlash();
 
   return (
-    <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`}>
+    // Its own scroll box (both ways on a phone, issue 13), reachable by Tab so arrow keys scroll it.
+    <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`} role="region" aria-label="Sessions table" tabIndex={0}>
       {/* Without the selection column (a viewer's table), the client name sticks at the left edge. */}
       <table className={`data-table${table.getColumn('select')?.getIsVisible() === false ? ' no-select' : ''}`} aria-labelledby={props.labelledBy} aria-busy={props.isLoading || props.isFetching}>
         <thead>

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
+import { ScrollRegion } from '../../../components/ui/scroll-region';
 import { CheckboxField, SelectField, TextInputField } from '../../../components/ui/fields';
 import { Trash } from '../../../components/ui/icons';
 import { errorMessage } from '../../../lib/api-client';
@@ -34,7 +35,7 @@ export function SubscriptionsCard({ session }: { session: SessionDetail }) {
       {topics.length === 0 ? (
         <p className="muted">No subscriptions.</p>
       ) : (
-        <div className="mini-table-scroll">
+        <ScrollRegion label="Subscribed topic filters">
           <table className="mini-table">
             <caption className="sr-only">Subscribed topic filters</caption>
             <thead>
@@ -75,7 +76,7 @@ export function SubscriptionsCard({ session }: { session: SessionDetail }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {canAct && <SubscribeForm clientName={session.clientName} />}
     </Card>
