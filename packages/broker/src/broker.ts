@@ -14,6 +14,7 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { FirstStart } from './auth/first-start.ts';
 import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import type { BrokerEngine } from './engine/broker-engine.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
@@ -90,7 +91,7 @@ export class Broker {
 
   get store(): Store { return this.core.store; }
   get registry(): SessionRegistry { return this.core.registry; }
-  get engine(): Engine { return this.core.engine; }
+  get engine(): BrokerEngine { return this.core.engine; }
   get auth(): AuthService { return this.core.auth; }
   /** API keys of the EMQX-compatible API: create, verify (cached), disable, delete. */
   get apiKeys(): ApiKeys { return this.core.apiKeys; }
