@@ -120,5 +120,15 @@ export interface BrokerEngine {
   close(): Promise<void>;
 }
 
+/**
+ * BrokerEngine.revokeAccess for either engine: disconnects the connected clients whose account
+ * matches with 0x87 Not authorized, wills discarded (the broker no longer publishes for them).
+ */
+export async function revokeMatching(engine: Pick<BrokerEngine, 'connectedClients' | 'disconnect'>, match: (account: string | null) => boolean, reason: string): Promise<number> {
+  const targets = engine.connectedClients().filter((c) => match(c.account));
+  const done = await Promise.all(targets.map((c) => engine.disconnect(c.clientName, { reasonCode: Reason.notAuthorized, dropWill: true, reason })));
+  return done.filter(Boolean).length;
+}
+
 /** The protocol's largest packet (MQTT 5 §1.5.5: a four-byte remaining length). */
 export const PROTOCOL_MAX_PACKET = 268435455;

@@ -1,4 +1,6 @@
 /** What both engines record of a CONNECT on the session (DESIGN §3), in one place. */
+import type { Logger } from 'pino';
+import type { SessionRegistry } from '../registry/registry.ts';
 import { userPropsToList, willSettingsFromConnect } from './will.ts';
 
 /** The CONNECT fields read here (mqtt-packet's IConnectPacket, as aedes hands it too). */
@@ -37,3 +39,18 @@ export function connectSettings(packet: ConnectLike): Record<string, unknown> {
   return s;
 }
 
+
+/**
+ * A CONNECT refused by the authenticator, recorded as for a banned client (registry.admit): only a
+ * session that exists records it, so refused strangers leave no rows behind.
+ */
+export function recordRefusal(registry: SessionRegistry, log: Logger, clientName: string, username: string | undefined, reason: string): void {
+  log.info({ clientName, username, reason }, 'connect refused');
+  try {
+    const row = registry.get(clientName);
+    if (row) registry.recordFailedConnect(row, reason);
+    registry.emit('event', { type: 'refused', clientName, reason });
+  } catch (err) {
+    log.error({ err, clientName }, 'registry failed to record a refused connect');
+  }
+}

@@ -9,13 +9,13 @@ import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession } from '../registry/live-session.ts';
 import type { PublishPacket } from '../messaging/payload.ts';
 import {
-  PROTOCOL_MAX_PACKET, Reason, allowEveryClient,
+  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
   type BrokerEngine, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
 import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { willPacket, type WillSettings } from './will.ts';
-import { connectSettings, normalizeIp } from './connect-facts.ts';
+import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 
 const LIVE = Symbol('mqdash.live');
@@ -187,7 +187,7 @@ export class Engine implements BrokerEngine {
           client[ACCOUNT] = verdict.account;
           return done(null, true);
         }
-        recordRefusal(client.id, username, verdict.reason);
+        recordRefusal(registry, log, client.id, username, verdict.reason);
         stats.refused(refusalOf(verdict.returnCode));
         done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }), false);
       };
@@ -205,18 +205,6 @@ export class Engine implements BrokerEngine {
         log.error({ err, clientName: client.id }, 'MQTT authentication failed');
         answer({ ok: false, returnCode: 3, reason: 'server unavailable: the credentials could not be checked' });
       });
-    };
-    const recordRefusal = (clientName: string, username: string | undefined, reason: string) => {
-      log.info({ clientName, username, reason }, 'connect refused');
-      try {
-        // As for a banned client (registry.admit): only a session that exists records it, so
-        // refused strangers leave no rows behind.
-        const row = registry.get(clientName);
-        if (row) registry.recordFailedConnect(row, reason);
-        registry.emit('event', { type: 'refused', clientName, reason });
-      } catch (err) {
-        log.error({ err, clientName }, 'registry failed to record a refused connect');
-      }
     };
 
     const aedes = await Aedes.createBroker({
@@ -464,10 +452,8 @@ export class Engine implements BrokerEngine {
    * access off): MQTT 5 clients are told 0x87 Not authorized; wills are discarded, since the
    * broker no longer publishes for them. Returns how many were disconnected.
    */
-  async revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
-    const targets = this.connectedClients().filter((c) => match(c.account));
-    const done = await Promise.all(targets.map((c) => this.disconnect(c.clientName, { reasonCode: Reason.notAuthorized, dropWill: true, reason })));
-    return done.filter(Boolean).length;
+  revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
+    return revokeMatching(this, match, reason);
   }
 
   /** Replaces a connected client's will (alterMqSession); null removes it. */

@@ -14,10 +14,10 @@ import type { SessionRegistry } from '../registry/registry.ts';
 import type { EngineClient, LiveSession } from '../registry/live-session.ts';
 import type { MqttProps, PublishPacket } from '../messaging/payload.ts';
 import {
-  PROTOCOL_MAX_PACKET, Reason, allowEveryClient,
+  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
   type BrokerEngine, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
-import { connectSettings, normalizeIp } from './connect-facts.ts';
+import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { Engine } from './mqdash/engine.ts';
@@ -109,6 +109,8 @@ export class MqdashBrokerEngine implements BrokerEngine {
   /** Why an administrator ended a connection, read when it ends. */
   private readonly endReasons = new Map<string, string>();
   private readonly listeners = new Set<PublishListener>();
+  /** The backlog last told to the registry, per session. */
+  private readonly backlogs = new Map<string, number>();
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
 
   private constructor(private readonly o: MqdashEngineOptions) {
@@ -170,10 +172,8 @@ export class MqdashBrokerEngine implements BrokerEngine {
     return out;
   }
 
-  async revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
-    const targets = this.connectedClients().filter((c) => match(c.account));
-    const done = await Promise.all(targets.map((c) => this.disconnect(c.clientName, { reasonCode: Reason.notAuthorized, dropWill: true, reason })));
-    return done.filter(Boolean).length;
+  revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
+    return revokeMatching(this, match, reason);
   }
 
   setWill(clientName: string, settings: WillSettings): void {
@@ -273,19 +273,6 @@ export class MqdashBrokerEngine implements BrokerEngine {
     })));
   }
 
-  /** A refused CONNECT, recorded like a ban's: only a session that exists records it. */
-  private recordRefusal(clientName: string, username: string | undefined, reason: string): void {
-    const { registry, log } = this.o;
-    log.info({ clientName, username, reason }, 'connect refused');
-    try {
-      const row = registry.get(clientName);
-      if (row) registry.recordFailedConnect(row, reason);
-      registry.emit('event', { type: 'refused', clientName, reason });
-    } catch (err) {
-      log.error({ err, clientName }, 'registry failed to record a refused connect');
-    }
-  }
-
   private async authenticate(r: ConnectRequest): Promise<number> {
     const { registry, log } = this.o;
     const stats = this.o.stats ?? noEngineStats;
@@ -318,7 +305,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       verdict = { ok: false as const, returnCode: 3 as const, reason: 'server unavailable: the credentials could not be checked' };
     }
     if (!verdict.ok) {
-      this.recordRefusal(r.clientId, r.username, verdict.reason);
+      recordRefusal(registry, log, r.clientId, r.username, verdict.reason);
       stats.refused(MQTT_REFUSAL[verdict.returnCode].reason);
       return MQTT_REFUSAL[verdict.returnCode].code;
     }
@@ -415,6 +402,14 @@ export class MqdashBrokerEngine implements BrokerEngine {
         stats().sent(qos, message.payload.length);
         const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
         if (live) registry.onDeliver(live, Date.now());
+      },
+      onBacklog: (clientId, backlog) => {
+        if (this.backlogs.get(clientId) === backlog) return;
+        this.backlogs.set(clientId, backlog);
+        registry.onBacklog(clientId, backlog);
+      },
+      onSessionEnd: (clientId) => {
+        this.backlogs.delete(clientId);
       },
       onPublish: (client, message) => {
         if (this.listeners.size === 0) return;

@@ -192,7 +192,13 @@ export class Engine {
   }
 
   private track(session: Session): void {
-    session.onChange = () => this.sessionChanged(session);
+    const onBacklog = this.hooks.onBacklog;
+    session.onChange = onBacklog
+      ? () => {
+        this.sessionChanged(session);
+        onBacklog(session.clientId, session.backlog);
+      }
+      : () => this.sessionChanged(session);
   }
 
   private saveChanged(): void {
