@@ -224,7 +224,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
-      retained: mqttState?.retainedMessages ?? null,
+      retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });
   } catch (err) {
     store.close();

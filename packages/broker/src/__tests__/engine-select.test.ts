@@ -48,6 +48,15 @@ describe('mqdash engine behind createBroker', () => {
     const d = await waitFor(async () => { const r = await tb.describe('sel-sub'); return r.subscribedTopics?.length === 1 && r; }, 3000, 'the registry subscription');
     assert.equal(d.connectionStatus, 'connected');
     assert.equal(tb.broker.engine.connectedClients().length, 2);
+    // The console's retained messages (listRetainedMessages / deleteRetainedMessages) on the own engine.
+    await pub.publishAsync('sel/kept', 'kept', { qos: 1, retain: true });
+    const listed = await tb.ok('listRetainedMessages', { topicFilter: 'sel/#' });
+    assert.deepEqual(listed.data.map((m: { topic: string }) => m.topic), ['sel/kept']);
+    assert.equal(listed.data[0].publisherClientName, 'sel-pub');
+    await waitFor(() => got.length === 2, 3000, 'the retained delivery');
+    assert.equal(await tb.broker.engine.retainedMessages(), 2); // and the feed's $SYS/mqdash overview
+    assert.deepEqual(await tb.ok('deleteRetainedMessages', { topic: 'sel/kept' }), { matchedCount: 1, deletedCount: 1, dryRun: false });
+    assert.equal((await tb.ok('listRetainedMessages', { topicFilter: 'sel/#' })).totalCount, 0);
     assert.equal(await tb.broker.engine.hasSubscribers('sel/x'), true);
     assert.equal(await tb.broker.engine.hasSubscribers('other'), false);
     // Publishing under $SYS/ is refused (PUBACK 0x87).

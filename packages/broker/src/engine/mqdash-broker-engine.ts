@@ -13,6 +13,7 @@ import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem } from '@mqdash/contra
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { EngineClient, LiveSession } from '../registry/live-session.ts';
 import type { MqttProps, PublishPacket } from '../messaging/payload.ts';
+import type { RetainedMessage, RetainedMessages } from '../persistence/retained-messages.ts';
 import {
   PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
   type BrokerEngine, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
@@ -100,10 +101,80 @@ function messageOf(p: PublishPacket): EngineMessage {
   };
 }
 
+/** Who stored a retained message and when; known for messages retained since this process started. */
+interface RetainedMeta {
+  storedAt: number;
+  publisherClientName?: string;
+  publisherUsername?: string;
+}
+
+/**
+ * The console's retained messages (issue 14) over the engine's RetainedStore. A message loaded from
+ * the database at start has no stored time or publisher there: it shows the start as its time.
+ */
+class MqdashRetainedMessages implements RetainedMessages {
+  readonly meta = new Map<string, RetainedMeta>();
+  private readonly loadedAt = Date.now();
+
+  constructor(private readonly engine: Engine) {}
+
+  get size(): number {
+    return this.engine.retained.count();
+  }
+
+  list(filter: string, skip: number, limit: number): { messages: RetainedMessage[]; totalCount: number } {
+    const all = this.matching(filter);
+    return { messages: all.slice(skip, skip + limit).map((m) => this.toRetained(m)), totalCount: all.length };
+  }
+
+  get(topic: string): RetainedMessage | undefined {
+    const m = this.engine.retained.match(topic, Date.now()).find((x) => x.topic === topic);
+    return m && this.toRetained(m);
+  }
+
+  countMatching(filter: string): number {
+    return this.engine.retained.match(filter, Date.now()).length;
+  }
+
+  delete(topic: string): Promise<number> {
+    if (!this.get(topic)) return Promise.resolve(0);
+    this.clear(topic);
+    return Promise.resolve(1);
+  }
+
+  deleteMatching(filter: string): Promise<number> {
+    const all = this.matching(filter);
+    for (const m of all) this.clear(m.topic);
+    return Promise.resolve(all.length);
+  }
+
+  private matching(filter: string): EngineMessage[] {
+    return this.engine.retained.match(filter, Date.now()).sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  }
+
+  /** An empty retained message clears the topic [MQTT-3.3.1-6], in memory and in the table. */
+  private clear(topic: string): void {
+    this.engine.retained.put({ topic, payload: Buffer.alloc(0), qos: 0, retain: true, properties: {} });
+    this.meta.delete(topic);
+  }
+
+  private toRetained(m: EngineMessage): RetainedMessage {
+    const meta = this.meta.get(m.topic);
+    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: meta?.storedAt ?? this.loadedAt };
+    if (m.expiresAt !== undefined) out.expiresAt = m.expiresAt;
+    if (meta?.publisherClientName !== undefined) out.publisherClientName = meta.publisherClientName;
+    if (meta?.publisherUsername !== undefined) out.publisherUsername = meta.publisherUsername;
+    if (Object.keys(m.properties).length) out.properties = m.properties as MqttProps;
+    return out;
+  }
+}
+
 export class MqdashBrokerEngine implements BrokerEngine {
   readonly kind = 'mqdash' as const;
   readonly counters: TrafficCounters = { in: 0, out: 0 };
   readonly engine: Engine;
+  /** The retained messages for the console (Broker.retained). */
+  readonly retained: MqdashRetainedMessages;
   private readonly admitted = new Map<string, Admitted>();
   private readonly connected = new Map<string, Connected>();
   /** Why an administrator ended a connection, read when it ends. */
@@ -121,6 +192,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
     }, new InProcessBus(), store);
+    this.retained = new MqdashRetainedMessages(this.engine);
     o.registry.on('removed', (clientName: string) => this.wipe(clientName));
   }
 
@@ -412,6 +484,14 @@ export class MqdashBrokerEngine implements BrokerEngine {
         this.backlogs.delete(clientId);
       },
       onPublish: (client, message) => {
+        if (message.retain) {
+          if (message.payload.length === 0) this.retained.meta.delete(message.topic);
+          else this.retained.meta.set(message.topic, {
+            storedAt: Date.now(),
+            ...(message.origin !== undefined ? { publisherClientName: message.origin } : {}),
+            ...(client?.username !== undefined ? { publisherUsername: client.username } : {}),
+          });
+        }
         if (this.listeners.size === 0) return;
         const packet = packetOf(message);
         const publisher = client?.clientId ?? message.origin ?? null;
