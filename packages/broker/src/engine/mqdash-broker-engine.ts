@@ -202,6 +202,12 @@ export class MqdashBrokerEngine implements BrokerEngine {
     await engine.engine.restore();
     // Sessions the registry ended while no engine listened (expired or deleted while the broker was down).
     for (const clientId of [...engine.engine.sessions.keys()]) if (!known.has(clientId)) engine.wipe(clientId);
+    // The queues as loaded: the registry's backlog stats start from them.
+    for (const session of engine.engine.sessions.values()) {
+      if (session.backlog === 0) continue;
+      engine.backlogs.set(session.clientId, session.backlog);
+      o.registry.restoreBacklog(session.clientId, session.backlog);
+    }
     return engine;
   }
 
