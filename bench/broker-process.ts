@@ -31,7 +31,7 @@ async function start(): Promise<number> {
     const durable = process.env.BENCH_MQDASH_DURABLE === '1';
     const broker = await createBroker({ dataDir, adminPassword: 'bench-admin-password', mqtt: { durable } });
     const server = await broker.listenMqtt(0, '127.0.0.1');
-    connected = () => (broker.engine.aedes as unknown as { connectedClients: number }).connectedClients;
+    connected = () => broker.engine.connectedCount();
     close = () => broker.close();
     if (serveHttp === 'http') {
       const metricsAllow = new net.BlockList();

@@ -84,10 +84,10 @@ if (process.argv[2] === 'durable-broker') {
     stats() {
       const m = process.memoryUsage();
       const c = process.cpuUsage();
-      const persistence = (broker?.engine.aedes as unknown as { persistence?: { commitStats?: unknown } } | undefined)?.persistence;
+      const persistence = (broker?.engine as unknown as { aedes?: { persistence?: { commitStats?: unknown } } } | undefined)?.aedes?.persistence;
       return {
         rss: m.rss, heapUsed: m.heapUsed, cpuMicros: c.user + c.system, t: performance.now(),
-        clients: (broker?.engine.aedes as unknown as { connectedClients?: number } | undefined)?.connectedClients ?? 0,
+        clients: broker?.engine.connectedCount() ?? 0,
         commit: persistence?.commitStats ?? null,
       };
     },

@@ -15,6 +15,9 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { FirstStart } from './auth/first-start.ts';
 import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import type { BrokerEngine } from './engine/broker-engine.ts';
+import { MqdashBrokerEngine } from './engine/mqdash-broker-engine.ts';
+import { resolveEngineKind, type EngineKind } from './engine/engine-kind.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
@@ -59,6 +62,12 @@ export interface BrokerOptions {
      * Only a default: once an administrator changes it (alterMqttAuthSettings), the stored value wins.
      */
     allowAnonymous?: boolean;
+    /**
+     * Which MQTT engine runs (MQDASH_ENGINE): `aedes` (default) or `mqdash`, the project's own
+     * (issue 10). With `mqdash`, `persistence` and `drainTimeoutMs` do not apply, and its protocol
+     * state is kept in its own tables of the database (in memory when `durable` is false).
+     */
+    engine?: EngineKind;
   };
   /** Timings of the admin feed (tests shorten them). */
   feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
@@ -91,7 +100,7 @@ export class Broker {
 
   get store(): Store { return this.core.store; }
   get registry(): SessionRegistry { return this.core.registry; }
-  get engine(): Engine { return this.core.engine; }
+  get engine(): BrokerEngine { return this.core.engine; }
   get auth(): AuthService { return this.core.auth; }
   /** API keys of the EMQX-compatible API: create, verify (cached), disable, delete. */
   get apiKeys(): ApiKeys { return this.core.apiKeys; }
@@ -183,18 +192,23 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
-    const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
+    const { durable = true, allowAnonymous = true, engine: engineChoice, ...mqtt } = o.mqtt ?? {};
+    const engineKind = resolveEngineKind(engineChoice);
     const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
-    const mqttState = durable && !mqtt.persistence
+    const mqttState = engineKind === 'aedes' && durable && !mqtt.persistence
       // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
       ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
-    const engine = await Engine.create({
-      registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
-      verifyFeedToken: (t) => feedTokens.verify(t),
-      clientAuth: mqttUsers,
-      stats: metrics,
-    });
+    const verifyFeedToken = (t: string) => feedTokens.verify(t);
+    const engine: BrokerEngine = engineKind === 'mqdash'
+      ? await MqdashBrokerEngine.create({
+        registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
+        ...(durable ? { db: store.db } : {}), verifyFeedToken, clientAuth: mqttUsers, stats: metrics,
+      })
+      : await Engine.create({
+        registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
+        verifyFeedToken, clientAuth: mqttUsers, stats: metrics,
+      });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
     new SessionEventLog(store, registry, log, () => registry.now()).start();
@@ -212,7 +226,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       readiness.add('mqtt state', () => {
         if (!mqttState.isOpen) throw new Error('the stored MQTT sessions are still loading');
       });
-      void engine.restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
+      void (engine as Engine).restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
     }
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
@@ -220,12 +234,19 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
-      retained: mqttState?.retainedMessages ?? null,
+      retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });
   } catch (err) {
     store.close();
     throw err;
   }
+}
+
+/** The options of `o` named in `keys` that are set (undefined ones would override the defaults). */
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 /** The action a request names, as a metric label: one the broker offers, else `unknown` (bounded label values). */

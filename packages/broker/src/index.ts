@@ -1,6 +1,7 @@
 export { Broker, createBroker, defaultMqttOptions, type BrokerOptions } from './broker.ts';
 export { ActionError, type ActionContext, type BrokerCore, type CallerContext } from './actions/index.ts';
-export { Reason } from './engine/engine.ts';
+export { Reason } from './engine/broker-engine.ts';
+export type { BrokerEngine } from './engine/broker-engine.ts';
 export * as mqdashEngine from './engine/mqdash/index.ts';
 export { StoreError } from './store/sqlite-store.ts';
 export { storageProblem } from './store/storage-errors.ts';

@@ -46,7 +46,7 @@ function prepare(b: EmqxPublishBody, maxPacketBytes: number): Prepared {
  */
 export function publishRouter(broker: Broker): express.Router {
   const router = express.Router();
-  const maxPacketBytes = () => (broker.engine.aedes as unknown as { maximumPacketSize?: number }).maximumPacketSize || 268435455;
+  const maxPacketBytes = () => broker.engine.maximumPacketSize;
 
   const publishOne = async (m: ApiMessage): Promise<[number, EmqxPublishResult]> => {
     const r = await publishAsBroker(broker.core, m);

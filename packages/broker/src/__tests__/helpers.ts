@@ -154,6 +154,7 @@ export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
       protocolVersion, reconnectPeriod: 0, connectTimeout: 5000, ...rest,
     });
     clients.add(client);
+    bufferEarlyMessages(client);
     // An unhandled 'error' would crash the test process; tests that care listen themselves.
     client.on('error', () => {});
     return client;
@@ -269,9 +270,28 @@ export function restartableBrokers() {
   };
 }
 
-/** Collects the messages a client receives (topic, payload text, full packet). */
-export function collect(client: MqttClient): Array<{ topic: string; text: string; packet: IPublishPacket }> {
-  const got: Array<{ topic: string; text: string; packet: IPublishPacket }> = [];
+type Collected = Array<{ topic: string; text: string; packet: IPublishPacket }>;
+const earlyMessages = new WeakMap<MqttClient, Collected>();
+
+/**
+ * A broker may send a resumed session's queued messages in the same TCP segment as the CONNACK
+ * (mqdash's own engine does): mqtt.js emits them before `await connect()` returns, so before a test
+ * can call `collect`. Messages that arrive with the CONNACK (up to the next turn of the event loop)
+ * are kept for the first `collect` of that client.
+ */
+function bufferEarlyMessages(client: MqttClient): void {
+  const early: Collected = [];
+  earlyMessages.set(client, early);
+  const keep = (topic: string, payload: Buffer, packet: IPublishPacket) => early.push({ topic, text: payload.toString('utf8'), packet });
+  client.on('message', keep);
+  client.once('connect', () => setImmediate(() => client.off('message', keep)));
+  client.once('close', () => client.off('message', keep));
+}
+
+/** Collects the messages a client receives (topic, payload text, full packet), those that came with its CONNACK included. */
+export function collect(client: MqttClient): Collected {
+  const got: Collected = [...(earlyMessages.get(client) ?? [])];
+  earlyMessages.delete(client);
   client.on('message', (topic, payload, packet) => got.push({ topic, text: payload.toString('utf8'), packet }));
   return got;
 }

@@ -128,8 +128,7 @@ describe('reading a topic', () => {
     assert.deepEqual({ ...none, data: none.data }, {
       topic: 'th/never-published', data: [], firstPosition: 0, lastPosition: 0, storedMessages: 0, nextPosition: 1, moreRecords: false,
     });
-    await new Promise<void>((resolve) => tb.broker.engine.aedes.publish(
-      { cmd: 'publish', topic: '$SYS/th/test', payload: Buffer.from('x'), qos: 0, retain: false, dup: false } as never, () => resolve()));
+    await tb.broker.engine.publish({ cmd: 'publish', topic: '$SYS/th/test', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
     assert.deepEqual((await read(tb, '$SYS/th/test')).data, []);
   });
 });

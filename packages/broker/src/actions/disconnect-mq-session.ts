@@ -1,5 +1,5 @@
 import { disconnectMqSessionParams, type DisconnectMqSessionResult } from '@mqdash/contracts';
-import { Reason } from '../engine/engine.ts';
+import { Reason } from '../engine/broker-engine.ts';
 import { ActionError, defineAction } from './types.ts';
 
 /**

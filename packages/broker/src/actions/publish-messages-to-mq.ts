@@ -6,7 +6,7 @@ import { ActionError, defineAction } from './types.ts';
 
 /**
  * publishMessagesToMq (seed 003): publishes messages as an MQ API or MQTT session, in order,
- * through aedes, so MQTT subscribers of both protocol versions get them (MQTT 5 ones with their
+ * through the engine, so MQTT subscribers of both protocol versions get them (MQTT 5 ones with their
  * properties) and so do MQ API sessions whose subscriptions match. Counted as the session's
  * publishes. Every message is checked before the first is published.
  */
@@ -17,9 +17,8 @@ export const publishMessagesToMq = defineAction({
   async run(p, ctx): Promise<PublishMessagesToMqResult> {
     const { registry, engine, messaging } = ctx.core;
     const row = sessionForOwnUse(ctx, p.clientName, false);
-    const aedes = engine.aedes as unknown as { maximumPacketSize?: number; maxTopicLevels?: number };
-    const maxBytes = aedes.maximumPacketSize || 268435455;
-    const maxLevels = aedes.maxTopicLevels ?? 100;
+    const maxBytes = engine.maximumPacketSize;
+    const maxLevels = engine.maxTopicLevels;
     const packets: PublishPacket[] = p.messages.map((m, i) => {
       const where = `params.messages[${i}]`;
       // params.topic is FairCom's (every message); a message's own topic is mqdash's override.

@@ -9,7 +9,7 @@ import type { AuthService } from '../auth/auth.ts';
 import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Backups } from '../backup/backups.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { BrokerEngine } from '../engine/broker-engine.ts';
 import type { AdminFeed } from '../feed/admin-feed.ts';
 import type { FeedTokens } from '../feed/feed-tokens.ts';
 import type { Readiness } from '../health/readiness.ts';
@@ -26,7 +26,7 @@ import type { BrokerMetrics } from '../metrics/metrics.ts';
 export interface BrokerCore {
   store: Store;
   registry: SessionRegistry;
-  engine: Engine;
+  engine: BrokerEngine;
   auth: AuthService;
   audit: AuditLog;
   feed: AdminFeed;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MqttAuthSettings, MqttUserInfo } from '@mqdash/contracts';
-import type { ClientAuthenticator, ConnectOrigin, ConnectVerdict } from '../engine/engine.ts';
+import type { ClientAuthenticator, ConnectOrigin, ConnectVerdict } from '../engine/broker-engine.ts';
 import { iso } from '../registry/format.ts';
 import type { MqttUserRow, MqttUserStore, StoredSetting } from '../store/mqtt-user-store.ts';
 import { hashPassword, randomSecret, verifyPassword } from './password.ts';

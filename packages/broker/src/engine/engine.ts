@@ -6,19 +6,17 @@ import mqttPacket from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem, topicMatches } from '@mqdash/contracts';
 import type { SessionRegistry } from '../registry/registry.ts';
-import type { LiveSession, EngineClient } from '../registry/live-session.ts';
+import type { LiveSession } from '../registry/live-session.ts';
+import type { PublishPacket } from '../messaging/payload.ts';
+import {
+  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
+  type BrokerEngine, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
+} from './broker-engine.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
 import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
-import { userPropsToList, willPacket, willSettingsFromConnect, type WillSettings } from './will.ts';
+import { willPacket, type WillSettings } from './will.ts';
+import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
-
-/** MQTT 5 reason codes the module sends itself. */
-export const Reason = {
-  notAuthorized: 0x87,
-  clientIdNotValid: 0x85,
-  banned: 0x8a,
-  administrativeAction: 0x98,
-} as const;
 
 const LIVE = Symbol('mqdash.live');
 const CONNECT = Symbol('mqdash.connect');
@@ -29,7 +27,23 @@ const ACCOUNT = Symbol('mqdash.account');
 /** The labels a connection was counted under (EngineStats.connected), so its end is counted once, the same way. */
 const COUNTED = Symbol('mqdash.counted');
 
-type AedesClient = EngineClient & {
+export { Reason, allowEveryClient, type ClientAuthenticator, type ConnectOrigin, type ConnectVerdict, type TrafficCounters } from './broker-engine.ts';
+
+/** The aedes client fields this module reads and writes. */
+type AedesClient = {
+  id: string;
+  version: number | null;
+  will?: unknown;
+  _will?: unknown;
+  closed?: boolean;
+  connected?: boolean;
+  sessionExpiryInterval?: number;
+  clean?: boolean;
+  subscriptions: Record<string, unknown>;
+  disconnect(opts: { reasonCode?: number; properties?: Record<string, unknown> }, done?: () => void): void;
+  close(done?: () => void): void;
+  subscribe(subs: unknown, done: (err?: Error | null) => void): void;
+  unsubscribe(packet: unknown, done: (err?: Error | null) => void): void;
   [LIVE]?: LiveSession;
   [ADMIN]?: string;
   [END_REASON]?: string;
@@ -78,39 +92,6 @@ export interface EngineOptions {
   stats?: EngineStats;
 }
 
-/**
- * The answer to a CONNECT: accepted with the account it authenticated as (null: anonymous), or
- * refused with an MQTT 3.1.1 return code that aedes maps for MQTT 5 (DESIGN §8: 3 → 0x88
- * Server unavailable, 4 → 0x86 Bad user name or password, 5 → 0x87 Not authorized) and a reason
- * recorded as the session's last failed connect. A reason never holds the password.
- */
-export type ConnectVerdict = { ok: true; account: string | null } | { ok: false; returnCode: 3 | 4 | 5; reason: string };
-
-/** Where a CONNECT comes from: the sign-in limiter counts failures per address (issue 12, w/security). */
-export interface ConnectOrigin {
-  clientId: string;
-  remoteAddress: string | null;
-}
-
-/** How the engine authenticates MQTT clients (the dashboard's feed user aside). */
-export interface ClientAuthenticator {
-  check(username: string | undefined, password: Buffer | undefined, origin?: ConnectOrigin): ConnectVerdict | Promise<ConnectVerdict>;
-  /** Whether a client connected with this account (null: none) may stay connected, checked once it is. */
-  admits(account: string | null): boolean;
-}
-
-/** The default ClientAuthenticator: every client gets in, anonymous. */
-export const allowEveryClient: ClientAuthenticator = {
-  check: () => ({ ok: true, account: null }),
-  admits: () => true,
-};
-
-/** Broker-wide message counters for the overview (messages in from clients, out to clients). */
-export interface TrafficCounters {
-  in: number;
-  out: number;
-}
-
 const isSys = (topic: string) => topic.startsWith('$SYS');
 
 /** The refusal a CONNACK return code stands for (DESIGN §8: aedes maps 3/4/5 to 0x88/0x86/0x87 for MQTT 5). */
@@ -132,7 +113,8 @@ function grantedQos(subscriptions: Record<string, { qos?: number }>, topic: stri
  * The MQTT engine: aedes wrapped, never forked. Its hooks and events feed the session registry and
  * the stats (DESIGN §3); preConnect refuses banned clients and names owned by MQ API sessions.
  */
-export class Engine {
+export class Engine implements BrokerEngine {
+  readonly kind = 'aedes' as const;
   readonly aedes: Aedes;
   readonly backlog: BacklogCounter;
   readonly counters: TrafficCounters = { in: 0, out: 0 };
@@ -147,6 +129,45 @@ export class Engine {
   private constructor(aedes: Aedes, backlog: BacklogCounter) {
     this.aedes = aedes;
     this.backlog = backlog;
+  }
+
+  get maximumPacketSize(): number {
+    return (this.aedes as unknown as { maximumPacketSize?: number }).maximumPacketSize || PROTOCOL_MAX_PACKET;
+  }
+
+  get maxTopicLevels(): number {
+    return (this.aedes as unknown as { maxTopicLevels?: number }).maxTopicLevels ?? 100;
+  }
+
+  /** Open connections as aedes counts them (feed connections included). */
+  connectedCount(): number {
+    return (this.aedes as unknown as { connectedClients: number }).connectedClients;
+  }
+
+  isConnected(clientName: string): boolean {
+    const client = this.client(clientName);
+    return client !== undefined && !client.closed;
+  }
+
+  publish(packet: PublishPacket): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.aedes.publish(packet as never, (err?: Error) => (err ? reject(err) : resolve())));
+  }
+
+  onPublish(listener: PublishListener): () => void {
+    const events = this.aedes as unknown as NodeJS.EventEmitter;
+    const forward = (packet: PublishPacket, client: { id: string } | null) => listener(packet, client ? client.id : null);
+    events.on('publish', forward);
+    return () => events.off('publish', forward);
+  }
+
+  /**
+   * A connected client's subscription (aedes' in-memory router) or a stored session's (the
+   * persistence): aedes' internals are read here, in one place.
+   */
+  async hasSubscribers(topic: string): Promise<boolean> {
+    const aedes = this.aedes as unknown as { mq: { _matcher?: { match(topic: string): unknown[] } }; persistence: { subscriptionsByTopic(topic: string): Promise<unknown[]> } };
+    if ((aedes.mq._matcher?.match(topic).length ?? 0) > 0) return true;
+    return (await aedes.persistence.subscriptionsByTopic(topic)).length > 0;
   }
 
   static async create(o: EngineOptions): Promise<Engine> {
@@ -172,7 +193,7 @@ export class Engine {
           client[ACCOUNT] = verdict.account;
           return done(null, true);
         }
-        recordRefusal(client.id, username, verdict.reason);
+        recordRefusal(registry, log, client.id, username, verdict.reason);
         stats.refused(refusalOf(verdict.returnCode));
         done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }), false);
       };
@@ -190,18 +211,6 @@ export class Engine {
         log.error({ err, clientName: client.id }, 'MQTT authentication failed');
         answer({ ok: false, returnCode: 3, reason: 'server unavailable: the credentials could not be checked' });
       });
-    };
-    const recordRefusal = (clientName: string, username: string | undefined, reason: string) => {
-      log.info({ clientName, username, reason }, 'connect refused');
-      try {
-        // As for a banned client (registry.admit): only a session that exists records it, so
-        // refused strangers leave no rows behind.
-        const row = registry.get(clientName);
-        if (row) registry.recordFailedConnect(row, reason);
-        registry.emit('event', { type: 'refused', clientName, reason });
-      } catch (err) {
-        log.error({ err, clientName }, 'registry failed to record a refused connect');
-      }
     };
 
     if (writeAhead) {
@@ -426,6 +435,7 @@ export class Engine {
     this.aedes.handle(stream as never, req as never);
   }
 
+  /** The aedes client (tests and this module only). */
   client(clientName: string): AedesClient | undefined {
     return (this.aedes as unknown as { clients: Record<string, AedesClient> }).clients[clientName];
   }
@@ -435,7 +445,7 @@ export class Engine {
    * Administrative action by default). With `dropWill` the will is discarded first, so it is not
    * published (kick, ban, delete); without, it is published as for any unclean end.
    */
-  disconnect(clientName: string, opts: { reasonCode?: number; dropWill?: boolean; reason?: string } = {}): Promise<boolean> {
+  disconnect(clientName: string, opts: DisconnectOptions = {}): Promise<boolean> {
     const client = this.client(clientName);
     if (!client || client.closed) return Promise.resolve(false);
     client[END_REASON] = opts.reason ?? 'disconnected by an administrator';
@@ -462,10 +472,8 @@ export class Engine {
    * access off): MQTT 5 clients are told 0x87 Not authorized; wills are discarded, since the
    * broker no longer publishes for them. Returns how many were disconnected.
    */
-  async revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
-    const targets = this.connectedClients().filter((c) => match(c.account));
-    const done = await Promise.all(targets.map((c) => this.disconnect(c.clientName, { reasonCode: Reason.notAuthorized, dropWill: true, reason })));
-    return done.filter(Boolean).length;
+  revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
+    return revokeMatching(this, match, reason);
   }
 
   /** Replaces a connected client's will (alterMqSession); null removes it. */
@@ -485,7 +493,7 @@ export class Engine {
    * delivers at once and stores it for a persistent session), else in the persistence, so the
    * stored session has it when the client comes back.
    */
-  async subscribe(clientName: string, subs: Array<{ topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }>): Promise<'live' | 'stored'> {
+  async subscribe(clientName: string, subs: SubscriptionRequest[]): Promise<'live' | 'stored'> {
     const client = this.client(clientName);
     if (client && !client.closed) {
       await new Promise<void>((resolve, reject) => client.subscribe({ subscriptions: subs }, (err) => (err ? reject(err) : resolve())));
@@ -555,26 +563,6 @@ function whenConnected(client: AedesClient): Promise<void> {
     c.once('connected', done);
     c.conn.once('close', done);
   });
-}
-
-function normalizeIp(ip: string | undefined): string | null {
-  if (!ip) return null;
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
-
-/** The CONNECT-time settings recorded on the session (will, MQTT 5 limits, user properties). */
-function connectSettings(packet: any): Record<string, unknown> {
-  const p = packet.properties ?? {};
-  const s: Record<string, unknown> = { ...willSettingsFromConnect(packet.will), cleanStart: !!packet.clean };
-  if (packet.protocolVersion === 5) {
-    s.receiveMaximum = p.receiveMaximum ?? 65535;
-    if (p.maximumPacketSize !== undefined) s.maximumPacketSize = p.maximumPacketSize;
-    s.topicAliasMaximum = p.topicAliasMaximum ?? 0;
-    s.requestProblemInformation = p.requestProblemInformation !== false;
-    s.requestResponseInformation = p.requestResponseInformation === true;
-    s.userProperties = userPropsToList(p.userProperties);
-  }
-  return s;
 }
 
 /**

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { Engine } from './engine.ts';
+import type { BrokerEngine } from './broker-engine.ts';
 
 /**
  * Coalesces what is written to a socket during one turn of the event loop into one system call.
@@ -31,7 +31,7 @@ export function coalesceWrites(socket: net.Socket): void {
 }
 
 /** MQTT over TCP (3.1.1 and 5.0). Resolves once listening. */
-export function listenTcp(engine: Engine, port: number, host: string): Promise<net.Server> {
+export function listenTcp(engine: BrokerEngine, port: number, host: string): Promise<net.Server> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     coalesceWrites(socket);
@@ -58,7 +58,7 @@ export interface WebSocketOptions {
  * MQTT over WebSocket at `path` on an existing HTTP server (DESIGN §2: `/mqtt` on the HTTP port).
  * A frame over `maxPayload` closes that connection only.
  */
-export function attachWebSocket(engine: Engine, server: HttpServer, path: string, maxPayload: number, o: WebSocketOptions = {}): WebSocketServer {
+export function attachWebSocket(engine: BrokerEngine, server: HttpServer, path: string, maxPayload: number, o: WebSocketOptions = {}): WebSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,

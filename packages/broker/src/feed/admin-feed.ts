@@ -4,7 +4,7 @@ import {
   type SessionHistory,
 } from '@mqdash/contracts';
 import type { AuditLog } from '../audit.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { BrokerEngine } from '../engine/broker-engine.ts';
 import { iso, toListRow } from '../registry/format.ts';
 import { reasonDetailOf } from '../registry/health-fields.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
@@ -30,7 +30,7 @@ export class AdminFeed {
   private current: OverviewMessage | null = null;
 
   constructor(
-    private readonly store: Store, private readonly registry: SessionRegistry, private readonly engine: Engine,
+    private readonly store: Store, private readonly registry: SessionRegistry, private readonly engine: BrokerEngine,
     private readonly audit: AuditLog, private readonly log: Logger,
     private readonly o = { batchMs: 250, overviewMs: 5000, sampleMs: 60_000 },
   ) {}
@@ -74,7 +74,7 @@ export class AdminFeed {
   }
 
   private publish(topic: string, body: unknown, retain = false): void {
-    this.engine.aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain, dup: false } as never, () => {});
+    this.engine.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain, dup: false }).catch((err: unknown) => this.log.warn({ err, topic }, 'feed publish failed'));
   }
 
   /** Publishes what changed since the last batch. */
@@ -126,7 +126,7 @@ export class AdminFeed {
       counts: this.store.overviewCounts(),
       messagesInPerSecond: Math.round(inRate * 10) / 10,
       messagesOutPerSecond: Math.round(outRate * 10) / 10,
-      connections: (this.engine.aedes as unknown as { connectedClients: number }).connectedClients,
+      connections: this.engine.connectedCount(),
       unhealthy,
     };
     return this.current;
@@ -142,7 +142,7 @@ export class AdminFeed {
       ts: new Date().toISOString(),
       messagesIn: c.in - this.minuteStart.in,
       messagesOut: c.out - this.minuteStart.out,
-      connections: (this.engine.aedes as unknown as { connectedClients: number }).connectedClients,
+      connections: this.engine.connectedCount(),
     });
     this.minuteStart = { in: c.in, out: c.out };
     if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);

@@ -11,20 +11,12 @@ export interface ApiMessage {
   properties?: MqttProps;
 }
 
-interface MatcherLike { _matcher?: { match(topic: string): unknown[] } }
-interface PersistenceLike { subscriptionsByTopic(topic: string): Promise<unknown[]> }
-
 /**
- * Whether a message on `topic` reaches anyone now: a connected MQTT client's subscription (aedes'
- * in-memory router), a stored session's QoS 1/2 subscription it would be queued for (the
- * persistence), or an MQ API session's subscription. aedes' internals are read here, in one place,
- * for the EMQX answer "no_matching_subscribers"; the engine that replaces aedes answers it itself.
+ * Whether a message on `topic` reaches anyone now, for the EMQX answer "no_matching_subscribers":
+ * an MQ API session's subscription, or an MQTT one the engine knows (connected or stored).
  */
 async function hasSubscribers(core: BrokerCore, topic: string): Promise<boolean> {
-  if (core.messaging.queues.matches(topic)) return true;
-  const aedes = core.engine.aedes as unknown as { mq: MatcherLike; persistence: PersistenceLike };
-  if ((aedes.mq._matcher?.match(topic).length ?? 0) > 0) return true;
-  return (await aedes.persistence.subscriptionsByTopic(topic)).length > 0;
+  return core.messaging.queues.matches(topic) || (await core.engine.hasSubscribers(topic));
 }
 
 /** EMQX's message id: 16 random bytes as 32 upper-case hex digits. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Engine } from '../engine/engine.ts';
+import type { BrokerEngine } from '../engine/broker-engine.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import type { SessionRow } from '../store/types.ts';
 import { ApiSessionQueues, type ApiQueueOptions } from './api-session-queues.ts';
@@ -74,7 +74,7 @@ const isSys = (topic: string) => topic.charCodeAt(0) === 36 && topic.startsWith(
 
 /**
  * MQ API messaging: publishing for a session, MQ API session queues and the topic history. It
- * listens to aedes' `publish` event, which fires for every message (from MQTT clients, from MQ API
+ * listens to the engine's publish listener (BrokerEngine.onPublish), which fires for every message (from MQTT clients, from MQ API
  * sessions, wills); the listener returns at once unless the history is on or an MQ API session
  * subscribes to something.
  */
@@ -82,11 +82,12 @@ export class Messaging {
   readonly history: TopicHistory;
   readonly queues: ApiSessionQueues;
   private started = false;
+  private stopListening: () => void = () => {};
 
   constructor(
     db: Database.Database,
     private readonly registry: SessionRegistry,
-    private readonly engine: Engine,
+    private readonly engine: BrokerEngine,
     private readonly log: Logger,
     readonly options: ResolvedMessagingOptions,
   ) {
@@ -101,19 +102,19 @@ export class Messaging {
     this.history.start();
     this.registry.on('subscriptions', this.onSubscriptions);
     this.registry.on('removed', this.onRemoved);
-    (this.engine.aedes as unknown as NodeJS.EventEmitter).on('publish', this.onPublish);
+    this.stopListening = this.engine.onPublish(this.onPublish);
     this.started = true;
   }
 
-  /** Hot path: every message aedes publishes. */
-  private readonly onPublish = (packet: PublishPacket, client: { id: string } | null): void => {
+  /** Hot path: every message the engine routes. */
+  private readonly onPublish = (packet: PublishPacket, client: string | null): void => {
     const history = this.history.enabled;
     const queues = this.queues.active;
     if (!history && !queues) return;
     const topic = packet.topic;
     if (isSys(topic)) return;
     const now = Date.now();
-    const publisher = client ? client.id : (packet.clientId ?? null);
+    const publisher = client ?? packet.clientId ?? null;
     if (history) this.history.record(topic, packet, publisher, now);
     if (queues) this.queues.route(topic, packet, publisher, now);
   };
@@ -127,11 +128,10 @@ export class Messaging {
     this.queues.remove(clientName);
   };
 
-  /** Publishes in order through aedes (to MQTT subscribers of both versions, and to MQ API sessions). */
+  /** Publishes in order through the engine (to MQTT subscribers of both versions, and to MQ API sessions). */
   async publish(packets: readonly PublishPacket[], onPublished: (packet: PublishPacket) => void): Promise<void> {
     for (const p of packets) {
-      await new Promise<void>((resolve, reject) =>
-        this.engine.aedes.publish(p as never, (err?: Error) => (err ? reject(err) : resolve())));
+      await this.engine.publish(p);
       onPublished(p);
     }
   }
@@ -139,7 +139,7 @@ export class Messaging {
   /** Writes what is buffered and stops listening. */
   close(): void {
     if (this.started) {
-      (this.engine.aedes as unknown as NodeJS.EventEmitter).off('publish', this.onPublish);
+      this.stopListening();
       this.registry.off('subscriptions', this.onSubscriptions);
       this.registry.off('removed', this.onRemoved);
       this.started = false;

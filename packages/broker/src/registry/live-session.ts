@@ -2,21 +2,12 @@ import type { BrokenThreshold, Thresholds } from '../stats/health.ts';
 import type { SessionTraffic } from '../stats/session-stats.ts';
 import type { SessionRow } from '../store/types.ts';
 
-/** What the registry needs of a connected aedes client (kept narrow so tests can fake nothing). */
+/**
+ * A connection as the registry knows it, whichever engine runs: its client id, and the object
+ * itself as the connection's identity (a takeover's old connection ending leaves the new one alone).
+ */
 export interface EngineClient {
-  id: string;
-  version: number | null;
-  will?: unknown;
-  _will?: unknown;
-  closed?: boolean;
-  connected?: boolean;
-  sessionExpiryInterval?: number;
-  clean?: boolean;
-  subscriptions: Record<string, unknown>;
-  disconnect(opts: { reasonCode?: number; properties?: Record<string, unknown> }, done?: () => void): void;
-  close(done?: () => void): void;
-  subscribe(subs: unknown, done: (err?: Error | null) => void): void;
-  unsubscribe(packet: unknown, done: (err?: Error | null) => void): void;
+  readonly id: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * mqdash's own MQTT engine (issue 10, first step): sessions, routing through a bus, retained
  * messages and wills, over any number of TCP or WebSocket streams given to `handle`. The rest of
- * the broker plugs in through `EngineHooks`. Not yet used by createBroker (DESIGN §3).
+ * the broker plugs in through `EngineHooks` (engine/mqdash-broker-engine.ts, MQDASH_ENGINE=mqdash).
  */
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -192,7 +192,13 @@ export class Engine {
   }
 
   private track(session: Session): void {
-    session.onChange = () => this.sessionChanged(session);
+    const onBacklog = this.hooks.onBacklog;
+    session.onChange = onBacklog
+      ? () => {
+        this.sessionChanged(session);
+        onBacklog(session.clientId, session.backlog);
+      }
+      : () => this.sessionChanged(session);
     session.log = this.store; // its messages, one row each, while it is persistent
   }
 
@@ -242,8 +248,12 @@ export class Engine {
     const online = (clientId: string) => this.connections.has(clientId);
     const deliveries = this.router.route(message, online);
     this.routed += deliveries.length;
+    const onDeliver = this.hooks.onDeliver;
     for (const delivery of deliveries) {
-      this.sessions.get(delivery.clientId)?.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
+      const session = this.sessions.get(delivery.clientId);
+      if (!session) continue;
+      session.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
+      onDeliver?.(delivery.clientId, message, delivery.qos);
     }
   }
 

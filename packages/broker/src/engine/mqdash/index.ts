@@ -1,4 +1,4 @@
-/** mqdash's own MQTT engine (issue 10): built beside aedes, not yet used by createBroker. */
+/** mqdash's own MQTT engine (issue 10): run by createBroker with MQDASH_ENGINE=mqdash (engine/mqdash-broker-engine.ts). */
 export { Engine, defaultSettings, type EngineSettings } from './engine.ts';
 export { InProcessBus, type Bus, type BusHandler } from './bus.ts';
 export { MemoryRetainedStore, type RetainedStore } from './retained.ts';

@@ -44,6 +44,12 @@ export class Router {
     if (group.members.length === 0) this.groups.delete(subscription.filter);
   }
 
+  /** Whether any subscription (shared ones included) matches the topic; changes nothing. */
+  matches(topic: string): boolean {
+    for (const sub of this.trie.match(topic)) if (wildcardReaches(sub.topicFilter, topic)) return true;
+    return false;
+  }
+
   /** The deliveries for one message; `isOnline` tells connected sessions (for shared groups). */
   route(message: EngineMessage, isOnline: (clientId: string) => boolean): Delivery[] {
     const perClient = new Map<string, Delivery>();

@@ -73,6 +73,14 @@ export interface EngineHooks {
   /** A message was accepted for routing (client publishes and wills). */
   onPublish?(client: ClientInfo | undefined, message: EngineMessage): void;
   onSessionEnd?(clientId: string): void;
+  /** Subscriptions a SUBSCRIBE granted (after SUBACK), for the session registry. */
+  onSubscribe?(client: ClientInfo, subscriptions: Subscription[]): void;
+  /** Filters an UNSUBSCRIBE removed. */
+  onUnsubscribe?(client: ClientInfo, filters: string[]): void;
+  /** A session's queue or in-flight window changed: its backlog (messages in flight and queued). */
+  onBacklog?(clientId: string, backlog: number): void;
+  /** A message was routed to a session (sent now or queued), at the QoS it is delivered with. */
+  onDeliver?(clientId: string, message: EngineMessage, qos: number): void;
   /** A fault inside the engine or a hook; the engine has already ended what it concerned (a connection, a will). */
   onError?(error: unknown, where: string): void;
 }

@@ -12,11 +12,15 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createBroker, type Broker } from '../../broker.ts';
+import type { Engine } from '../../engine/engine.ts';
 import { newSessionDefaults } from '../../registry/registry.ts';
 import { SqliteStore } from '../../store/sqlite-store.ts';
 import { ADMIN_PASSWORD, collect, tempDir, waitFor } from '../../__tests__/helpers.ts';
 import { encodePacket } from '../packet-codec.ts';
 import type { SqlitePersistence } from '../sqlite-persistence.ts';
+
+/** The background load belongs to the aedes build's SqlitePersistence. */
+const aedesEngine = (broker: Broker) => broker.engine as Engine;
 
 const clients: MqttClient[] = [];
 const brokers: Broker[] = [];
@@ -38,7 +42,7 @@ async function open(dataDir: string, loadSliceRows?: number): Promise<{ broker: 
   const broker = await createBroker({ dataDir, adminPassword: ADMIN_PASSWORD, mqtt: { durable: loadSliceRows ? { loadSliceRows } : true } });
   brokers.push(broker);
   const server = await broker.listenMqtt(0, '127.0.0.1');
-  const persistence = (broker.engine.aedes as unknown as { persistence: SqlitePersistence }).persistence;
+  const persistence = (aedesEngine(broker).aedes as unknown as { persistence: SqlitePersistence }).persistence;
   return { broker, port: (server.address() as net.AddressInfo).port, persistence };
 }
 
@@ -91,7 +95,7 @@ test('a client connecting, subscribing and publishing right after listening gets
     for (let i = 0; i < 3; i++) await pub.publishAsync('bg/t', `m${i}`, { qos: 1 });
     await pub.publishAsync('bg/retained/1', 'kept', { qos: 1, retain: true });
     await pub.endAsync();
-    await waitFor(() => broker.engine.backlog.level('bg-c1') === 3, 5000, 'three messages queued for bg-c1');
+    await waitFor(() => aedesEngine(broker).backlog.level('bg-c1') === 3, 5000, 'three messages queued for bg-c1');
     await broker.close();
   }
   // Enough stored sessions that loading them in slices of 10 rows takes hundreds of turns of the event loop.
@@ -131,9 +135,9 @@ test('a client connecting, subscribing and publishing right after listening gets
   await pub.publishAsync('bg/t', 'live', { qos: 1 });
   await waitFor(() => got.some((m) => m.text === 'live'), 10_000, 'the live message to bg-c1');
 
-  await broker.engine.restored;
-  assert.equal(broker.engine.backlog.level('dev-2999'), 2, 'the stored message and the one published while loading');
-  assert.equal(broker.engine.backlog.level('dev-0'), 1);
+  await aedesEngine(broker).restored;
+  assert.equal(aedesEngine(broker).backlog.level('dev-2999'), 2, 'the stored message and the one published while loading');
+  assert.equal(aedesEngine(broker).backlog.level('dev-0'), 1);
   await waitFor(async () => (await broker.readiness.check()).ready, 5000, 'ready once loaded');
 
   // And the queue of dev-2999 is the stored message then the new one, as a reconnect shows.
@@ -156,9 +160,9 @@ test('closing the broker while the stored state is still loading stops the load 
   await first.broker.close();
   // The next start finds every stored session and queue as seeded.
   const { broker, persistence } = await open(dir);
-  await broker.engine.restored;
+  await aedesEngine(broker).restored;
   assert.equal(persistence.isOpen, true);
-  assert.equal(broker.engine.backlog.level('dev-0'), 1);
-  assert.equal(broker.engine.backlog.level('dev-1999'), 1);
+  assert.equal(aedesEngine(broker).backlog.level('dev-0'), 1);
+  assert.equal(aedesEngine(broker).backlog.level('dev-1999'), 1);
   assert.equal(broker.engine.queuedMessages(), 2000);
 });

@@ -248,7 +248,7 @@ test('a session that expires while the broker is down leaves no subscriptions or
 
   broker = (await startBroker(dataDir)).broker;
   cleanups.push(() => broker.close());
-  const persistence = (broker.engine.aedes as unknown as { persistence: { subscriptionsByTopic(t: string): Promise<Array<{ clientId: string }>>; outgoingStream(c: { id: string }): AsyncIterable<unknown> } }).persistence;
+  const persistence = ((broker.engine as unknown as { aedes: unknown }).aedes as { persistence: { subscriptionsByTopic(t: string): Promise<Array<{ clientId: string }>>; outgoingStream(c: { id: string }): AsyncIterable<unknown> } }).persistence;
   assert.deepEqual((await persistence.subscriptionsByTopic('expiring/b')).map((s) => s.clientId), ['long-lived']);
   const queued = async (id: string) => { let n = 0; for await (const _ of persistence.outgoingStream({ id })) n++; return n; };
   assert.equal(await queued('short-lived'), 0);

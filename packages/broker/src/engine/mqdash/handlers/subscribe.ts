@@ -32,6 +32,7 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
   if (packet.properties?.subscriptionIdentifier === 0) return connection.disconnect(0x82);
   const codes: number[] = [];
   const sendRetained: Subscription[] = [];
+  const added: Subscription[] = [];
   for (const request of packet.subscriptions) {
     const subscription = subscriptionOf(connection, request, packet.properties?.subscriptionIdentifier);
     if (!subscription) {
@@ -57,12 +58,14 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
     session.subscriptions.set(subscription.filter, subscription);
     engine.router.add(subscription);
     codes.push(subscription.qos);
+    added.push(subscription);
     // [MQTT-3.3.1-9, 3.3.1-10, 3.3.1-11] Retain Handling 0: always, 1: only for a new subscription,
     // 2: never; shared subscriptions get no retained messages (MQTT 5 §4.8.2)
     const wanted = subscription.retainHandling === 0 || (subscription.retainHandling === 1 && !previous);
     if (wanted && subscription.group === undefined) sendRetained.push(subscription);
   }
   connection.send({ cmd: 'suback', messageId: packet.messageId, granted: codes }); // [MQTT-3.8.4-1]
+  if (added.length > 0) engine.hooks.onSubscribe?.(connection.info, added);
   const now = Date.now();
   for (const subscription of sendRetained) {
     for (const message of engine.retained.match(subscription.topicFilter, now)) {

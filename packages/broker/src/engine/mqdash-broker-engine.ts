@@ -1,0 +1,509 @@
+/**
+ * mqdash's own MQTT engine (engine/mqdash/) behind the BrokerEngine interface (issue 10, step 3):
+ * the session registry, stats, accounts, feed tokens, bans and MQ API name rules plug in through
+ * its EngineHooks, and its protocol state lives in SqliteSessionStore on the broker's database.
+ * Selected with MQDASH_ENGINE=mqdash (BrokerOptions.mqtt.engine); aedes stays the default.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Database from 'better-sqlite3';
+import type { IConnectPacket, QoS } from 'mqtt-packet';
+import type { Logger } from 'pino';
+import { FEED_USERNAME, NEVER_EXPIRES, topicFilterProblem } from '@mqdash/contracts';
+import type { SessionRegistry } from '../registry/registry.ts';
+import type { EngineClient, LiveSession } from '../registry/live-session.ts';
+import type { MqttProps, PublishPacket } from '../messaging/payload.ts';
+import type { RetainedMessage, RetainedMessages } from '../persistence/retained-messages.ts';
+import {
+  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
+  type BrokerEngine, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
+} from './broker-engine.ts';
+import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
+import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
+import { willPacket, type WillSettings } from './will.ts';
+import { Engine } from './mqdash/engine.ts';
+import { InProcessBus } from './mqdash/bus.ts';
+import { MemorySessionStore } from './mqdash/memory-store.ts';
+import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
+import { parseFilter } from './mqdash/topics.ts';
+import { willOf } from './mqdash/will.ts';
+import { UNLIMITED_EXPIRY, type ClientInfo, type ConnectRequest, type EngineHooks, type EngineMessage, type Subscription } from './mqdash/types.ts';
+
+export interface MqdashEngineOptions {
+  registry: SessionRegistry;
+  log: Logger;
+  /** The broker's database: protocol state in SqliteSessionStore's tables. Omitted: in memory. */
+  db?: Database.Database;
+  maximumPacketSize: number;
+  keepAliveLimit: number;
+  topicAliasMaximum: number;
+  verifyFeedToken?: (token: string) => string | null;
+  clientAuth?: ClientAuthenticator;
+  stats?: EngineStats;
+}
+
+/** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
+interface Admitted {
+  admin: string | undefined;
+  account: string | null;
+  username: string | null;
+  keepAlive: number;
+  settings: Record<string, unknown>;
+  version: number;
+}
+
+/** A connection the registry knows, from onConnect to onDisconnect. */
+interface Connected extends Admitted {
+  info: ClientInfo;
+  /** The registry's identity of this connection (a takeover's old connection is another object). */
+  handle: EngineClient;
+  live: LiveSession | undefined;
+  counted: ConnectionLabels;
+}
+
+const isSys = (topic: string) => topic.startsWith('$SYS');
+const MQTT_REFUSAL: Record<3 | 4 | 5, { code: number; reason: RefusalReason }> = {
+  3: { code: 0x88, reason: 'server_unavailable' },
+  4: { code: 0x86, reason: 'bad_username_or_password' },
+  5: { code: 0x87, reason: 'not_authorized' },
+};
+
+/** Why a connection ended, in words, from the reason code the engine reports. */
+function endReasonOf(code: number): string {
+  if (code === 0 || code === 4) return 'client sent DISCONNECT';
+  if (code === 0x8d) return 'keep-alive timeout';
+  if (code === 0x8e) return 'session taken over';
+  if (code === 0x80) return 'connection lost';
+  return `closed by the server (reason 0x${code.toString(16)})`;
+}
+
+/** An engine message as the topic history and MQ API queues read it (aedes' PUBLISH shape). */
+function packetOf(m: EngineMessage): PublishPacket {
+  const properties: MqttProps = { ...(m.properties as MqttProps) };
+  if (m.expiresAt !== undefined) properties.messageExpiryInterval = Math.max(1, Math.ceil((m.expiresAt - Date.now()) / 1000));
+  return {
+    cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain, dup: false,
+    ...(Object.keys(properties).length ? { properties } : {}),
+    ...(m.origin !== undefined ? { clientId: m.origin } : {}),
+  };
+}
+
+function messageOf(p: PublishPacket): EngineMessage {
+  const { messageExpiryInterval, ...properties } = p.properties ?? {};
+  return {
+    topic: p.topic,
+    payload: typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload,
+    qos: Math.min(Math.max(p.qos, 0), 2) as QoS,
+    retain: p.retain,
+    properties: properties as EngineMessage['properties'],
+    ...(messageExpiryInterval ? { expiresAt: Date.now() + messageExpiryInterval * 1000 } : {}),
+    ...(p.clientId !== undefined ? { origin: p.clientId } : {}),
+  };
+}
+
+/** Who stored a retained message and when; known for messages retained since this process started. */
+interface RetainedMeta {
+  storedAt: number;
+  publisherClientName?: string;
+  publisherUsername?: string;
+}
+
+/**
+ * The console's retained messages (issue 14) over the engine's RetainedStore. A message loaded from
+ * the database at start has no stored time or publisher there: it shows the start as its time.
+ */
+class MqdashRetainedMessages implements RetainedMessages {
+  readonly meta = new Map<string, RetainedMeta>();
+  private readonly loadedAt = Date.now();
+
+  constructor(private readonly engine: Engine) {}
+
+  get size(): number {
+    return this.engine.retained.count();
+  }
+
+  list(filter: string, skip: number, limit: number): { messages: RetainedMessage[]; totalCount: number } {
+    const all = this.matching(filter);
+    return { messages: all.slice(skip, skip + limit).map((m) => this.toRetained(m)), totalCount: all.length };
+  }
+
+  get(topic: string): RetainedMessage | undefined {
+    const m = this.engine.retained.match(topic, Date.now()).find((x) => x.topic === topic);
+    return m && this.toRetained(m);
+  }
+
+  countMatching(filter: string): number {
+    return this.engine.retained.match(filter, Date.now()).length;
+  }
+
+  delete(topic: string): Promise<number> {
+    if (!this.get(topic)) return Promise.resolve(0);
+    this.clear(topic);
+    return Promise.resolve(1);
+  }
+
+  deleteMatching(filter: string): Promise<number> {
+    const all = this.matching(filter);
+    for (const m of all) this.clear(m.topic);
+    return Promise.resolve(all.length);
+  }
+
+  private matching(filter: string): EngineMessage[] {
+    return this.engine.retained.match(filter, Date.now()).sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  }
+
+  /** An empty retained message clears the topic [MQTT-3.3.1-6], in memory and in the table. */
+  private clear(topic: string): void {
+    this.engine.retained.put({ topic, payload: Buffer.alloc(0), qos: 0, retain: true, properties: {} });
+    this.meta.delete(topic);
+  }
+
+  private toRetained(m: EngineMessage): RetainedMessage {
+    const meta = this.meta.get(m.topic);
+    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: meta?.storedAt ?? this.loadedAt };
+    if (m.expiresAt !== undefined) out.expiresAt = m.expiresAt;
+    if (meta?.publisherClientName !== undefined) out.publisherClientName = meta.publisherClientName;
+    if (meta?.publisherUsername !== undefined) out.publisherUsername = meta.publisherUsername;
+    if (Object.keys(m.properties).length) out.properties = m.properties as MqttProps;
+    return out;
+  }
+}
+
+export class MqdashBrokerEngine implements BrokerEngine {
+  readonly kind = 'mqdash' as const;
+  readonly counters: TrafficCounters = { in: 0, out: 0 };
+  readonly engine: Engine;
+  /** The retained messages for the console (Broker.retained). */
+  readonly retained: MqdashRetainedMessages;
+  private readonly admitted = new Map<string, Admitted>();
+  private readonly connected = new Map<string, Connected>();
+  /** Why an administrator ended a connection, read when it ends. */
+  private readonly endReasons = new Map<string, string>();
+  private readonly listeners = new Set<PublishListener>();
+  /** The backlog last told to the registry, per session. */
+  private readonly backlogs = new Map<string, number>();
+  private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
+
+  private constructor(private readonly o: MqdashEngineOptions) {
+    const store = o.db ? new SqliteSessionStore(o.db) : new MemorySessionStore();
+    this.engine = new Engine({
+      hooks: this.hooks(),
+      maximumPacketSize: o.maximumPacketSize,
+      topicAliasMaximum: o.topicAliasMaximum,
+      keepAliveLimit: o.keepAliveLimit,
+    }, new InProcessBus(), store);
+    this.retained = new MqdashRetainedMessages(this.engine);
+    o.registry.on('removed', (clientName: string) => this.wipe(clientName));
+  }
+
+  static async create(o: MqdashEngineOptions): Promise<MqdashBrokerEngine> {
+    const engine = new MqdashBrokerEngine(o);
+    const known = o.registry.clientNames();
+    await engine.engine.restore();
+    // Sessions the registry ended while no engine listened (expired or deleted while the broker was down).
+    for (const clientId of [...engine.engine.sessions.keys()]) if (!known.has(clientId)) engine.wipe(clientId);
+    // The queues as loaded: the registry's backlog stats start from them.
+    for (const session of engine.engine.sessions.values()) {
+      if (session.backlog === 0) continue;
+      engine.backlogs.set(session.clientId, session.backlog);
+      o.registry.restoreBacklog(session.clientId, session.backlog);
+    }
+    return engine;
+  }
+
+  get maximumPacketSize(): number {
+    return this.engine.settings.maximumPacketSize || PROTOCOL_MAX_PACKET;
+  }
+
+  readonly maxTopicLevels = 100;
+
+  connectedCount(): number {
+    return this.engine.connections.size;
+  }
+
+  handle(stream: Duplex, req?: IncomingMessage): void {
+    if (req) {
+      // A WebSocket stream has no address of its own: the hooks read the HTTP request's.
+      Object.defineProperty(stream, 'remoteAddress', { value: req.socket.remoteAddress, configurable: true });
+      Object.defineProperty(stream, 'remotePort', { value: req.socket.remotePort, configurable: true });
+    }
+    this.listenerOf.set(stream, req ? 'ws' : 'tcp');
+    this.engine.handle(stream);
+  }
+
+  isConnected(clientName: string): boolean {
+    return this.engine.connections.has(clientName);
+  }
+
+  disconnect(clientName: string, opts: DisconnectOptions = {}): Promise<boolean> {
+    const connection = this.engine.connections.get(clientName);
+    if (!connection || connection.closed) return Promise.resolve(false);
+    this.endReasons.set(clientName, opts.reason ?? 'disconnected by an administrator');
+    if (opts.dropWill) connection.will = undefined;
+    connection.disconnect(opts.reasonCode ?? Reason.administrativeAction, !opts.dropWill);
+    return Promise.resolve(true);
+  }
+
+  connectedClients(): Array<{ clientName: string; account: string | null }> {
+    const out: Array<{ clientName: string; account: string | null }> = [];
+    for (const c of this.connected.values()) if (c.admin === undefined) out.push({ clientName: c.info.clientId, account: c.account });
+    return out;
+  }
+
+  revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number> {
+    return revokeMatching(this, match, reason);
+  }
+
+  setWill(clientName: string, settings: WillSettings): void {
+    const connection = this.engine.connections.get(clientName);
+    if (!connection || connection.closed) return;
+    const will = willPacket(settings, connection.protocolVersion);
+    connection.will = will ? willOf({ will } as unknown as IConnectPacket, clientName) : undefined;
+    if (connection.session) this.engine.sessionChanged(connection.session);
+  }
+
+  async subscribe(clientName: string, subs: SubscriptionRequest[]): Promise<'live' | 'stored'> {
+    const live = this.engine.connections.has(clientName);
+    let session = this.engine.sessions.get(clientName);
+    if (!session) {
+      // A stored session the engine does not hold yet: kept until the registry removes it.
+      session = this.engine.newSession(clientName);
+      session.expiryInterval = UNLIMITED_EXPIRY;
+      session.disconnectedAt = Date.now();
+      this.engine.sessions.set(clientName, session);
+    }
+    const added: Subscription[] = [];
+    for (const s of subs) {
+      const parsed = parseFilter(s.topic);
+      if (!parsed) throw new Error(`topic filter ${JSON.stringify(s.topic)} is not valid`);
+      const subscription: Subscription = {
+        clientId: clientName, filter: s.topic, topicFilter: parsed.topicFilter, group: parsed.group,
+        qos: Math.min(Math.max(s.qos, 0), 2) as QoS, noLocal: s.nl === true, retainAsPublished: s.rap === true, retainHandling: (s.rh ?? 0) as 0 | 1 | 2,
+      };
+      const previous = session.subscriptions.get(s.topic);
+      if (previous) this.engine.router.remove(previous);
+      session.subscriptions.set(s.topic, subscription);
+      this.engine.router.add(subscription);
+      added.push(subscription);
+    }
+    this.engine.sessionChanged(session);
+    const c = this.connected.get(clientName);
+    if (live && c) this.registrySubscribe(c, added);
+    return live ? 'live' : 'stored';
+  }
+
+  async unsubscribe(clientName: string, topics: string[]): Promise<'live' | 'stored'> {
+    const session = this.engine.sessions.get(clientName);
+    if (session) {
+      for (const t of topics) {
+        const subscription = session.subscriptions.get(t);
+        if (!subscription) continue;
+        this.engine.router.remove(subscription);
+        session.subscriptions.delete(t);
+      }
+      this.engine.sessionChanged(session);
+    }
+    const c = this.connected.get(clientName);
+    if (c) this.o.registry.onUnsubscribe(c.handle, topics);
+    return c ? 'live' : 'stored';
+  }
+
+  wipe(clientName: string): void {
+    const session = this.engine.sessions.get(clientName);
+    // The session is gone: its will is not published, its subscriptions and queue go.
+    this.engine.wills.cancel(clientName);
+    if (session && !session.connection) this.engine.endSession(session);
+  }
+
+  queuedMessages(): number {
+    let n = 0;
+    for (const session of this.engine.sessions.values()) n += session.backlog;
+    return n;
+  }
+
+  retainedMessages(): Promise<number> {
+    return Promise.resolve(this.engine.retained.count());
+  }
+
+  publish(packet: PublishPacket): Promise<void> {
+    this.engine.publish(messageOf(packet));
+    return Promise.resolve();
+  }
+
+  onPublish(listener: PublishListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  hasSubscribers(topic: string): Promise<boolean> {
+    return Promise.resolve(this.engine.router.matches(topic));
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+
+  private registrySubscribe(c: Connected, subs: Subscription[]): void {
+    if (!c.live) return;
+    this.o.registry.onSubscribe(c.handle, subs.map((s) => ({
+      topic: s.filter, qos: s.qos, nl: s.noLocal, rap: s.retainAsPublished, rh: s.retainHandling,
+      ...(s.subscriptionId !== undefined ? { subscriptionIdentifier: s.subscriptionId } : {}),
+    })));
+  }
+
+  private async authenticate(r: ConnectRequest): Promise<number> {
+    const { registry, log } = this.o;
+    const stats = this.o.stats ?? noEngineStats;
+    const refusal = registry.admit(r.clientId);
+    if (refusal) {
+      log.info({ clientName: r.clientId, reason: refusal.reason }, 'connect refused');
+      stats.refused(refusal.kind === 'banned' ? 'banned' : 'client_id_in_use');
+      return refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid;
+    }
+    const facts = {
+      username: r.username ?? null, keepAlive: r.keepAlive, version: r.protocolVersion,
+      settings: connectSettings(r.packet as Parameters<typeof connectSettings>[0]),
+    };
+    if (r.username === FEED_USERNAME) {
+      // The feed user is reserved: only a valid feed token gets in [DESIGN §5].
+      const admin = r.password ? (this.o.verifyFeedToken?.(r.password.toString('utf8')) ?? null) : null;
+      if (!admin) {
+        log.info({ clientName: r.clientId }, 'feed connection refused: bad token');
+        stats.refused('bad_username_or_password');
+        return 0x86;
+      }
+      this.admitted.set(r.clientId, { ...facts, admin, account: null });
+      return 0;
+    }
+    let verdict;
+    try {
+      verdict = await (this.o.clientAuth ?? allowEveryClient).check(r.username, r.password, { clientId: r.clientId, remoteAddress: normalizeIp(r.remoteAddress) });
+    } catch (err) {
+      log.error({ err, clientName: r.clientId }, 'MQTT authentication failed');
+      verdict = { ok: false as const, returnCode: 3 as const, reason: 'server unavailable: the credentials could not be checked' };
+    }
+    if (!verdict.ok) {
+      recordRefusal(registry, log, r.clientId, r.username, verdict.reason);
+      stats.refused(MQTT_REFUSAL[verdict.returnCode].reason);
+      return MQTT_REFUSAL[verdict.returnCode].code;
+    }
+    this.admitted.set(r.clientId, { ...facts, admin: undefined, account: verdict.account });
+    return 0;
+  }
+
+  private onConnect(info: ClientInfo): void {
+    const { registry, log } = this.o;
+    const facts = this.admitted.get(info.clientId);
+    this.admitted.delete(info.clientId);
+    const connection = this.engine.connections.get(info.clientId);
+    const listener = (connection && this.listenerOf.get(connection.stream)) ?? 'tcp';
+    const expiry = this.engine.sessions.get(info.clientId)?.expiryInterval ?? 0;
+    const c: Connected = {
+      admin: undefined, account: null, username: info.username ?? null, keepAlive: 0, settings: {}, version: info.protocolVersion,
+      ...facts,
+      info, handle: { id: info.clientId }, live: undefined,
+      counted: { listener, protocol: protocolLabel(info.protocolVersion) },
+    };
+    this.connected.set(info.clientId, c);
+    this.endReasons.delete(info.clientId);
+    try {
+      c.live = registry.onConnect({
+        clientName: info.clientId,
+        protocolVersion: info.protocolVersion,
+        username: c.username,
+        ipAddress: normalizeIp(info.remoteAddress),
+        port: info.remotePort ?? null,
+        keepAlive: c.keepAlive,
+        sessionExpiry: expiry >= UNLIMITED_EXPIRY ? NEVER_EXPIRES : expiry,
+        temporary: expiry < UNLIMITED_EXPIRY,
+        settings: { ...c.settings, listener },
+        client: c.handle,
+        admin: c.admin !== undefined,
+      });
+    } catch (err) {
+      log.error({ err, clientName: info.clientId }, 'registry failed to record a connect');
+    }
+    (this.o.stats ?? noEngineStats).connected(c.counted);
+    // An account disabled while this client was between its authentication and now: check again.
+    if (c.admin === undefined && !(this.o.clientAuth ?? allowEveryClient).admits(c.account))
+      void this.disconnect(info.clientId, { reasonCode: Reason.notAuthorized, dropWill: true, reason: 'MQTT access revoked while connecting' });
+  }
+
+  private onDisconnect(info: ClientInfo, reasonCode: number): void {
+    const c = this.connected.get(info.clientId);
+    if (!c || c.info !== info) return; // a takeover: the new connection owns the session
+    this.connected.delete(info.clientId);
+    (this.o.stats ?? noEngineStats).disconnected(c.counted);
+    const reason = this.endReasons.get(info.clientId) ?? endReasonOf(reasonCode);
+    this.endReasons.delete(info.clientId);
+    try {
+      this.o.registry.onDisconnect(c.handle, reason);
+    } catch (err) {
+      this.o.log.error({ err, clientName: info.clientId }, 'registry failed to record a disconnect');
+    }
+  }
+
+  private hooks(): EngineHooks {
+    const { registry, log } = this.o;
+    const stats = () => this.o.stats ?? noEngineStats;
+    return {
+      authenticate: (r) => this.authenticate(r),
+      authorizePublish: (client, message) => {
+        if (!client) return 0; // wills and the broker's own messages
+        const c = this.connected.get(client.clientId);
+        // DESIGN §5: nobody publishes under $SYS/; the feed connection only reads.
+        if (isSys(message.topic) || c?.admin !== undefined) return Reason.notAuthorized;
+        this.counters.in++;
+        stats().received(message.qos, message.payload.length);
+        if (c?.live) registry.onPublish(c.live, message.topic, Date.now());
+        return 0;
+      },
+      authorizeSubscribe: (client, subscription) => {
+        // DESIGN §5: only admin feed connections may subscribe under $SYS/.
+        if (isSys(subscription.topicFilter) && this.connected.get(client.clientId)?.admin === undefined) return Reason.notAuthorized;
+        if (topicFilterProblem(subscription.topicFilter)) return 0x8f;
+        return subscription.qos;
+      },
+      onConnect: (info) => this.onConnect(info),
+      onDisconnect: (info, code) => this.onDisconnect(info, code),
+      onSubscribe: (client, subs) => {
+        const c = this.connected.get(client.clientId);
+        if (c) this.registrySubscribe(c, subs);
+      },
+      onUnsubscribe: (client, filters) => {
+        const c = this.connected.get(client.clientId);
+        if (c?.live) registry.onUnsubscribe(c.handle, filters);
+      },
+      onDeliver: (clientId, message, qos) => {
+        if (isSys(message.topic)) return; // the broker talking to dashboards: not client traffic
+        this.counters.out++;
+        stats().sent(qos, message.payload.length);
+        const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
+        if (live) registry.onDeliver(live, Date.now());
+      },
+      onBacklog: (clientId, backlog) => {
+        if (this.backlogs.get(clientId) === backlog) return;
+        this.backlogs.set(clientId, backlog);
+        registry.onBacklog(clientId, backlog);
+      },
+      onSessionEnd: (clientId) => {
+        this.backlogs.delete(clientId);
+      },
+      onPublish: (client, message) => {
+        if (message.retain) {
+          if (message.payload.length === 0) this.retained.meta.delete(message.topic);
+          else this.retained.meta.set(message.topic, {
+            storedAt: Date.now(),
+            ...(message.origin !== undefined ? { publisherClientName: message.origin } : {}),
+            ...(client?.username !== undefined ? { publisherUsername: client.username } : {}),
+          });
+        }
+        if (this.listeners.size === 0) return;
+        const packet = packetOf(message);
+        const publisher = client?.clientId ?? message.origin ?? null;
+        for (const l of this.listeners) l(packet, publisher);
+      },
+      onError: (err, where) => log.error({ err, where }, 'MQTT engine fault'),
+    };
+  }
+}
