@@ -14,6 +14,8 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { FirstStart } from './auth/first-start.ts';
 import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import { AccessControl } from './access/access-control.ts';
+import { BanStore, TopicPermissionStore } from './store/access-store.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
@@ -98,6 +100,8 @@ export class Broker {
   get mqttUsers(): MqttUsers { return this.core.mqttUsers; }
   /** The one limiter of failed sign-ins at every door (issue 12); `clearLockout(account)`. */
   get signInLimiter(): SignInLimiter { return this.core.signInLimiter; }
+  /** The ban list and topic permissions (issue 12). */
+  get access(): AccessControl { return this.core.access; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -183,7 +187,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, ...mqtt } = o.mqtt ?? {};
-    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
+    const mqttUserStore = new MqttUserStore(store.db);
+    const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
+    const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore);
     const mqttState = durable && !mqtt.persistence
       ? new SqlitePersistence(store.db, { ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
       : undefined;
@@ -192,6 +198,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       verifyFeedToken: (t) => feedTokens.verify(t),
       clientAuth: mqttUsers,
       stats: metrics,
+      access,
     });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
@@ -208,7 +215,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();
     return new Broker({
-      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
+      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
       retained: mqttState?.retainedMessages ?? null,
     });

@@ -26,6 +26,8 @@ export const ErrorCode = {
   tooManyAttempts: 14030,
   unknownAccount: 14031,
   lastAdministrator: 14032,
+  unknownBan: 14033,
+  unknownTopicPermission: 14034,
   internal: 14099,
 } as const;
 
@@ -57,5 +59,7 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14030, name: 'tooManyAttempts', meaning: 'Too many failed sign-ins from this address; errorData.retryAfterSeconds says when to try again (HTTP 429).' },
   { code: 14031, name: 'unknownAccount', meaning: 'No administrator account has the given username.' },
   { code: 14032, name: 'lastAdministrator', meaning: 'The change would leave no account with the administrator role.' },
+  { code: 14033, name: 'unknownBan', meaning: 'No ban of the given banType has the given value.' },
+  { code: 14034, name: 'unknownTopicPermission', meaning: 'No topic permission has the given permissionId.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

@@ -94,6 +94,9 @@ const emqxRoutes: Route[] = [
   { method: 'GET', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'viewer' },
   { method: 'DELETE', path: '/mqtt/retainer/messages', url: '/api/v5/mqtt/retainer/messages', role: 'operator' },
   { method: 'DELETE', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'operator' },
+  { method: 'GET', path: '/banned', url: '/api/v5/banned', role: 'viewer' },
+  { method: 'POST', path: '/banned', url: '/api/v5/banned', role: 'operator', body: { as: 'clientid', who: 'roles-banned' } },
+  { method: 'DELETE', path: '/banned/:as/:who', url: '/api/v5/banned/clientid/roles-none', role: 'operator' },
 ];
 
 describe('roles on every route', () => {

@@ -41,6 +41,13 @@ import { pingSession } from './ping-session.ts';
 import { previewRetention } from './preview-retention.ts';
 import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
+import { createBan } from './create-ban.ts';
+import { listBans } from './list-bans.ts';
+import { deleteBan } from './delete-ban.ts';
+import { createTopicPermission } from './create-topic-permission.ts';
+import { listTopicPermissions } from './list-topic-permissions.ts';
+import { deleteTopicPermission } from './delete-topic-permission.ts';
+import { alterTopicPermissionSettings } from './alter-topic-permission-settings.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -54,6 +61,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createAccount, listAccounts, alterAccount, dropAccount,
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
+    createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

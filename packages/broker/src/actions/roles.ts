@@ -27,6 +27,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   previewRetention: 'viewer',
   listRetainedMessages: 'viewer',
   describeRetainedMessages: 'viewer',
+  listBans: 'viewer',
+  listTopicPermissions: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -41,6 +43,9 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   deleteLabel: 'operator',
   // Retained messages are what subscribers get next: removing one acts on traffic, like publishing.
   deleteRetainedMessages: 'operator',
+  // Banning is acting on sessions (issue 12: the operator bans and kicks).
+  createBan: 'operator',
+  deleteBan: 'operator',
 
   // Accounts, API keys, MQTT client accounts and settings.
   createAccount: 'administrator',
@@ -56,6 +61,10 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   // Operations (issue 14): a copy of everything, and what is kept how long.
   createBackup: 'administrator',
   alterRetentionPolicy: 'administrator',
+  // Topic permissions are settings.
+  createTopicPermission: 'administrator',
+  deleteTopicPermission: 'administrator',
+  alterTopicPermissionSettings: 'administrator',
 };
 
 /** The role an action needs; deny by default: unknown actions need administrator. */
