@@ -178,7 +178,7 @@ describe('roles on every route', () => {
         }
       }
     }
-    for (const role of roles) assert.equal((await request(app).get('/api/v5/banned').set('Authorization', keys[role])).status, role === 'administrator' ? 404 : 403);
+    for (const role of roles) assert.equal((await request(app).get('/api/v5/alarms').set('Authorization', keys[role])).status, role === 'administrator' ? 404 : 403);
   });
 
   test('a role changed in Settings applies to the next request of a signed-in account and of an API key', async () => {
