@@ -32,6 +32,8 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.tooManyAttempts]: [429, 'TOO_MANY_ATTEMPTS'],
   [ErrorCode.unknownAccount]: [404, 'ACCOUNT_NOT_FOUND'],
   [ErrorCode.lastAdministrator]: [409, 'LAST_ADMINISTRATOR'],
+  [ErrorCode.unknownBan]: [404, 'BAN_NOT_FOUND'],
+  [ErrorCode.unknownTopicPermission]: [404, 'TOPIC_PERMISSION_NOT_FOUND'],
 };
 
 /** A failed JSON action as an HTTP error; `params.` is dropped from property paths (the BFF has no envelope). */
