@@ -18,6 +18,8 @@ import { Engine, type EngineOptions } from './engine/engine.ts';
 import type { BrokerEngine } from './engine/broker-engine.ts';
 import { MqdashBrokerEngine } from './engine/mqdash-broker-engine.ts';
 import { resolveEngineKind, type EngineKind } from './engine/engine-kind.ts';
+import { AccessControl } from './access/access-control.ts';
+import { BanStore, TopicPermissionStore } from './store/access-store.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
@@ -108,6 +110,8 @@ export class Broker {
   get mqttUsers(): MqttUsers { return this.core.mqttUsers; }
   /** The one limiter of failed sign-ins at every door (issue 12); `clearLockout(account)`. */
   get signInLimiter(): SignInLimiter { return this.core.signInLimiter; }
+  /** The ban list and topic permissions (issue 12). */
+  get access(): AccessControl { return this.core.access; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -194,7 +198,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, engine: engineChoice, ...mqtt } = o.mqtt ?? {};
     const engineKind = resolveEngineKind(engineChoice);
-    const mqttUsers = new MqttUsers(new MqttUserStore(store.db), allowAnonymous, signInLimiter);
+    const mqttUserStore = new MqttUserStore(store.db);
+    const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
+    const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore);
     const mqttState = engineKind === 'aedes' && durable && !mqtt.persistence
       // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
       ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
@@ -207,7 +213,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       })
       : await Engine.create({
         registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
-        verifyFeedToken, clientAuth: mqttUsers, stats: metrics,
+        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();
@@ -232,7 +238,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();
     return new Broker({
-      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, readiness, backups, retention, metrics, log,
+      store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,
       firstStart, initialPasswordFile,
       retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });

@@ -21,3 +21,5 @@ export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } fro
 export { BrokerMetrics, type MetricsSources, type TrafficTotals } from './metrics/metrics.ts';
 export type { ConnectionLabels, DropReason, EngineStats, RefusalReason } from './engine/stats-hooks.ts';
 export type { RetainedMessage, RetainedMessages } from './persistence/retained-messages.ts';
+export { AccessControl } from './access/access-control.ts';
+export { allowEverything, type AccessConnection, type AccessHooks, type ConnectFacts, type ConnectionIdentity } from './access/types.ts';

@@ -165,6 +165,6 @@ export interface EmqxNode {
 
 /** EMQX's error body. */
 export interface EmqxError {
-  code: 'BAD_REQUEST' | 'BAD_API_KEY_OR_SECRET' | 'CLIENTID_NOT_FOUND' | 'NOT_FOUND' | 'TOO_MANY_REQUESTS' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL_ERROR' | 'FORBIDDEN';
+  code: 'BAD_REQUEST' | 'BAD_API_KEY_OR_SECRET' | 'CLIENTID_NOT_FOUND' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'TOO_MANY_REQUESTS' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL_ERROR' | 'FORBIDDEN';
   message: string;
 }

@@ -28,6 +28,8 @@ export const ErrorCode = {
   lastAdministrator: 14032,
   unknownAuditEntry: 14033,
   undoRefused: 14034,
+  unknownBan: 14035,
+  unknownTopicPermission: 14036,
   internal: 14099,
 } as const;
 
@@ -61,5 +63,7 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14032, name: 'lastAdministrator', meaning: 'The change would leave no account with the administrator role.' },
   { code: 14033, name: 'unknownAuditEntry', meaning: 'No audit log entry has the given auditId.' },
   { code: 14034, name: 'undoRefused', meaning: 'The audited change cannot be undone: not an undoable session change, failed, already undone, older than the undo window, or the session changed since; the message says which.' },
+  { code: 14035, name: 'unknownBan', meaning: 'No ban of the given banType has the given value.' },
+  { code: 14036, name: 'unknownTopicPermission', meaning: 'No topic permission has the given permissionId.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

@@ -30,3 +30,6 @@ export * from './actions/retention.ts';
 export * from './actions/retained.ts';
 export * from './emqx-retainer.ts';
 export * from './actions/audit.ts';
+export * from './actions/bans.ts';
+export * from './actions/topic-permissions.ts';
+export * from './emqx-banned.ts';

@@ -1,3 +1,4 @@
+import type { AccessDenials } from './actions/topic-permissions.ts';
 import type { ConnectionStatus, Label, MqttProtocol, SessionHealth, SessionStatus, SessionType } from './common.ts';
 
 /** The seeds' `stats` object (seed 001), computed as DESIGN §3 "Stats and health" defines. */
@@ -145,6 +146,8 @@ export interface SessionDetail {
   subscribedTopics?: SubscribedTopic[];
   publishedTopics?: string[];
   metadata: unknown;
+  /** Issue 12: CONNECTs, PUBLISHes and SUBSCRIBEs the ban list or topic permissions refused since the broker started. */
+  accessDenials?: AccessDenials;
 }
 
 /**

@@ -37,6 +37,13 @@ const bffRoutes: Route[] = [
   { method: 'POST', path: '/feed-token', url: '/bff/feed-token', role: 'viewer', body: {} },
   { method: 'GET', path: '/api-keys', url: '/bff/api-keys', role: 'viewer' },
   { method: 'GET', path: '/mqtt-users', url: '/bff/mqtt-users', role: 'viewer' },
+  { method: 'GET', path: '/bans', url: '/bff/bans', role: 'viewer' },
+  { method: 'GET', path: '/topic-permissions', url: '/bff/topic-permissions', role: 'viewer' },
+  { method: 'POST', path: '/bans', url: '/bff/bans', role: 'operator', body: { banType: 'clientName', value: '' } },
+  { method: 'DELETE', path: '/bans/:banType/:value', url: '/bff/bans/clientName/no-such-ban', role: 'operator' },
+  { method: 'POST', path: '/topic-permissions', url: '/bff/topic-permissions', role: 'administrator', body: { subject: 'everyone' } },
+  { method: 'DELETE', path: '/topic-permissions/:permissionId', url: '/bff/topic-permissions/999999', role: 'administrator' },
+  { method: 'PUT', path: '/topic-permissions/settings', url: '/bff/topic-permissions/settings', role: 'administrator', body: { defaultPermission: 'x' } },
   { method: 'GET', path: '/mqtt-auth', url: '/bff/mqtt-auth', role: 'viewer' },
   { method: 'GET', path: '/accounts', url: '/bff/accounts', role: 'viewer' },
   { method: 'GET', path: '/retention', url: '/bff/retention', role: 'viewer' },
@@ -97,6 +104,9 @@ const emqxRoutes: Route[] = [
   { method: 'GET', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'viewer' },
   { method: 'DELETE', path: '/mqtt/retainer/messages', url: '/api/v5/mqtt/retainer/messages', role: 'operator' },
   { method: 'DELETE', path: '/mqtt/retainer/message/*topic', url: '/api/v5/mqtt/retainer/message/roles%2Fnone', role: 'operator' },
+  { method: 'GET', path: '/banned', url: '/api/v5/banned', role: 'viewer' },
+  { method: 'POST', path: '/banned', url: '/api/v5/banned', role: 'operator', body: { as: 'clientid', who: 'roles-banned' } },
+  { method: 'DELETE', path: '/banned/:as/:who', url: '/api/v5/banned/clientid/roles-none', role: 'operator' },
 ];
 
 describe('roles on every route', () => {
@@ -178,7 +188,7 @@ describe('roles on every route', () => {
         }
       }
     }
-    for (const role of roles) assert.equal((await request(app).get('/api/v5/banned').set('Authorization', keys[role])).status, role === 'administrator' ? 404 : 403);
+    for (const role of roles) assert.equal((await request(app).get('/api/v5/alarms').set('Authorization', keys[role])).status, role === 'administrator' ? 404 : 403);
   });
 
   test('a role changed in Settings applies to the next request of a signed-in account and of an API key', async () => {

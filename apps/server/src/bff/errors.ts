@@ -34,6 +34,8 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.lastAdministrator]: [409, 'LAST_ADMINISTRATOR'],
   [ErrorCode.unknownAuditEntry]: [404, 'AUDIT_ENTRY_NOT_FOUND'],
   [ErrorCode.undoRefused]: [409, 'UNDO_REFUSED'],
+  [ErrorCode.unknownBan]: [404, 'BAN_NOT_FOUND'],
+  [ErrorCode.unknownTopicPermission]: [404, 'TOPIC_PERMISSION_NOT_FOUND'],
 };
 
 /** A failed JSON action as an HTTP error; `params.` is dropped from property paths (the BFF has no envelope). */

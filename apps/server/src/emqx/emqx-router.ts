@@ -9,6 +9,7 @@ import { jsonBody } from '../http/json-body.ts';
 import { clientsRouter } from './clients-router.ts';
 import { publishRouter } from './publish-router.ts';
 import { retainerRouter } from './retainer-router.ts';
+import { bannedRouter } from './banned-router.ts';
 import { subscriptionsRouter } from './subscriptions-router.ts';
 import { monitorRouter } from './monitor-router.ts';
 import { timeRequests } from '../http/request-timing.ts';
@@ -47,6 +48,7 @@ export function emqxRouter(broker: Broker, o: EmqxRouterOptions): express.Router
   router.use(monitorRouter(broker, node));
   router.use('/topics', topicsRouter(broker, node));
   router.use('/mqtt/retainer', retainerRouter(broker));
+  router.use('/banned', bannedRouter(broker));
   router.use((req, _res, next) => next(new EmqxHttpError(404, 'NOT_FOUND', `no such route: ${req.method} /api/v5${req.path}`)));
   router.use(emqxErrorHandler(broker.log, o.maxBodyBytes));
   return router;

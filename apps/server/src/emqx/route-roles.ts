@@ -24,4 +24,7 @@ export const emqxRouteRoles: RouteRoles = [
   ['GET', '/mqtt/retainer/message/*topic', 'viewer'],
   ['DELETE', '/mqtt/retainer/messages', 'operator'],
   ['DELETE', '/mqtt/retainer/message/*topic', 'operator'],
+  ['GET', '/banned', 'viewer'],
+  ['POST', '/banned', 'operator'],
+  ['DELETE', '/banned/:as/:who', 'operator'],
 ];

@@ -134,6 +134,13 @@ const seeds: Record<string, Record<string, unknown>> = {
   deleteRetainedMessages: { topic: RETAINED, dryRun: true },
   undoAuditEntry: { auditId: 1 },
   listSessionEvents: { clientName: ROBOT, maxRecords: 10 },
+  createBan: { banType: 'ipRange', value: '10.0.0.0/8', reason: 'r', expiresDateTime: '2999-01-01T00:00:00Z' },
+  listBans: { banType: 'clientName', value: 'x', partialValue: 'h', skipRecords: 0, maxRecords: 10 },
+  deleteBan: { banType: 'clientNamePattern', value: '^hostile-' },
+  createTopicPermission: { subject: 'account', username: MQTT_USER, permission: 'deny', action: 'publish', topicFilter: 'devices/%c/#', position: 1 },
+  listTopicPermissions: { username: MQTT_USER },
+  deleteTopicPermission: { permissionId: 1 },
+  alterTopicPermissionSettings: { defaultPermission: 'allow' },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */

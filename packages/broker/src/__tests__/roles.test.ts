@@ -29,6 +29,8 @@ const expected: Record<string, Role> = {
   createApiKey: 'administrator', alterApiKey: 'administrator', deleteApiKey: 'administrator',
   createMqttUser: 'administrator', alterMqttUser: 'administrator', deleteMqttUser: 'administrator', alterMqttAuthSettings: 'administrator',
   createBackup: 'administrator', alterRetentionPolicy: 'administrator',
+  listBans: 'viewer', listTopicPermissions: 'viewer', createBan: 'operator', deleteBan: 'operator',
+  createTopicPermission: 'administrator', deleteTopicPermission: 'administrator', alterTopicPermissionSettings: 'administrator',
 };
 const rank: Record<Role, number> = { viewer: 0, operator: 1, administrator: 2 };
 

@@ -13,6 +13,8 @@ export const deleteMqttUser = defineAction({
   async run(p, ctx): Promise<DeleteMqttUserResult> {
     accountOnly(ctx);
     if (!ctx.core.mqttUsers.delete(p.username)) throw unknownMqttUser(p.username);
+    // Issue 12: its topic permissions go with it (a new account of the same name starts with none).
+    ctx.core.access.removeAccountRules(p.username);
     const disconnectedClients = await disconnectAccount(ctx.core, p.username, 'MQTT account deleted');
     return { username: p.username, deleted: true, disconnectedClients };
   },

@@ -17,6 +17,12 @@ export const describeMqSessions = defineAction({
       throw new ActionError('unknownSession', `params.clientNames: no session named ${missing.slice(0, 5).map((n: string) => JSON.stringify(n)).join(', ')}`, { property: 'params.clientNames', value: missing.slice(0, 20) });
     for (const n of missing) warn(ctx, 'unknownSession', `params.clientNames: no session named ${JSON.stringify(n)}`);
     const topicsUnder = (filter: string, since: number) => topicsPublishedUnder(ctx.core.messaging.history, filter, since);
-    return { data: rows.map((row) => toDetail(row, registry.liveFor(row), store, { ...p, topicsUnder }, now)) };
+    return {
+      data: rows.map((row) => {
+        const detail = toDetail(row, registry.liveFor(row), store, { ...p, topicsUnder }, now);
+        const accessDenials = ctx.core.access.denialsFor(row.clientName);
+        return accessDenials ? { ...detail, accessDenials } : detail;
+      }),
+    };
   },
 });

@@ -43,6 +43,13 @@ import { publishMessagesToMq } from './publish-messages-to-mq.ts';
 import { subscribeToMq } from './subscribe-to-mq.ts';
 import { listSessionEvents } from './list-session-events.ts';
 import { undoAuditEntry } from './undo-audit-entry.ts';
+import { createBan } from './create-ban.ts';
+import { listBans } from './list-bans.ts';
+import { deleteBan } from './delete-ban.ts';
+import { createTopicPermission } from './create-topic-permission.ts';
+import { listTopicPermissions } from './list-topic-permissions.ts';
+import { deleteTopicPermission } from './delete-topic-permission.ts';
+import { alterTopicPermissionSettings } from './alter-topic-permission-settings.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -57,6 +64,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
     undoAuditEntry, listSessionEvents,
+    createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

@@ -28,6 +28,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   listRetainedMessages: 'viewer',
   describeRetainedMessages: 'viewer',
   listSessionEvents: 'viewer',
+  listBans: 'viewer',
+  listTopicPermissions: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -44,6 +46,9 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   deleteRetainedMessages: 'operator',
   // Issue 13: setting a session change back is a session change.
   undoAuditEntry: 'operator',
+  // Banning is acting on sessions (issue 12: the operator bans and kicks).
+  createBan: 'operator',
+  deleteBan: 'operator',
 
   // Accounts, API keys, MQTT client accounts and settings.
   createAccount: 'administrator',
@@ -59,6 +64,10 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   // Operations (issue 14): a copy of everything, and what is kept how long.
   createBackup: 'administrator',
   alterRetentionPolicy: 'administrator',
+  // Topic permissions are settings.
+  createTopicPermission: 'administrator',
+  deleteTopicPermission: 'administrator',
+  alterTopicPermissionSettings: 'administrator',
 };
 
 /** The role an action needs; deny by default: unknown actions need administrator. */

@@ -21,6 +21,7 @@ import type { LabelStore } from '../store/label-store.ts';
 import type { RetainedMessages } from '../persistence/retained-messages.ts';
 import type { Store } from '../store/types.ts';
 import type { BrokerMetrics } from '../metrics/metrics.ts';
+import type { AccessControl } from '../access/access-control.ts';
 
 /** What every action handler can reach. */
 export interface BrokerCore {
@@ -40,6 +41,8 @@ export interface BrokerCore {
   labels: LabelStore;
   /** MQ API messaging: publishing for a session, MQ API session queues, topic history. */
   messaging: Messaging;
+  /** The ban list and topic permissions, and the checks the engine calls (issue 12). */
+  access: AccessControl;
   /** Failed sign-ins at every door that checks a secret (issue 12). */
   signInLimiter: SignInLimiter;
   /** Backups of the database into DATA_DIR/backups (createBackup). */

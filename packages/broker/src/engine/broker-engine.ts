@@ -94,7 +94,7 @@ export interface BrokerEngine {
    */
   disconnect(clientName: string, opts?: DisconnectOptions): Promise<boolean>;
   /** Connected MQTT clients with the account each authenticated as (null: anonymous); feed connections excluded. */
-  connectedClients(): Array<{ clientName: string; account: string | null }>;
+  connectedClients(): ConnectedClient[];
   /** Disconnects (0x87, will dropped) the clients whose account matches; resolves how many. */
   revokeAccess(match: (account: string | null) => boolean, reason: string): Promise<number>;
   /** Replaces a connected client's will (alterMqSession); a will without topic removes it. */
@@ -132,3 +132,13 @@ export async function revokeMatching(engine: Pick<BrokerEngine, 'connectedClient
 
 /** The protocol's largest packet (MQTT 5 §1.5.5: a four-byte remaining length). */
 export const PROTOCOL_MAX_PACKET = 268435455;
+
+/** A connected MQTT client as the access checks see it. */
+export interface ConnectedClient {
+  clientName: string;
+  /** The account it authenticated as; null: anonymous or unchecked. */
+  account: string | null;
+  /** The CONNECT's user name. */
+  username: string | null;
+  ipAddress: string | null;
+}

@@ -10,13 +10,14 @@ import type { LiveSession } from '../registry/live-session.ts';
 import type { PublishPacket } from '../messaging/payload.ts';
 import {
   PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
-  type BrokerEngine, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
+  type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
 import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
+import { allowEverything, type AccessConnection, type AccessHooks } from '../access/types.ts';
 
 const LIVE = Symbol('mqdash.live');
 const CONNECT = Symbol('mqdash.connect');
@@ -26,8 +27,10 @@ const END_REASON = Symbol('mqdash.endReason');
 const ACCOUNT = Symbol('mqdash.account');
 /** The labels a connection was counted under (EngineStats.connected), so its end is counted once, the same way. */
 const COUNTED = Symbol('mqdash.counted');
+/** The connection's handle for the topic permission checks (access/types.ts), set once authenticated. */
+const ACCESS = Symbol('mqdash.access');
 
-export { Reason, allowEveryClient, type ClientAuthenticator, type ConnectOrigin, type ConnectVerdict, type TrafficCounters } from './broker-engine.ts';
+export { Reason, allowEveryClient, type ClientAuthenticator, type ConnectOrigin, type ConnectVerdict, type ConnectedClient, type TrafficCounters } from './broker-engine.ts';
 
 /** The aedes client fields this module reads and writes. */
 type AedesClient = {
@@ -49,6 +52,7 @@ type AedesClient = {
   [END_REASON]?: string;
   [ACCOUNT]?: string | null;
   [COUNTED]?: ConnectionLabels;
+  [ACCESS]?: AccessConnection;
   _disconnected?: boolean;
   disconnectReasonCode?: number | null;
   [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
@@ -90,6 +94,8 @@ export interface EngineOptions {
   clientAuth?: ClientAuthenticator;
   /** Per-connection and per-message accounting (Prometheus metrics). Default: noEngineStats. */
   stats?: EngineStats;
+  /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
+  access?: AccessHooks;
 }
 
 const isSys = (topic: string) => topic.startsWith('$SYS');
@@ -184,6 +190,7 @@ export class Engine implements BrokerEngine {
     const clientAuth = o.clientAuth ?? allowEveryClient;
     const writeAhead = o.writeAhead ?? null;
     const stats = o.stats ?? noEngineStats;
+    const access = o.access ?? allowEverything;
     let counters: TrafficCounters = { in: 0, out: 0 };
 
     /** An MQTT client's CONNECT through the ClientAuthenticator; a refusal is recorded like a ban's. */
@@ -191,6 +198,7 @@ export class Engine implements BrokerEngine {
       const answer = (verdict: ConnectVerdict) => {
         if (verdict.ok) {
           client[ACCOUNT] = verdict.account;
+          client[ACCESS] = access.openConnection({ clientId: client.id, username: username ?? null, account: verdict.account });
           return done(null, true);
         }
         recordRefusal(registry, log, client.id, username, verdict.reason);
@@ -200,8 +208,7 @@ export class Engine implements BrokerEngine {
       let verdict: ConnectVerdict | Promise<ConnectVerdict>;
       try {
         // Issue 12 (w/security): the address, for the sign-in limiter; the new engine passes it too.
-        const sock = (client.req?.socket ?? client.conn) as { remoteAddress?: string };
-        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: normalizeIp(sock.remoteAddress) });
+        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: remoteAddressOf(client) });
       } catch (err) {
         verdict = Promise.reject(err);
       }
@@ -238,7 +245,13 @@ export class Engine implements BrokerEngine {
       responseInformation: (client: { id: string }) => `response/${client.id}/`,
       preConnect(client: AedesClient, packet: any, done: (err: Error | null, ok?: boolean) => void) {
         try {
-          const refusal = registry.admit(packet.clientId);
+          // Issue 12: the ban list (client id, user name, address) before anything else is done.
+          // The dashboard's feed is exempt (an administrator's own address in a banned range); a
+          // forged feed user is refused by authenticate, which checks its token.
+          const banned = packet.username === FEED_USERNAME ? null
+            : access.checkConnect({ clientId: packet.clientId, username: packet.username ?? null, remoteAddress: remoteAddressOf(client) });
+          if (banned) recordRefusal(registry, log, packet.clientId, packet.username, banned);
+          const refusal = banned ? { kind: 'banned' as const, reason: banned } : registry.admit(packet.clientId);
           if (refusal) {
             // aedes cannot send 0x8A Banned from authenticate (DESIGN §8): write the CONNACK here.
             const v5 = packet.protocolVersion === 5;
@@ -283,6 +296,9 @@ export class Engine implements BrokerEngine {
           // Issue 12 (w/security): a feed token is issued to viewers too, and a viewer never changes
           // state: the feed connection only reads. Publishing goes through publishMessagesToMq (operator).
           if (client[ADMIN] !== undefined) return done(new Error('the dashboard feed connection cannot publish'));
+          const conn = client[ACCESS];
+          const denied = conn ? access.checkPublish(conn, packet.topic) : null;
+          if (denied) return denyPublish(client, packet, denied, done);
           counters.in++;
           stats.received(packet.qos ?? 0, packet.payload?.length ?? 0);
           const live = client[LIVE];
@@ -299,6 +315,9 @@ export class Engine implements BrokerEngine {
         // [MQTT-4.7.1-3]: a malformed SUBSCRIBE, so the connection is closed as for "a/#/b".
         const problem = topicFilterProblem(sub.topic);
         if (problem) return done(new Error(`topic filter ${JSON.stringify(sub.topic)}: ${problem}`), null);
+        // Issue 12: a denied filter is answered 0x87 (MQTT 3.1.1: 0x80) in the SUBACK by aedes.
+        const conn = client[ACCESS];
+        if (conn && access.checkSubscribe(conn, sub.topic)) return done(null, null);
         done(null, sub);
       },
       authorizeForward(client: AedesClient, packet: any) {
@@ -460,10 +479,11 @@ export class Engine implements BrokerEngine {
    * Connected MQTT clients with the account each authenticated as (null: anonymous or unchecked);
    * the dashboard's feed connections are not clients here.
    */
-  connectedClients(): Array<{ clientName: string; account: string | null }> {
-    const out: Array<{ clientName: string; account: string | null }> = [];
+  connectedClients(): ConnectedClient[] {
+    const out: ConnectedClient[] = [];
     for (const client of Object.values((this.aedes as unknown as { clients: Record<string, AedesClient> }).clients))
-      if (!client.closed && client[ADMIN] === undefined) out.push({ clientName: client.id, account: client[ACCOUNT] ?? null });
+      if (!client.closed && client[ADMIN] === undefined)
+        out.push({ clientName: client.id, account: client[ACCOUNT] ?? null, username: client[CONNECT]?.username ?? null, ipAddress: remoteAddressOf(client) });
     return out;
   }
 
@@ -563,6 +583,21 @@ function whenConnected(client: AedesClient): Promise<void> {
     c.once('connected', done);
     c.conn.once('close', done);
   });
+}
+
+const remoteAddressOf = (client: AedesClient): string | null =>
+  normalizeIp(((client.req?.socket ?? client.conn) as { remoteAddress?: string }).remoteAddress);
+
+/**
+ * A PUBLISH the topic permissions deny (issue 12). MQTT 5: aedes answers QoS 1/2 with PUBACK/PUBREC
+ * 0x87 and drops QoS 0. MQTT 3.1.1 has no reason codes and aedes would close the connection;
+ * instead it is acknowledged as usual and not published [MQTT-3.3.5-2].
+ */
+function denyPublish(client: AedesClient, packet: any, reason: string, done: (err?: Error | null) => void): void {
+  if (client.version === 5) return done(new Error(reason));
+  packet._notAuthorized = true;
+  if (packet.qos > 0) mqttPacket.writeToStream({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId } as never, client.conn, { protocolVersion: client.version ?? 4 });
+  done(null);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { MqttProps, PublishPacket } from '../messaging/payload.ts';
 import type { RetainedMessage, RetainedMessages } from '../persistence/retained-messages.ts';
 import {
   PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
-  type BrokerEngine, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
+  type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
@@ -244,9 +244,10 @@ export class MqdashBrokerEngine implements BrokerEngine {
     return Promise.resolve(true);
   }
 
-  connectedClients(): Array<{ clientName: string; account: string | null }> {
-    const out: Array<{ clientName: string; account: string | null }> = [];
-    for (const c of this.connected.values()) if (c.admin === undefined) out.push({ clientName: c.info.clientId, account: c.account });
+  connectedClients(): ConnectedClient[] {
+    const out: ConnectedClient[] = [];
+    for (const c of this.connected.values())
+      if (c.admin === undefined) out.push({ clientName: c.info.clientId, account: c.account, username: c.info.username ?? null, ipAddress: normalizeIp(c.info.remoteAddress) });
     return out;
   }
 
