@@ -13,10 +13,12 @@ import {
   clearFilters, hasActiveFilters, listSearchParams, pageCount, parseListSearch, sortingFromState, toFilterQuery,
   toSessionsQuery, withFilters, withSorting, type SessionsListState,
 } from '../lib/list-state';
+import { usePausablePage } from '../lib/paused-page';
 import { rememberListSearch } from '../lib/paths';
 import { BulkActions } from './bulk-actions';
 import { ColumnChooser } from './column-chooser';
 import { ExportButtons } from './export-buttons';
+import { LiveControl } from './live-control';
 import { defaultColumnVisibility, hideableSessionColumns } from './sessions-columns';
 import { SessionsFilters } from './sessions-filters';
 import { SessionsPagination } from './sessions-pagination';
@@ -59,6 +61,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
   const filter = useMemo(() => toFilterQuery(state), [state]);
   const scope = JSON.stringify(filter);
   const sessions = useSessions(query, { refetchInterval: refreshInterval });
+  // Issue 13: paused, the table shows the page as it was until Apply or Resume.
+  const live = usePausablePage(JSON.stringify(query), sessions.data, sessions.isPlaceholderData);
 
   const [columnChoices, setColumnChoices] = useState<VisibilityState>(readColumnChoices);
   // Issue 13: the Label column is on by default once labels exist.
@@ -74,8 +78,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
 
   // flushSync: controls reflect the URL at once (a ticked box stays ticked), not after a transition.
   const setState = (next: SessionsListState, replace = false) => setSearchParams(listSearchParams(next), { replace, flushSync: true });
-  const rows = sessions.data?.rows ?? [];
-  const total = sessions.data?.total ?? 0;
+  const rows = live.page?.rows ?? [];
+  const total = live.page?.total ?? 0;
   const selectedNames = Object.keys(current.rows).filter((k) => current.rows[k]);
 
   // A page beyond the end (sessions deleted meanwhile, an old bookmark): go to the last one.
@@ -123,6 +127,7 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
           </Button>
         )}
         <div className="list-toolbar-actions">
+          <LiveControl control={live} />
           <ColumnChooser
             columns={hideableSessionColumns}
             visible={visibleColumns}
