@@ -20,3 +20,4 @@ export { PasswordResetError, resetAccountPassword, type PasswordResetHooks } fro
 export { BrokerMetrics, type MetricsSources, type TrafficTotals } from './metrics/metrics.ts';
 export type { ConnectionLabels, DropReason, EngineStats, RefusalReason } from './engine/stats-hooks.ts';
 export type { RetainedMessage, RetainedMessages } from './persistence/retained-messages.ts';
+export { SavedViewLimitError, SavedViewStore } from './store/saved-view-store.ts';

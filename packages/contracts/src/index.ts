@@ -29,3 +29,4 @@ export * from './actions/backup.ts';
 export * from './actions/retention.ts';
 export * from './actions/retained.ts';
 export * from './emqx-retainer.ts';
+export * from './saved-views.ts';

@@ -12,6 +12,7 @@ import { readinessProbe } from './2026-12-02-readiness-probe.ts';
 import { sessionCountIndexes } from './2026-12-02-session-count-indexes.ts';
 import { sessionSearch } from './2026-12-03-session-search.ts';
 import { unhealthySince } from './2026-12-03-unhealthy-since.ts';
+import { savedViews } from './2026-12-03-saved-views.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -20,7 +21,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, savedViews];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {
