@@ -3,14 +3,14 @@
 // shortcuts (/, j/k, arrows, Enter, ?, g then a letter), the Ctrl+K command palette, focus on the
 // new page's heading after navigation, and Settings' sub-pages.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './helpers/browser';
 import { assertConsoleErrors, eventually, leaveApp, READ, newPage, sessionsTable, signIn, tableNames, waitForTableNames } from './helpers/dashboard';
-import { closeAllClients, connectClient } from './helpers/mqtt';
+import { connectClient } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
+import { tearDown } from './helpers/teardown';
 
 const DOCS_SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 /** Connected in this order, so "last connect, newest first" lists them backwards. */
@@ -31,12 +31,7 @@ before(async () => {
 
 afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
 
-after(async () => {
-  await closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  if (server) await rm(server.dataDir, { recursive: true, force: true });
-});
+after(() => tearDown(server, browser));
 
 /** The tag and text of the focused element. */
 const focused = (p: Page) => p.evaluate(() => ({ tag: document.activeElement?.tagName ?? '', text: document.activeElement?.textContent?.trim() ?? '', type: (document.activeElement as HTMLInputElement | null)?.type ?? '' }));
@@ -200,5 +195,45 @@ test('Settings has a sub-navigation; each sub-page has its own URL', async () =>
   await page.getByRole('region', { name: 'MQTT clients', exact: true }).waitFor();
   await page.goBack();
   await page.getByRole('region', { name: 'API keys', exact: true }).waitFor();
+  assertConsoleErrors(page);
+});
+
+test('saved views: save the filters, sort and columns shown under a name, choose it again from the menu; the URL carries it', async () => {
+  page = await newPage(browser);
+  await signIn(page, server, '/sessions?q=hand-b&sort=lastConnect&dir=desc');
+  await waitForTableNames(page, ['hand-b']);
+  // Hide the Reason column, then save this as a view.
+  await page.getByRole('button', { name: 'Columns', exact: true }).click();
+  await page.getByRole('menuitemcheckbox', { name: 'Reason', exact: true }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Views', exact: true }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Save current view…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save current view' });
+  await dialog.getByLabel('Name').fill('Only hand-b, newest first');
+  await dialog.getByRole('button', { name: 'Save view', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: 'View: Only hand-b, newest first' }).waitFor();
+
+  // Elsewhere, with every column: choosing the view brings back its filters, sort and columns.
+  await page.goto(`${server.baseUrl}/sessions?q=hand-`);
+  await page.getByRole('button', { name: 'Columns', exact: true }).click();
+  await page.getByRole('menuitemcheckbox', { name: 'Reason', exact: true }).click();
+  await page.keyboard.press('Escape');
+  await sessionsTable(page).getByRole('columnheader', { name: 'Reason' }).waitFor();
+  await page.getByRole('button', { name: 'Views', exact: true }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Only hand-b, newest first' }).click();
+  await waitForTableNames(page, ['hand-b']);
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('q'), url.searchParams.get('sort'), url.searchParams.get('dir')], ['hand-b', 'lastConnect', 'desc']);
+  assert.equal(await sessionsTable(page).getByRole('columnheader', { name: 'Reason' }).count(), 0);
+
+  // Stored on the server for this account.
+  const views = await page.evaluate(async () => (await (await fetch('/bff/views')).json()) as { data: Array<{ name: string; search: string; columns: string[] }> });
+  assert.deepEqual(views.data.map((v) => [v.name, v.search]), [['Only hand-b, newest first', 'q=hand-b&sort=lastConnect&dir=desc']]);
+  assert.ok(!views.data[0]!.columns.includes('reason'));
+
+  await page.getByRole('button', { name: 'View: Only hand-b, newest first' }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Delete view “Only hand-b, newest first”' }).click();
+  await page.getByRole('button', { name: 'Views', exact: true }).waitFor();
   assertConsoleErrors(page);
 });

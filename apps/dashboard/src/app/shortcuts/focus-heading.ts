@@ -22,16 +22,21 @@ export function useFocusHeadingOnNavigate(): string {
     const started = performance.now();
     let frame = 0;
     let settled = 0;
+    let focused: HTMLElement | null = null;
     const tryFocus = () => {
       const heading = document.querySelector<HTMLElement>('main h1');
       const dialog = document.querySelector('.modal-overlay');
+      const active = document.activeElement;
+      // The user has moved on (a click, a key): leave the focus where it is.
+      if (focused && active !== focused && active !== document.body && active !== null) return;
       // Two quiet frames after the dialog has gone: React Aria restores focus in the frame after closing.
       settled = heading && !dialog ? settled + 1 : 0;
-      if (heading && settled >= 2) {
+      // A page that first shows a loading state may replace its heading: focus the new one.
+      if (heading && settled >= 2 && heading !== focused && (!focused || active === document.body || active === null)) {
         if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
         heading.focus();
+        focused = heading;
         setAnnouncement(document.title || (heading.textContent ?? ''));
-        return;
       }
       if (performance.now() - started < WAIT_MS) frame = requestAnimationFrame(tryFocus);
     };

@@ -1,5 +1,5 @@
 import type { RowSelectionState, SortingState, Updater, VisibilityState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import type { Option } from '../../../components/ui/fields';
@@ -51,10 +51,19 @@ export interface SessionsListProps {
   headingId: string;
   /** Poll this often (ms), e.g. while live updates are down; false: the live feed keeps it current. */
   refreshInterval?: number | false;
+  /** Issue 13: the saved-views menu, given the view shown now and a way to show another. */
+  viewsMenu?: (view: ListView) => ReactNode;
+}
+
+/** The view shown now, as a saved view holds it: the query string (without the page) and the shown columns. */
+export interface ListView {
+  search: string;
+  columns: string[];
+  apply: (view: { search: string; columns: string[] }) => void;
 }
 
 /** The sessions table with its filters, bulk actions and paging; all view state lives in the URL. */
-export function SessionsList({ labelOptions, headingId, refreshInterval = false }: SessionsListProps) {
+export function SessionsList({ labelOptions, headingId, refreshInterval = false, viewsMenu }: SessionsListProps) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseListSearch(searchParams), [searchParams]);
   const query = useMemo(() => toSessionsQuery(state), [state]);
@@ -101,6 +110,14 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
     }
   };
   const visibleColumns = new Set(hideableSessionColumns.filter((c) => columnVisibility[c.id] !== false).map((c) => c.id));
+  const currentView: ListView = {
+    search: listSearchParams({ ...state, page: 0 }).toString(),
+    columns: [...visibleColumns],
+    apply: (view) => {
+      onColumnVisibilityChange(Object.fromEntries(hideableSessionColumns.map((c) => [c.id, view.columns.includes(c.id)])));
+      setState({ ...parseListSearch(new URLSearchParams(view.search)), page: 0 });
+    },
+  };
 
   const pageRowNames = rows.map((r) => r.clientName);
   const allPageSelected = pageRowNames.length > 0 && pageRowNames.every((n) => current.rows[n]);
@@ -128,6 +145,7 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
         )}
         <div className="list-toolbar-actions">
           <LiveControl control={live} />
+          {viewsMenu?.(currentView)}
           <ColumnChooser
             columns={hideableSessionColumns}
             visible={visibleColumns}
