@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
+import { isTypingTarget } from './keys';
 
 /** How long to wait for the new page's heading (a page may first show a spinner). */
 const WAIT_MS = 5000;
@@ -27,8 +28,9 @@ export function useFocusHeadingOnNavigate(): string {
       const heading = document.querySelector<HTMLElement>('main h1');
       const dialog = document.querySelector('.modal-overlay');
       const active = document.activeElement;
-      // The user has moved on (a click, a key): leave the focus where it is.
+      // The user has moved on (a click, a key, typing in a field of the new page): leave the focus where it is.
       if (focused && active !== focused && active !== document.body && active !== null) return;
+      if (!focused && !dialog && isTypingTarget(active)) return;
       // Two quiet frames after the dialog has gone: React Aria restores focus in the frame after closing.
       settled = heading && !dialog ? settled + 1 : 0;
       // A page that first shows a loading state may replace its heading: focus the new one.
