@@ -23,7 +23,7 @@ const opened: MqttClient[] = [];
 before(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   page = await newPage(browser);
-  await signIn(page, server, '/settings');
+  await signIn(page, server, '/settings/mqtt');
 });
 
 afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
@@ -63,7 +63,7 @@ const accountRow = (username: string): Locator => card().getByRole('table', { na
 test('create an account and switch anonymous access off in Settings; MQTT clients without it are refused, with it get in', async () => {
   // An anonymous client connected before: switching anonymous access off disconnects it.
   const anonymous = await connectClient(server.mqttPort, 'e2e-anonymous-before', { protocolVersion: 5 });
-  await page.goto(`${server.baseUrl}/settings`);
+  await page.goto(`${server.baseUrl}/settings/mqtt`);
   const anonymousSwitch = card().getByRole('switch', { name: 'Allow anonymous MQTT clients' });
   await eventually(async () => assert.equal(await anonymousSwitch.isChecked(READ), true));
   await card().getByText('No MQTT accounts yet.').waitFor();

@@ -26,7 +26,7 @@ before(async () => {
   downloads = await mkdtemp(join(tmpdir(), 'mqdash-e2e-downloads-'));
   api = await jsonApi(server);
   page = await newPage(browser);
-  await signIn(page, server, '/settings');
+  await signIn(page, server, '/settings/data');
 });
 
 afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
@@ -45,7 +45,7 @@ test('Download a backup: the browser saves a sound copy of the database, and the
   // Something to find in the copy: a persistent MQTT session and an MQ API session.
   const device = await connectClient(server.mqttPort, 'e2e-backup-device', { clean: false, sessionExpiryInterval: 0xffffffff, subscribe: ['e2e/backup/#'] });
   await api.ok('createMqApiSession', { clientName: 'e2e-backup-api' });
-  await page.goto(`${server.baseUrl}/settings`);
+  await page.goto(`${server.baseUrl}/settings/data`);
   await chooseTheme(page, 'Light');
   const backup = card('Backup');
   await backup.scrollIntoViewIfNeeded();
@@ -77,7 +77,7 @@ test('Download a backup: the browser saves a sound copy of the database, and the
 });
 
 test('Retention: a bad value is named beside its field; the dry run counts; switching it on shows the counts and asks', async () => {
-  await page.goto(`${server.baseUrl}/settings`);
+  await page.goto(`${server.baseUrl}/settings/data`);
   const retention = card('Retention');
   await retention.scrollIntoViewIfNeeded();
   const days = retention.getByLabel('Remove sessions not connected for', { exact: true });

@@ -57,7 +57,7 @@ async function stateChangingButtons(scope: Locator): Promise<string[]> {
 }
 
 test('an administrator creates a viewer and an operator in Settings → Accounts and changes a role there', async () => {
-  await signIn(admin, server, '/settings');
+  await signIn(admin, server, '/settings/access');
   await accountsCard(admin).getByRole('table', { name: 'Accounts' }).waitFor();
   await chooseTheme(admin, 'Light');
   for (const [account, role] of [[VIEWER, 'Viewer'], [OPERATOR, 'Viewer']] as const) {
@@ -106,14 +106,18 @@ test('a viewer sees everything and no button that changes state, on every page',
   await page.getByRole('tabpanel').waitFor();
   assert.deepEqual(await stateChangingButtons(page.locator('main')), []);
 
-  await page.goto(`${server.baseUrl}/settings`);
+  // Settings' sub-pages (issue 13): accounts and keys, MQTT clients, the own account.
+  await page.goto(`${server.baseUrl}/settings/access`);
   await accountRow(page, OPERATOR.username).waitFor();
   await page.getByRole('region', { name: 'API keys', exact: true }).getByText('role-tooling').waitFor();
-  await page.getByRole('region', { name: 'MQTT clients', exact: true }).getByText('role-sensor').waitFor();
   // The roles are shown as text, the anonymous switch cannot be flipped, the own password can be changed.
   assert.equal(await accountRow(page, OPERATOR.username).getByRole('cell').first().innerText(), 'Operator');
+  assert.deepEqual(await stateChangingButtons(page.locator('main')), []);
+  await page.goto(`${server.baseUrl}/settings/mqtt`);
+  await page.getByRole('region', { name: 'MQTT clients', exact: true }).getByText('role-sensor').waitFor();
   assert.equal(await page.getByRole('switch', { name: 'Allow anonymous MQTT clients' }).isDisabled(), true);
   assert.deepEqual(await stateChangingButtons(page.locator('main')), []);
+  await page.goto(`${server.baseUrl}/settings/account`);
   await page.getByRole('button', { name: 'Change password', exact: true }).waitFor();
   await page.getByRole('region', { name: 'Account', exact: true }).getByText('Viewer', { exact: true }).waitFor();
   await screenshot(page, 'roles-viewer-settings');
@@ -131,9 +135,13 @@ test('an operator acts on sessions, and manages no accounts, keys or MQTT client
   await actions.getByRole('button', { name: 'Unhide', exact: true }).click();
   await waitForToast(page, 'Session unhidden');
 
-  await page.goto(`${server.baseUrl}/settings`);
+  await page.goto(`${server.baseUrl}/settings/access`);
   await accountRow(page, VIEWER.username).waitFor();
-  for (const card of ['Accounts', 'API keys', 'MQTT clients'])
+  for (const card of ['Accounts', 'API keys'])
     assert.deepEqual(await stateChangingButtons(page.getByRole('region', { name: card, exact: true })), [], card);
+  await page.goto(`${server.baseUrl}/settings/mqtt`);
+  const mqttClients = page.getByRole('region', { name: 'MQTT clients', exact: true });
+  await mqttClients.getByText('role-sensor').waitFor();
+  assert.deepEqual(await stateChangingButtons(mqttClients), [], 'MQTT clients');
   assertConsoleErrors(page);
 });

@@ -35,6 +35,7 @@ import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
 import { MqttUserStore } from './store/mqtt-user-store.ts';
 import { SqliteSignInAttemptStore } from './store/sign-in-attempt-store.ts';
+import { SavedViewStore } from './store/saved-view-store.ts';
 import { EmqxClientQueries } from './store/emqx-query.ts';
 import { PRIVATE_DIR_MODE, securePrivateDir } from './store/file-modes.ts';
 import { LabelStore } from './store/label-store.ts';
@@ -124,6 +125,8 @@ export class Broker {
   get firstSignInPending(): boolean { return this.core.firstStart.pending; }
   /** The retained messages: list, describe, delete (issue 14); null without the durable persistence. */
   get retained(): RetainedMessages | null { return this.core.retained; }
+  /** The sessions screen's saved views, per administrator account (issue 13). */
+  get savedViews(): SavedViewStore { return this.core.savedViews; }
   /** What `GET /readyz` asks; more checks can be added (`readiness.add`). */
   get readiness(): Readiness { return this.core.readiness; }
   /** The Prometheus metrics (`GET /metrics`) and the traffic totals behind the EMQX stats routes. */
@@ -239,7 +242,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     retention.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,
-      firstStart, initialPasswordFile,
+      firstStart, initialPasswordFile, savedViews: new SavedViewStore(store.db),
       retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });
   } catch (err) {

@@ -23,3 +23,4 @@ export type { ConnectionLabels, DropReason, EngineStats, RefusalReason } from '.
 export type { RetainedMessage, RetainedMessages } from './persistence/retained-messages.ts';
 export { AccessControl } from './access/access-control.ts';
 export { allowEverything, type AccessConnection, type AccessHooks, type ConnectFacts, type ConnectionIdentity } from './access/types.ts';
+export { SavedViewLimitError, SavedViewStore } from './store/saved-view-store.ts';

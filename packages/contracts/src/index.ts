@@ -33,3 +33,4 @@ export * from './actions/audit.ts';
 export * from './actions/bans.ts';
 export * from './actions/topic-permissions.ts';
 export * from './emqx-banned.ts';
+export * from './saved-views.ts';

@@ -9,7 +9,8 @@ import { RequireAuth } from './routes/require-auth';
 import { RetainedRoute } from './routes/retained';
 import { SessionDetailRoute } from './routes/session-detail';
 import { SessionsRoute } from './routes/sessions';
-import { SettingsRoute } from './routes/settings';
+import { SettingsRoute, SettingsSectionRoute } from './routes/settings';
+import { settingsSections } from './routes/settings-sections';
 
 /**
  * Routes combine the features (STYLE #6). Each page has its own error boundary (STYLE #14), inside
@@ -30,7 +31,15 @@ export const router = createBrowserRouter([
           { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
           { path: 'labels', element: <LabelsRoute />, errorElement: <RouteError /> },
           { path: 'retained', element: <RetainedRoute />, errorElement: <RouteError /> },
-          { path: 'settings', element: <SettingsRoute />, errorElement: <RouteError /> },
+          {
+            path: 'settings',
+            element: <SettingsRoute />,
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <Navigate to={settingsSections[0]!.path} replace /> },
+              ...settingsSections.map((section) => ({ path: section.path, element: <SettingsSectionRoute section={section} /> })),
+            ],
+          },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

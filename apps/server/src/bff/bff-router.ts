@@ -22,6 +22,7 @@ import { retentionRouter } from './retention-router.ts';
 import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
 import { BffSessions } from './sessions-store.ts';
+import { viewsRouter } from './views-router.ts';
 
 /** The routes of authRouter, open or for every signed-in account (not in the role table). */
 const authRoutes: RoutePatterns = [['POST', '/login'], ['GET', '/me'], ['POST', '/logout'], ['POST', '/password']];
@@ -54,6 +55,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/retention', retentionRouter(deps));
   router.use('/retained', retainedRouter(deps));
   router.use('/labels', labelsRouter(deps));
+  router.use('/views', viewsRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.
   router.use(messagesRouter(deps));
 

@@ -27,6 +27,10 @@ export const bffRouteRoles: RouteRoles = [
   ['POST', '/retention/preview', 'viewer'],
   ['GET', '/retained', 'viewer'],
   ['GET', '/retained/message', 'viewer'],
+  // Issue 13: every account keeps its own saved views.
+  ['GET', '/views', 'viewer'],
+  ['POST', '/views', 'viewer'],
+  ['DELETE', '/views/:name', 'viewer'],
 
   ['POST', '/sessions/bulk', 'operator'],
   ['PATCH', '/sessions/:clientName', 'operator'],

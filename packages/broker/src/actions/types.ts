@@ -1,3 +1,4 @@
+import type { SavedViewStore } from '../store/saved-view-store.ts';
 import type { FirstStart } from '../auth/first-start.ts';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
@@ -60,6 +61,8 @@ export interface BrokerCore {
   firstStart: FirstStart;
   /** The file this start generated `admin`'s password into; null when it did not. */
   initialPasswordFile: string | null;
+  /** Issue 13: saved views of the sessions screen. */
+  savedViews: SavedViewStore;
 }
 
 /** Who is calling and through which door (recorded in the audit log). */

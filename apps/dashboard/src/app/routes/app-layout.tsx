@@ -9,6 +9,7 @@ import { useLogout } from '../../features/auth/api/logout';
 import { LiveIndicator } from '../../features/live/components/live-indicator';
 import { RoleProvider } from '../../lib/permissions';
 import { useLiveSync } from '../live-sync';
+import { SpeedOfHand } from '../shortcuts/speed-of-hand';
 
 /** Main navigation (DESIGN §6). */
 const navItems = [
@@ -85,6 +86,7 @@ export function AppLayout() {
           <Outlet />
         </RoleProvider>
       </main>
+      <SpeedOfHand />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { Plus } from '../../components/ui/icons';
 import { labelText, useLabels } from '../../features/labels/api/list-labels';
 import { useLabelChoices } from '../../features/labels/api/use-label-choices';
 import { useIsLive } from '../../features/live/lib/live-status';
+import { SavedViewsMenu } from '../../features/saved-views/components/saved-views-menu';
 import { CreateMqApiSessionDialog } from '../../features/sessions/components/create-mq-api-session-dialog';
 import { SessionsList } from '../../features/sessions/components/sessions-list';
 import { sessionHref } from '../../features/sessions/lib/paths';
@@ -35,7 +36,12 @@ export function SessionsRoute() {
           </Button>
         </Can>
       </div>
-      <SessionsList labelOptions={labelOptions} headingId={HEADING_ID} refreshInterval={live ? false : 15_000} />
+      <SessionsList
+        labelOptions={labelOptions}
+        headingId={HEADING_ID}
+        refreshInterval={live ? false : 15_000}
+        viewsMenu={(view) => <SavedViewsMenu search={view.search} columns={view.columns} onApply={view.apply} />}
+      />
       <CreateMqApiSessionDialog
         isOpen={creating}
         onOpenChange={setCreating}

@@ -1,41 +1,48 @@
-import { Card, DescriptionList } from '../../components/ui/card';
-import { AccountsCard } from '../../features/accounts/components/accounts-card';
-import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
-import { useMe } from '../../features/auth/api/get-me';
-import { BackupCard } from '../../features/backup/components/backup-card';
-import { ChangePasswordForm } from '../../features/auth/components/change-password-form';
-import { MqttClientsCard } from '../../features/mqtt-users/components/mqtt-clients-card';
-import { NotificationSettings } from '../../features/notifications/components/notification-settings';
-import { RetentionCard } from '../../features/retention/components/retention-card';
-import { Can, roleLabel } from '../../lib/permissions';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { useCan } from '../../lib/permissions';
+import { settingsSections, type SettingsSection } from './settings-sections';
 
-/** Settings (DESIGN §6): the account and its password, notifications, accounts and roles, API keys, MQTT client access, backup, retention. */
+function SectionLink({ section }: { section: SettingsSection }) {
+  const allowed = useCan(section.need ?? 'viewer');
+  if (!allowed) return null;
+  return (
+    <li>
+      <NavLink to={`/settings/${section.path}`} className="subnav-link">
+        {section.label}
+      </NavLink>
+    </li>
+  );
+}
+
+/**
+ * Settings (DESIGN §6), split into sub-pages (issue 13): a sub-navigation beside the chosen one,
+ * each its own URL (`/settings/account`, `/settings/access`, …; `/settings` opens the first).
+ */
 export function SettingsRoute() {
-  const me = useMe();
+  const { pathname } = useLocation();
+  const current = settingsSections.find((s) => pathname.startsWith(`/settings/${s.path}`)) ?? settingsSections[0]!;
   return (
     <div className="page page-medium">
-      <title>Settings · mqdash</title>
+      <title>{`${current.label} · Settings · mqdash`}</title>
       <div className="page-header">
         <h1 className="page-title">Settings</h1>
       </div>
-      <div className="stack-lg">
-        <Card title="Account">
-          <DescriptionList items={[['Username', me.data?.username], ['Role', me.data && roleLabel[me.data.role]]]} />
-        </Card>
-        <Card title="Change password">
-          <ChangePasswordForm />
-        </Card>
-        <Card title="Notifications">
-          <NotificationSettings />
-        </Card>
-        <AccountsCard me={me.data?.username} />
-        <ApiKeysCard />
-        <MqttClientsCard />
-        <Can need="administrator">
-          <BackupCard />
-          <RetentionCard />
-        </Can>
+      <div className="settings-layout">
+        <nav aria-label="Settings" className="settings-subnav">
+          <ul>
+            {settingsSections.map((s) => <SectionLink key={s.path} section={s} />)}
+          </ul>
+        </nav>
+        <div className="stack-lg settings-content">
+          <Outlet />
+        </div>
       </div>
     </div>
   );
+}
+
+/** One sub-page; a section the role may not see says so instead of showing nothing. */
+export function SettingsSectionRoute({ section }: { section: SettingsSection }) {
+  const allowed = useCan(section.need ?? 'viewer');
+  return allowed ? section.element : <p className="muted">Only an administrator sees {section.label.toLowerCase()}.</p>;
 }

@@ -14,6 +14,7 @@ import { sessionSearch } from './2026-12-03-session-search.ts';
 import { unhealthySince } from './2026-12-03-unhealthy-since.ts';
 import { sessionEvents } from './2026-12-03-session-events.ts';
 import { accessControl } from './2026-12-03-access-control.ts';
+import { savedViews } from './2026-12-03-saved-views.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -22,7 +23,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents, accessControl];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents, accessControl, savedViews];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

@@ -1,5 +1,5 @@
 import type { RowSelectionState, SortingState, Updater, VisibilityState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import type { Option } from '../../../components/ui/fields';
@@ -13,10 +13,12 @@ import {
   clearFilters, hasActiveFilters, listSearchParams, pageCount, parseListSearch, sortingFromState, toFilterQuery,
   toSessionsQuery, withFilters, withSorting, type SessionsListState,
 } from '../lib/list-state';
+import { usePausablePage } from '../lib/paused-page';
 import { rememberListSearch } from '../lib/paths';
 import { BulkActions } from './bulk-actions';
 import { ColumnChooser } from './column-chooser';
 import { ExportButtons } from './export-buttons';
+import { LiveControl } from './live-control';
 import { defaultColumnVisibility, hideableSessionColumns } from './sessions-columns';
 import { SessionsFilters } from './sessions-filters';
 import { SessionsPagination } from './sessions-pagination';
@@ -49,16 +51,27 @@ export interface SessionsListProps {
   headingId: string;
   /** Poll this often (ms), e.g. while live updates are down; false: the live feed keeps it current. */
   refreshInterval?: number | false;
+  /** Issue 13: the saved-views menu, given the view shown now and a way to show another. */
+  viewsMenu?: (view: ListView) => ReactNode;
+}
+
+/** The view shown now, as a saved view holds it: the query string (without the page) and the shown columns. */
+export interface ListView {
+  search: string;
+  columns: string[];
+  apply: (view: { search: string; columns: string[] }) => void;
 }
 
 /** The sessions table with its filters, bulk actions and paging; all view state lives in the URL. */
-export function SessionsList({ labelOptions, headingId, refreshInterval = false }: SessionsListProps) {
+export function SessionsList({ labelOptions, headingId, refreshInterval = false, viewsMenu }: SessionsListProps) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseListSearch(searchParams), [searchParams]);
   const query = useMemo(() => toSessionsQuery(state), [state]);
   const filter = useMemo(() => toFilterQuery(state), [state]);
   const scope = JSON.stringify(filter);
   const sessions = useSessions(query, { refetchInterval: refreshInterval });
+  // Issue 13: paused, the table shows the page as it was until Apply or Resume.
+  const live = usePausablePage(JSON.stringify(query), sessions.data, sessions.isPlaceholderData);
 
   const [columnChoices, setColumnChoices] = useState<VisibilityState>(readColumnChoices);
   // Issue 13: the Label column is on by default once labels exist.
@@ -74,8 +87,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
 
   // flushSync: controls reflect the URL at once (a ticked box stays ticked), not after a transition.
   const setState = (next: SessionsListState, replace = false) => setSearchParams(listSearchParams(next), { replace, flushSync: true });
-  const rows = sessions.data?.rows ?? [];
-  const total = sessions.data?.total ?? 0;
+  const rows = live.page?.rows ?? [];
+  const total = live.page?.total ?? 0;
   const selectedNames = Object.keys(current.rows).filter((k) => current.rows[k]);
 
   // A page beyond the end (sessions deleted meanwhile, an old bookmark): go to the last one.
@@ -97,6 +110,14 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
     }
   };
   const visibleColumns = new Set(hideableSessionColumns.filter((c) => columnVisibility[c.id] !== false).map((c) => c.id));
+  const currentView: ListView = {
+    search: listSearchParams({ ...state, page: 0 }).toString(),
+    columns: [...visibleColumns],
+    apply: (view) => {
+      onColumnVisibilityChange(Object.fromEntries(hideableSessionColumns.map((c) => [c.id, view.columns.includes(c.id)])));
+      setState({ ...parseListSearch(new URLSearchParams(view.search)), page: 0 });
+    },
+  };
 
   const pageRowNames = rows.map((r) => r.clientName);
   const allPageSelected = pageRowNames.length > 0 && pageRowNames.every((n) => current.rows[n]);
@@ -123,6 +144,8 @@ export function SessionsList({ labelOptions, headingId, refreshInterval = false 
           </Button>
         )}
         <div className="list-toolbar-actions">
+          <LiveControl control={live} />
+          {viewsMenu?.(currentView)}
           <ColumnChooser
             columns={hideableSessionColumns}
             visible={visibleColumns}

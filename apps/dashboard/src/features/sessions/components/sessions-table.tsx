@@ -5,6 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { SortAsc, SortDesc, SortNone } from '../../../components/ui/icons';
 import { useAppTable } from '../../../lib/table';
 import { useRowFlash } from '../lib/row-flash';
+import { sessionColumnWidths } from './column-widths';
 import { sessionColumns } from './sessions-columns';
 
 export interface SessionsTableProps {
@@ -40,6 +41,7 @@ export function SessionsTable(props: SessionsTableProps) {
       sorting: props.sorting,
       rowSelection: props.rowSelection,
       columnVisibility: props.columnVisibility,
+      columnSizing: sessionColumnWidths,
       pagination: { pageIndex: 0, pageSize: props.pageSize },
     },
     meta: { allMatching: props.allMatching },
@@ -57,7 +59,18 @@ export function SessionsTable(props: SessionsTableProps) {
     // Its own scroll box (both ways on a phone, issue 13), reachable by Tab so arrow keys scroll it.
     <div className={`table-scroll ${props.isFetching && !props.isLoading ? 'is-refreshing' : ''}`} role="region" aria-label="Sessions table" tabIndex={0}>
       {/* Without the selection column (a viewer's table), the client name sticks at the left edge. */}
-      <table className={`data-table${table.getColumn('select')?.getIsVisible() === false ? ' no-select' : ''}`} aria-labelledby={props.labelledBy} aria-busy={props.isLoading || props.isFetching}>
+      <table
+        className={`data-table fixed-widths${table.getColumn('select')?.getIsVisible() === false ? ' no-select' : ''}`}
+        style={{ width: `max(100%, ${table.getTotalSize()}px)` }}
+        aria-labelledby={props.labelledBy}
+        aria-busy={props.isLoading || props.isFetching}
+      >
+        {/* Issue 13: widths come from the columns, never from the data (column-widths.ts). */}
+        <colgroup>
+          {visibleColumns.map((col) => (
+            <col key={col.id} style={{ width: col.getSize() }} />
+          ))}
+        </colgroup>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
