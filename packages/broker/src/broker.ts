@@ -212,7 +212,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
-        ...(durable ? { db: store.db } : {}), verifyFeedToken, clientAuth: mqttUsers, stats: metrics,
+        ...(durable ? { db: store.db } : {}), verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
       : await Engine.create({
         registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),

@@ -22,6 +22,7 @@ import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts'
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { Engine } from './mqdash/engine.ts';
+import { allowEverything, type AccessConnection, type AccessHooks } from '../access/types.ts';
 import { InProcessBus } from './mqdash/bus.ts';
 import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
@@ -40,6 +41,8 @@ export interface MqdashEngineOptions {
   verifyFeedToken?: (token: string) => string | null;
   clientAuth?: ClientAuthenticator;
   stats?: EngineStats;
+  /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
+  access?: AccessHooks;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
@@ -50,6 +53,8 @@ interface Admitted {
   keepAlive: number;
   settings: Record<string, unknown>;
   version: number;
+  /** The topic permission checks' handle of this connection (ordinary clients only). */
+  access?: AccessConnection;
 }
 
 /** A connection the registry knows, from onConnect to onDisconnect. */
@@ -361,6 +366,16 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused(refusal.kind === 'banned' ? 'banned' : 'client_id_in_use');
       return refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid;
     }
+    const access = this.o.access ?? allowEverything;
+    // Issue 12: the ban list (client id, user name, address). The dashboard's feed is exempt (an
+    // administrator's own address in a banned range); a forged feed user is refused below.
+    const banned = r.username === FEED_USERNAME ? null
+      : access.checkConnect({ clientId: r.clientId, username: r.username ?? null, remoteAddress: normalizeIp(r.remoteAddress) });
+    if (banned) {
+      recordRefusal(registry, log, r.clientId, r.username, banned);
+      stats.refused('banned');
+      return Reason.banned;
+    }
     const facts = {
       username: r.username ?? null, keepAlive: r.keepAlive, version: r.protocolVersion,
       settings: connectSettings(r.packet as Parameters<typeof connectSettings>[0]),
@@ -388,7 +403,10 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused(MQTT_REFUSAL[verdict.returnCode].reason);
       return MQTT_REFUSAL[verdict.returnCode].code;
     }
-    this.admitted.set(r.clientId, { ...facts, admin: undefined, account: verdict.account });
+    this.admitted.set(r.clientId, {
+      ...facts, admin: undefined, account: verdict.account,
+      access: access.openConnection({ clientId: r.clientId, username: r.username ?? null, account: verdict.account }),
+    });
     return 0;
   }
 
@@ -454,6 +472,8 @@ export class MqdashBrokerEngine implements BrokerEngine {
         const c = this.connected.get(client.clientId);
         // DESIGN §5: nobody publishes under $SYS/; the feed connection only reads.
         if (isSys(message.topic) || c?.admin !== undefined) return Reason.notAuthorized;
+        // Issue 12: the topic permissions (QoS 1/2: PUBACK/PUBREC 0x87; QoS 0: dropped).
+        if (c?.access && (this.o.access ?? allowEverything).checkPublish(c.access, message.topic)) return Reason.notAuthorized;
         this.counters.in++;
         stats().received(message.qos, message.payload.length);
         if (c?.live) registry.onPublish(c.live, message.topic, Date.now());
@@ -463,6 +483,8 @@ export class MqdashBrokerEngine implements BrokerEngine {
         // DESIGN §5: only admin feed connections may subscribe under $SYS/.
         if (isSys(subscription.topicFilter) && this.connected.get(client.clientId)?.admin === undefined) return Reason.notAuthorized;
         if (topicFilterProblem(subscription.topicFilter)) return 0x8f;
+        const c = this.connected.get(client.clientId);
+        if (c?.access && (this.o.access ?? allowEverything).checkSubscribe(c.access, subscription.topicFilter)) return Reason.notAuthorized;
         return subscription.qos;
       },
       onConnect: (info) => this.onConnect(info),
