@@ -5,13 +5,16 @@
  * ids, incoming QoS 2, wills, retained messages with wildcards and expiry). `reopen` gives a new
  * store over the same data, as after a restart.
  */
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { startPostgres, type Service } from '../../../cluster/__tests__/services.ts';
 import { MemorySessionStore } from '../memory-store.ts';
+import { PostgresSessionStore } from '../pg-store.ts';
 import type { SessionState, SessionStore } from '../persistence.ts';
 import { SqliteSessionStore } from '../sqlite-store.ts';
 import type { EngineMessage, Subscription } from '../types.ts';
@@ -19,7 +22,7 @@ import type { EngineMessage, Subscription } from '../types.ts';
 interface Backend {
   name: string;
   /** A new, empty store and a way to reopen it over the same data. */
-  create(): { store: SessionStore; reopen(): SessionStore };
+  create(): Promise<{ store: SessionStore; reopen(): Promise<SessionStore> }>;
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'mqdash-store-'));
@@ -30,25 +33,56 @@ after(() => {
 });
 let files = 0;
 
+// PostgreSQL: one throwaway server for the suite, one new database per store
+let postgres: Service | undefined;
+const pgStores: PostgresSessionStore[] = [];
+before(async () => {
+  postgres = await startPostgres();
+});
+after(async () => {
+  for (const store of pgStores) await store.close().catch(() => undefined);
+  await postgres?.stop();
+});
+async function newDatabase(): Promise<string> {
+  const name = `store_${files++}`;
+  const admin = new pg.Client(postgres!.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return postgres!.url.replace(/\/postgres$/, `/${name}`);
+}
+
 const backends: Backend[] = [
   {
     name: 'memory',
-    create: () => {
+    create: async () => {
       const store = new MemorySessionStore();
-      return { store, reopen: () => store };
+      return { store, reopen: async () => store };
     },
   },
   {
     name: 'sqlite',
-    create: () => {
+    create: async () => {
       const file = join(folder, `store-${files++}.db`);
-      const open = () => {
+      const open = async () => {
         const db = new Database(file);
         db.pragma('journal_mode = WAL');
         databases.push(db);
         return new SqliteSessionStore(db);
       };
-      return { store: open(), reopen: open };
+      return { store: await open(), reopen: open };
+    },
+  },
+  {
+    name: 'postgres',
+    create: async () => {
+      const url = await newDatabase();
+      const open = async () => {
+        const store = await PostgresSessionStore.open(url);
+        pgStores.push(store);
+        return store;
+      };
+      return { store: await open(), reopen: open };
     },
   },
 ];
@@ -108,16 +142,16 @@ function sessionState(clientId: string): SessionState {
 for (const backend of backends) {
   describe(`SessionStore conformance: ${backend.name}`, () => {
     test('a new store holds no session and no retained message', async () => {
-      const { store } = backend.create();
+      const { store } = await backend.create();
       assert.deepEqual(await store.loadSessions(), []);
       assert.equal(store.retained.count(), 0);
     });
 
     test('a saved session comes back whole after a reopen: subscriptions, in-flight packet ids and states, queue order, QoS 2 ids, will, Buffers', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       store.saveSession(sessionState('c1'));
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(loaded, sessionState('c1'));
       assert.ok(Buffer.isBuffer(loaded!.queue[0]!.message.payload));
       assert.ok(Buffer.isBuffer(loaded!.queue[0]!.message.properties.correlationData));
@@ -125,34 +159,34 @@ for (const backend of backends) {
     });
 
     test('saving again replaces the stored state (an acknowledged delivery is gone)', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const state = sessionState('c2');
       store.saveSession(state);
       store.saveSession({ ...state, inFlight: state.inFlight.slice(1), subscriptions: [], incomingQos2: [] });
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(loaded!.inFlight.map((entry) => entry.packetId), [5]);
       assert.deepEqual(loaded!.subscriptions, []);
       assert.deepEqual(loaded!.incomingQos2, []);
     });
 
     test('sessions are independent; a removed one is forgotten, removing an unknown one is harmless', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       for (const clientId of ['x', 'y', 'z']) store.saveSession(sessionState(clientId));
       store.removeSession('y');
       store.removeSession('never-stored');
       await store.flush();
-      const loaded = await reopen().loadSessions();
+      const loaded = await (await reopen()).loadSessions();
       assert.deepEqual(loaded.map((state) => state.clientId).sort(), ['x', 'z']);
     });
 
     test('[MQTT-3.3.1-5] one retained message per topic, the last one kept, after a reopen too', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       store.retained.put(message('r/1', 'old', { retain: true }));
       store.retained.put(message('r/1', 'new', { retain: true }));
       store.retained.put(message('r/2/deep', 'deep', { retain: true }));
       await store.flush();
-      const again = reopen();
+      const again = await reopen();
       assert.equal(again.retained.count(), 2);
       assert.deepEqual(again.retained.match('r/1', Date.now()).map((m) => m.payload.toString()), ['new']);
       assert.deepEqual(again.retained.match('r/#', Date.now()).map((m) => m.topic).sort(), ['r/1', 'r/2/deep']);
@@ -160,18 +194,18 @@ for (const backend of backends) {
     });
 
     test('[MQTT-3.3.1-6, 3.3.1-7] an empty payload clears the topic, after a reopen too', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       store.retained.put(message('c/1', 'kept', { retain: true }));
       store.retained.put(message('c/1', '', { retain: true, qos: 0 }));
       store.retained.put(message('c/never', '', { retain: true }));
       await store.flush();
-      const again = reopen();
+      const again = await reopen();
       assert.equal(again.retained.count(), 0);
       assert.deepEqual(again.retained.match('#', Date.now()), []);
     });
 
     test('[MQTT-3.3.2-5] an expired retained message is not matched; [MQTT-4.7.2-1] `#` does not reach `$` topics', async () => {
-      const { store } = backend.create();
+      const { store } = await backend.create();
       const now = Date.now();
       store.retained.put(message('e/old', 'expired', { retain: true, expiresAt: now - 1 }));
       store.retained.put(message('e/live', 'live', { retain: true, expiresAt: now + 60_000 }));
