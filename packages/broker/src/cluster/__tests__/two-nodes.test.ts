@@ -9,6 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { PostgresSessionStore } from '../../engine/mqdash/pg-store.ts';
 import { RedisBus } from '../../engine/mqdash/redis-bus.ts';
 import { startEngine, waitFor, type TestClient, type TestServer } from '../../engine/mqdash/__tests__/helpers.ts';
@@ -112,5 +113,22 @@ describe('two nodes on Redis and PostgreSQL', () => {
 
   test('no fault was reported by either node', () => {
     assert.deepEqual(faults, []);
+  });
+
+  test('hostile input on the bus channel is reported and dropped; the nodes keep routing', async () => {
+    const sub = await nodeA.connect({ clientId: 'hostile-sub', protocolVersion: 5 });
+    await sub.subscribeAsync(['h/#', 'sentinel/#'], { qos: 1 });
+    const intruder = new Redis(redis.url);
+    const bad = ['not json', '{}', JSON.stringify({ node: 'x', message: { topic: 'h/1', payload: 'text', qos: 1, retain: false, properties: {} } }), JSON.stringify({ node: 'x', message: { topic: 'h/1', payload: { $b64: '' }, qos: 7, retain: false, properties: {} } })];
+    for (const text of bad) await intruder.publish('mqdash:bus', text);
+    intruder.disconnect();
+    await waitFor(() => faults.length === bad.length * 2, 5000, 'both nodes to report every bad message');
+    assert.ok(faults.every((fault) => fault.includes('redis bus receive') && fault.includes('not a bus message')));
+    const pub = await nodeB.connect({ clientId: 'hostile-pub', protocolVersion: 5 });
+    await pub.publishAsync('h/ok', 'still routing', { qos: 1 });
+    await settle(pub, sub);
+    assert.deepEqual(texts(sub, 'h/'), ['still routing']);
+    await sub.endAsync();
+    await pub.endAsync();
   });
 });
