@@ -21,6 +21,8 @@ export interface Service {
   url: string;
   /** The server's process, e.g. to kill it in a failure test. */
   process: ChildProcess;
+  /** Stops the server and starts it again on the same port and folder (PostgreSQL keeps its data). */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -97,15 +99,25 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise
   clearTimeout(timer);
 }
 
-function service(child: ChildProcess, port: number, url: string, folder: string, signal: NodeJS.Signals): Service {
+/** Launches the server through `launch` (again on `restart`), stopping it with `signal`. */
+async function service(launch: () => Promise<ChildProcess>, port: number, url: string, folder: string, signal: NodeJS.Signals): Promise<Service> {
   let stopping: Promise<void> | undefined;
-  return {
-    port,
-    url,
-    process: child,
-    stop: () =>
-      (stopping ??= stopProcess(child, signal).then(() => rmSync(folder, { recursive: true, force: true }))),
-  };
+  try {
+    const started: Service = {
+      port,
+      url,
+      process: await launch(),
+      restart: async () => {
+        await stopProcess(started.process, signal);
+        started.process = await launch();
+      },
+      stop: () => (stopping ??= stopProcess(started.process, signal).then(() => rmSync(folder, { recursive: true, force: true }))),
+    };
+    return started;
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
@@ -125,14 +137,9 @@ export async function startPostgres(): Promise<Service> {
   }
   const port = await freePort();
   const args = ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', folder, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
-  try {
-    const child = await startServer(join(PG_BIN, 'postgres'), args, /database system is ready to accept connections/, folder, user);
-    // SIGINT: PostgreSQL's fast shutdown (disconnects clients, no waiting for them)
-    return service(child, port, `postgres://postgres@127.0.0.1:${port}/postgres`, folder, 'SIGINT');
-  } catch (error) {
-    rmSync(folder, { recursive: true, force: true });
-    throw error;
-  }
+  const launch = () => startServer(join(PG_BIN, 'postgres'), args, /database system is ready to accept connections/, folder, user);
+  // SIGINT: PostgreSQL's fast shutdown (disconnects clients, no waiting for them)
+  return service(launch, port, `postgres://postgres@127.0.0.1:${port}/postgres`, folder, 'SIGINT');
 }
 
 /** A throwaway redis-server on 127.0.0.1: no RDB snapshots, no append-only file. */
@@ -140,11 +147,6 @@ export async function startRedis(): Promise<Service> {
   const folder = mkdtempSync(join(tmpdir(), 'mqdash-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice'];
-  try {
-    const child = await startServer(REDIS_SERVER, args, /Ready to accept connections/, folder);
-    return service(child, port, `redis://127.0.0.1:${port}`, folder, 'SIGTERM');
-  } catch (error) {
-    rmSync(folder, { recursive: true, force: true });
-    throw error;
-  }
+  const launch = () => startServer(REDIS_SERVER, args, /Ready to accept connections/, folder);
+  return service(launch, port, `redis://127.0.0.1:${port}`, folder, 'SIGTERM');
 }

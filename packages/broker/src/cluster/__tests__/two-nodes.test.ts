@@ -158,4 +158,30 @@ describe('two nodes on Redis and PostgreSQL', () => {
     await sub.endAsync();
     await pub.endAsync();
   });
+
+  test('after a Redis restart both nodes reconnect and messages cross again', async () => {
+    const sub = await nodeA.connect({ clientId: 'rr-sub', protocolVersion: 5 });
+    await sub.subscribeAsync(['rr/#', 'sentinel/#'], { qos: 2 });
+    const pub = await nodeB.connect({ clientId: 'rr-pub', protocolVersion: 5 });
+    const started = Date.now();
+    await redis.restart();
+    // routing resumes once both nodes' connections are back: probe until one crosses
+    let probes = 0;
+    await waitFor(
+      () => {
+        if (sub.received.some((m) => m.topic === 'rr/probe')) return true;
+        if (probes++ % 20 === 0) void pub.publishAsync('rr/probe', 'probe', { qos: 0 });
+        return false;
+      },
+      20_000,
+      'a message to cross after the restart',
+    );
+    timings.redisRestartUntilRoutingMs = Date.now() - started;
+    await pub.publishAsync('rr/after', 'after', { qos: 1 });
+    await settle(pub, sub);
+    assert.deepEqual(texts(sub, 'rr/after'), ['after']);
+    assert.equal(sub.connected && pub.connected, true, 'the MQTT clients never noticed');
+    await sub.endAsync();
+    await pub.endAsync();
+  });
 });
