@@ -5,7 +5,9 @@
  *
  * Writes are fire-and-forget as the seam asks: they are coalesced per session and per retained
  * topic and written in one transaction per batch, in order; `flush` resolves when everything
- * written before it is committed (and rejects with the error of a batch that failed).
+ * written before it is committed (and rejects with the error of a batch that failed). A failed
+ * batch (PostgreSQL unreachable) is kept and tried again each second, later writes of the same
+ * session or topic replacing its own.
  *
  * Retained messages are served from an in-memory tree (SUBSCRIBE is synchronous in the engine).
  * Every node writes its retained changes to the table and announces the topic with
@@ -41,7 +43,7 @@ type Write = { sql: string; values: unknown[] };
 
 /** The in-memory tree for SUBSCRIBE; every change written to the table and announced to the other nodes. */
 class PostgresRetainedStore implements RetainedStore {
-  readonly memory = new MemoryRetainedStore();
+  memory = new MemoryRetainedStore();
 
   constructor(private readonly write: (key: string, entry: Write) => void) {}
 
@@ -73,6 +75,13 @@ class PostgresRetainedStore implements RetainedStore {
     const message = row ? fromJson<EngineMessage>(row.message)! : { topic, payload: Buffer.alloc(0), qos: 0 as const, retain: true, properties: {} };
     this.memory.put(message);
   }
+
+  /** Replaces the whole tree with the table's rows (at open, and after the notifications were cut). */
+  replaceAll(rows: Array<{ message: string }>): void {
+    const memory = new MemoryRetainedStore();
+    for (const row of rows) memory.put(fromJson<EngineMessage>(row.message)!);
+    this.memory = memory;
+  }
 }
 
 export class PostgresSessionStore implements SessionStore {
@@ -85,10 +94,11 @@ export class PostgresSessionStore implements SessionStore {
   private closed = false;
   /** Reloads of notified topics, one after the other so that a later reload is applied last. */
   private reloading: Promise<void> = Promise.resolve();
+  private listener?: pg.Client;
+  private retryTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly listener: pg.Client,
     private readonly ownsPool: boolean,
     private readonly options: PostgresSessionStoreOptions,
   ) {
@@ -103,27 +113,59 @@ export class PostgresSessionStore implements SessionStore {
     const ownsPool = typeof database === 'string';
     const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: 4 }) : database;
     pool.on('error', (error) => options.onError?.(error, 'postgres pool'));
-    const listener = new pg.Client(pool.options);
+    const store = new PostgresSessionStore(pool, ownsPool, options);
     try {
       await pool.query(`SELECT pg_advisory_lock(hashtext('mqdash_schema'));${SCHEMA}SELECT pg_advisory_unlock(hashtext('mqdash_schema'));`);
-      await listener.connect();
+      await store.listen();
     } catch (error) {
-      await listener.end().catch(() => undefined);
+      store.closed = true;
       if (ownsPool) await pool.end();
       throw error;
     }
-    const store = new PostgresSessionStore(pool, listener, ownsPool, options);
-    listener.on('error', (error) => options.onError?.(error, 'postgres retained notifications'));
+    return store;
+  }
+
+  /**
+   * Listens for retained changes, then loads every retained message: listening first, so that a
+   * change made in between is applied after the load, never lost. A lost listening connection (a
+   * PostgreSQL restart) is opened again, with a full reload, until the store is closed.
+   */
+  private async listen(): Promise<void> {
+    const listener = new pg.Client(this.pool.options);
+    this.listener = listener;
+    listener.on('error', (error) => this.options.onError?.(error, 'postgres retained notifications'));
     listener.on('notification', (note) => {
       const topic = note.payload;
-      if (note.channel === CHANNEL && topic !== undefined) store.reloading = store.reloading.then(() => store.reloadTopic(topic));
+      if (note.channel === CHANNEL && topic !== undefined) this.reloading = this.reloading.then(() => this.reloadTopic(topic));
     });
-    await listener.query(`LISTEN ${CHANNEL}`);
-    // listening before loading: a change made in between is applied after the load, never lost
-    const now = Date.now();
-    const { rows } = await pool.query<{ message: string; topic: string }>('SELECT topic, message FROM mqdash_retained WHERE expires_at IS NULL OR expires_at > $1', [now]);
-    for (const row of rows) store.retained.apply(row.topic, row);
-    return store;
+    /** Once per connection, whether it ended or failed to start: try again unless closed. */
+    const lost = () => {
+      if (this.listener !== listener) return;
+      this.listener = undefined;
+      if (!this.closed) this.relisten();
+    };
+    listener.once('end', lost);
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${CHANNEL}`);
+      const reload = this.reloading.then(async () => {
+        const { rows } = await this.pool.query<{ message: string }>('SELECT message FROM mqdash_retained WHERE expires_at IS NULL OR expires_at > $1', [Date.now()]);
+        this.retained.replaceAll(rows);
+      });
+      this.reloading = reload.catch(() => undefined);
+      await reload;
+    } catch (error) {
+      lost();
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private relisten(): void {
+    setTimeout(() => {
+      if (this.closed) return;
+      this.listen().catch((error: unknown) => this.options.onError?.(error, 'postgres retained notifications'));
+    }, 500).unref();
   }
 
   async loadSessions(): Promise<SessionState[]> {
@@ -145,14 +187,16 @@ export class PostgresSessionStore implements SessionStore {
 
   /** Resolves when every write made before the call is committed. */
   async flush(): Promise<void> {
-    while (this.scheduled || this.pending.size > 0) {
+    for (;;) {
       this.runPending();
       await this.running;
+      const failure = this.failure;
+      if (failure) {
+        this.failure = undefined;
+        throw failure; // the writes are kept and tried again
+      }
+      if (!this.scheduled && this.pending.size === 0) return;
     }
-    await this.running;
-    const failure = this.failure;
-    this.failure = undefined;
-    if (failure) throw failure;
   }
 
   async close(): Promise<void> {
@@ -161,7 +205,8 @@ export class PostgresSessionStore implements SessionStore {
       await this.flush();
     } finally {
       this.closed = true;
-      await this.listener.end().catch(() => undefined);
+      clearTimeout(this.retryTimer);
+      await this.listener?.end().catch(() => undefined);
       await this.reloading;
       if (this.ownsPool) await this.pool.end();
     }
@@ -180,14 +225,30 @@ export class PostgresSessionStore implements SessionStore {
   private runPending(): void {
     this.scheduled = false;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch = [...this.pending];
     this.pending = new Map();
     this.running = this.running.then(() =>
-      this.commit(batch).catch((error: unknown) => {
+      this.commit(batch.map(([, write]) => write)).then(() => {
+        this.failure = undefined; // an earlier failed batch has been written since
+      }, (error: unknown) => {
         this.failure ??= error;
         this.options.onError?.(error, 'postgres session store');
+        this.retry(batch);
       }),
     );
+  }
+
+  /** Keeps a failed batch's writes (those not replaced since) and tries them again in a second. */
+  private retry(batch: Array<[string, Write]>): void {
+    const later = this.pending;
+    this.pending = new Map(batch.filter(([key]) => !later.has(key)));
+    for (const [key, write] of later) this.pending.set(key, write);
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.closed) this.runPending();
+    }, 1000);
+    this.retryTimer.unref();
   }
 
   private async commit(batch: Write[]): Promise<void> {
