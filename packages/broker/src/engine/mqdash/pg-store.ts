@@ -253,14 +253,19 @@ export class PostgresSessionStore implements SessionStore {
 
   private async commit(batch: Write[]): Promise<void> {
     const client = await this.pool.connect();
+    // a checked-out client has no listener of the pool's: a connection cut between two queries
+    // (PostgreSQL restarting) would be an uncaught 'error'; the failed query reports it instead
+    const cut = () => undefined;
+    client.on('error', cut);
     try {
       await client.query('BEGIN');
       for (const { sql, values } of batch) await client.query(sql, values);
       await client.query('COMMIT');
+      client.off('error', cut);
       client.release();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      client.release(true);
+      client.release(true); // discarded, its listener kept
       throw error;
     }
   }
