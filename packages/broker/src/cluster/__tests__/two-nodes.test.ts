@@ -10,6 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { PostgresSessionStore } from '../../engine/mqdash/pg-store.ts';
 import { RedisBus } from '../../engine/mqdash/redis-bus.ts';
 import { startEngine, waitFor, type TestClient, type TestServer } from '../../engine/mqdash/__tests__/helpers.ts';
@@ -140,6 +141,47 @@ describe('two nodes on Redis and PostgreSQL', () => {
     await waitFor(() => back.received.length === 2, 3000, 'the queued messages');
     assert.deepEqual(back.received.map((m) => [m.text, m.packet.qos]), [['one', 1], ['two', 1]]);
     await back.endAsync();
+  });
+
+  test('write-ahead on PostgreSQL: PUBACK waits until the queue row of an offline session is committed', async () => {
+    const persistent = { clientId: 'wal-sub', protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } };
+    const sub = await nodeA.connect(persistent);
+    await sub.subscribeAsync('wal/#', { qos: 1 });
+    await sub.endAsync();
+    await waitFor(() => !nodeA.engine.connections.has('wal-sub'), 3000, 'the subscriber to leave');
+    const pub = await nodeA.connect({ clientId: 'wal-pub', protocolVersion: 5 });
+    // another connection holds the messages table: node A's insert of the queue row waits for it
+    const locker = new pg.Client(postgres.url);
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE mqdash_messages IN EXCLUSIVE MODE');
+      let acked = false;
+      const published = pub.publishAsync('wal/x', 'held', { qos: 1 }).then(() => (acked = true));
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        await locker.query('SELECT pg_stat_clear_snapshot()'); // else the transaction sees its first view again
+        const { rows } = await locker.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO mqdash_messages%'");
+        if (rows[0]!.n > 0) break;
+        assert.ok(Date.now() < deadline, 'node A never wrote the queue row');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // a SUBACK on the same connection comes after any PUBACK sent before the insert began
+      await pub.subscribeAsync('wal-roundtrip/none', { qos: 0 });
+      assert.equal(acked, false, 'PUBACK sent before PostgreSQL had the queue row');
+      await locker.query('COMMIT');
+      await published;
+    } finally {
+      await locker.end();
+    }
+    const check = await PostgresSessionStore.open(postgres.url);
+    try {
+      const stored = (await check.loadSessions()).find((state) => state.clientId === 'wal-sub');
+      assert.deepEqual(stored?.queue.map((entry) => entry.outgoing.message.payload.toString()), ['held']);
+    } finally {
+      await check.close();
+    }
+    await pub.endAsync();
   });
 
   test('hostile input on the bus channel is reported and dropped; the nodes keep routing', async () => {
