@@ -57,6 +57,16 @@ async function settle(publisher: TestClient, ...subscribers: TestClient[]): Prom
   for (const subscriber of subscribers) await waitFor(() => subscriber.received.some((m) => m.text === marker), 5000, 'the sentinel');
 }
 
+/** A persistent session on node A subscribed at QoS 1 to `filter`, its client gone; gives its connect options. */
+async function offlineSubscriber(clientId: string, filter: string) {
+  const persistent = { clientId, protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } };
+  const sub = await nodeA.connect(persistent);
+  await sub.subscribeAsync(filter, { qos: 1 });
+  await sub.endAsync();
+  await waitFor(() => !nodeA.engine.connections.has(clientId), 3000, 'the subscriber to leave');
+  return persistent;
+}
+
 const texts = (client: TestClient, prefix: string) => client.received.filter((m) => m.topic.startsWith(prefix)).map((m) => m.text);
 
 describe('two nodes on Redis and PostgreSQL', () => {
@@ -122,11 +132,7 @@ describe('two nodes on Redis and PostgreSQL', () => {
   });
 
   test('[MQTT-4.1.0-1] an offline persistent session on node A queues QoS 1 messages published on B, and resumes with them after node A restarts on PostgreSQL', async () => {
-    const persistent = { clientId: 'durable-a', protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } };
-    const sub = await nodeA.connect(persistent);
-    await sub.subscribeAsync('d/#', { qos: 1 });
-    await sub.endAsync();
-    await waitFor(() => !nodeA.engine.connections.has('durable-a'), 3000, 'the subscriber to leave');
+    const persistent = await offlineSubscriber('durable-a', 'd/#');
     const pub = await nodeB.connect({ clientId: 'durable-pub', protocolVersion: 5 });
     for (const text of ['one', 'two']) await pub.publishAsync('d/x', text, { qos: 1 });
     await waitFor(() => nodeA.engine.sessions.get('durable-a')?.state().queue.length === 2, 5000, 'node A to queue both messages');
@@ -144,11 +150,7 @@ describe('two nodes on Redis and PostgreSQL', () => {
   });
 
   test('write-ahead on PostgreSQL: PUBACK waits until the queue row of an offline session is committed', async () => {
-    const persistent = { clientId: 'wal-sub', protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 3600 } };
-    const sub = await nodeA.connect(persistent);
-    await sub.subscribeAsync('wal/#', { qos: 1 });
-    await sub.endAsync();
-    await waitFor(() => !nodeA.engine.connections.has('wal-sub'), 3000, 'the subscriber to leave');
+    await offlineSubscriber('wal-sub', 'wal/#');
     const pub = await nodeA.connect({ clientId: 'wal-pub', protocolVersion: 5 });
     // another connection holds the messages table: node A's insert of the queue row waits for it
     const locker = new pg.Client(postgres.url);

@@ -23,8 +23,9 @@
 import pg from 'pg';
 import { fromJson, toJson } from '../../persistence/packet-codec.ts';
 import { decodeOutgoing, encodeOutgoing } from './message-codec.ts';
+import { PendingChanges, RecordingRetainedStore, type Change } from './pending-changes.ts';
 import type { DurableCallback, InFlightState, SessionMeta, SessionState, SessionStore, StoredMessage } from './persistence.ts';
-import { MemoryRetainedStore, type RetainedStore } from './retained.ts';
+import { MemoryRetainedStore } from './retained.ts';
 import type { EngineMessage } from './types.ts';
 
 const CHANNEL = 'mqdash_retained';
@@ -73,15 +74,6 @@ export interface PostgresSessionStoreOptions {
 /** One statement of a batch and the number of rows (changes) it writes. */
 type Write = { sql: string; values: unknown[]; rows: number };
 
-/** One recorded change, applied in the order it was made. */
-type Change =
-  | { kind: 'meta'; clientId: string; json: string }
-  | { kind: 'remove'; clientId: string }
-  | { kind: 'add'; clientId: string; message: StoredMessage; packetId: number | null; flight: string | null; cancelled?: boolean }
-  | { kind: 'flight'; clientId: string; seq: number; packetId: number; flight: string }
-  | { kind: 'delete'; clientId: string; seq: number }
-  | { kind: 'retained'; message: EngineMessage };
-
 /** A batch: its statements and who waits for its commit. */
 interface Batch {
   writes: Write[];
@@ -89,24 +81,7 @@ interface Batch {
 }
 
 /** The in-memory tree for SUBSCRIBE; every change written to the table and announced to the other nodes. */
-class PostgresRetainedStore implements RetainedStore {
-  memory = new MemoryRetainedStore();
-
-  constructor(private readonly record: (message: EngineMessage) => void) {}
-
-  put(message: EngineMessage): void {
-    this.record(message);
-    this.memory.put(message);
-  }
-
-  match(topicFilter: string, now: number): EngineMessage[] {
-    return this.memory.match(topicFilter, now);
-  }
-
-  count(): number {
-    return this.memory.count();
-  }
-
+class PostgresRetainedStore extends RecordingRetainedStore {
   /** Sets the tree's entry for the topic to the table's row (or clears it when there is none). */
   apply(topic: string, row: { message: string } | undefined): void {
     const message = row ? fromJson<EngineMessage>(row.message)! : { topic, payload: Buffer.alloc(0), qos: 0 as const, retain: true, properties: {} };
@@ -184,16 +159,11 @@ export class PostgresSessionStore implements SessionStore {
   readonly retained: PostgresRetainedStore;
   /** Rows written by the commits so far (for tests and the README's figures). */
   readonly stats = { rows: 0 };
-  /** Changes recorded since the last batch started, in order. */
-  private changes: Change[] = [];
-  /** Pending inserts by client and seq: a later change of the message edits or cancels the insert. */
-  private readonly pendingAdds = new Map<string, Map<number, Extract<Change, { kind: 'add' }>>>();
-  private readonly pendingRetained = new Map<string, Extract<Change, { kind: 'retained' }>>();
   /**
-   * The meta of each session this store wrote, as the table will hold it once the recorded changes
-   * are written (not read at open: in a cluster another node may write a session's meta since).
+   * Changes recorded since the last batch started. A session's meta is compared with what this
+   * store wrote, not with the table read at open: in a cluster another node may write it since.
    */
-  private readonly latestMeta = new Map<string, string>();
+  private readonly pending = new PendingChanges(() => this.schedule());
   /** Callbacks waiting for the changes recorded so far. */
   private waiters: DurableCallback[] = [];
   /** Statements of failed batches, written before the changes recorded since. */
@@ -212,7 +182,7 @@ export class PostgresSessionStore implements SessionStore {
     private readonly ownsPool: boolean,
     private readonly options: PostgresSessionStoreOptions,
   ) {
-    this.retained = new PostgresRetainedStore((message) => this.recordRetained(message));
+    this.retained = new PostgresRetainedStore((message) => this.recording().putRetained(message));
   }
 
   /**
@@ -298,54 +268,28 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   saveSession(meta: SessionMeta): void {
-    const json = toJson(meta)!;
-    if (this.latestMeta.get(meta.clientId) === json) return; // unchanged: nothing to write
-    this.latestMeta.set(meta.clientId, json);
-    this.record({ kind: 'meta', clientId: meta.clientId, json });
+    this.recording().saveSession(meta);
   }
 
   removeSession(clientId: string): void {
-    for (const change of this.pendingAdds.get(clientId)?.values() ?? []) change.cancelled = true;
-    this.pendingAdds.delete(clientId);
-    this.latestMeta.delete(clientId);
-    this.record({ kind: 'remove', clientId });
+    this.recording().removeSession(clientId);
   }
 
   addMessage(clientId: string, message: StoredMessage): void {
-    const change: Change = { kind: 'add', clientId, message, packetId: null, flight: null };
-    this.record(change);
-    let adds = this.pendingAdds.get(clientId);
-    if (!adds) this.pendingAdds.set(clientId, (adds = new Map()));
-    const replaced = adds.get(message.seq);
-    if (replaced) replaced.cancelled = true; // one row per seq in the batch's insert
-    adds.set(message.seq, change);
+    this.recording().addMessage(clientId, message);
   }
 
   markInFlight(clientId: string, seq: number, packetId: number, flight: 'publish' | 'pubrel'): void {
-    const pending = this.pendingAdds.get(clientId)?.get(seq);
-    if (pending) {
-      pending.packetId = packetId;
-      pending.flight = flight;
-      return;
-    }
-    this.record({ kind: 'flight', clientId, seq, packetId, flight });
+    this.recording().markInFlight(clientId, seq, packetId, flight);
   }
 
   removeMessage(clientId: string, seq: number): void {
-    const adds = this.pendingAdds.get(clientId);
-    const pending = adds?.get(seq);
-    if (pending) {
-      // queued and done before its batch started: never written
-      pending.cancelled = true;
-      adds!.delete(seq);
-      return;
-    }
-    this.record({ kind: 'delete', clientId, seq });
+    this.recording().removeMessage(clientId, seq);
   }
 
   afterDurable(callback: DurableCallback): void {
     if (this.closed) return callback(new Error('the PostgreSQL session store is closed'));
-    if (this.changes.length > 0 || this.failed.length > 0) {
+    if (this.pending.list.length > 0 || this.failed.length > 0) {
       this.waiters.push(callback); // with the next batch
       return;
     }
@@ -375,21 +319,9 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  private recordRetained(message: EngineMessage): void {
-    const pending = this.pendingRetained.get(message.topic);
-    if (pending) {
-      pending.message = message;
-      return;
-    }
-    const change: Change = { kind: 'retained', message };
-    this.record(change);
-    this.pendingRetained.set(message.topic, change);
-  }
-
-  private record(change: Change): void {
+  private recording(): PendingChanges {
     if (this.closed) throw new Error('the PostgreSQL session store is closed');
-    this.changes.push(change);
-    this.schedule();
+    return this.pending;
   }
 
   /** Starts a batch at the end of the current turn, unless one is running (it starts the next when done). */
@@ -411,11 +343,9 @@ export class PostgresSessionStore implements SessionStore {
   /** Writes the failed statements and the changes recorded since as one transaction. */
   private startBatch(): void {
     if (this.running || this.retryTimer) return;
-    const batch: Batch = { writes: [...this.failed, ...toWrites(this.changes)], waiters: this.takeWaiters() };
+    const batch: Batch = { writes: [...this.failed, ...toWrites(this.pending.list)], waiters: this.takeWaiters() };
     this.failed = [];
-    this.changes = [];
-    this.pendingAdds.clear();
-    this.pendingRetained.clear();
+    this.pending.clear();
     if (batch.writes.length === 0) {
       for (const waiter of batch.waiters) waiter(null);
       return;
@@ -445,7 +375,7 @@ export class PostgresSessionStore implements SessionStore {
 
   /** After a batch: the next one, when there is anything to write or anybody waiting. */
   private next(): void {
-    if (this.changes.length > 0 || this.failed.length > 0 || this.waiters.length > 0) this.startBatch();
+    if (this.pending.list.length > 0 || this.failed.length > 0 || this.waiters.length > 0) this.startBatch();
   }
 
   private async commit(writes: Write[]): Promise<void> {
