@@ -15,10 +15,13 @@ as_root() {
 }
 
 # The e2e tests drive Debian's Chromium (DESIGN §1); the engine's interoperability tests run
-# Debian's mosquitto_pub/mosquitto_sub beside mqtt.js.
+# Debian's mosquitto_pub/mosquitto_sub beside mqtt.js; the cluster tests start throwaway
+# PostgreSQL 15 and redis-server processes of their own (packages/broker/src/cluster/__tests__/services.ts).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"

@@ -19,8 +19,9 @@ import { GroupCommit, type GroupCommitOptions } from '../../persistence/group-co
 import { fromJson, toJson } from '../../persistence/packet-codec.ts';
 import { importAedesState, type ImportCounts } from './aedes-import.ts';
 import { decodeOutgoing, encodeOutgoing } from './message-codec.ts';
+import { PendingChanges, RecordingRetainedStore } from './pending-changes.ts';
 import type { DurableCallback, InFlightState, SessionMeta, SessionState, SessionStore, StoredMessage } from './persistence.ts';
-import { MemoryRetainedStore, type RetainedStore } from './retained.ts';
+import type { RetainedStore } from './retained.ts';
 import type { EngineMessage } from './types.ts';
 
 const SCHEMA = `
@@ -54,42 +55,16 @@ export interface SqliteSessionStoreOptions extends Partial<Omit<GroupCommitOptio
   onImport?: (counts: ImportCounts) => void;
 }
 
-/** One pending change, applied in the order it was made. */
-type Change =
-  | { kind: 'meta'; clientId: string; json: string }
-  | { kind: 'remove'; clientId: string }
-  | { kind: 'add'; clientId: string; message: StoredMessage; packetId: number | null; flight: string | null; cancelled?: boolean }
-  | { kind: 'flight'; clientId: string; seq: number; packetId: number; flight: string }
-  | { kind: 'delete'; clientId: string; seq: number }
-  | { kind: 'retained'; topic: string; json: string | null };
-
 /** The in-memory tree for SUBSCRIBE; every change also goes to the table with the next commit. */
-class SqliteRetainedStore implements RetainedStore {
-  private readonly memory = new MemoryRetainedStore();
-
-  constructor(
-    db: Database.Database,
-    private readonly record: (topic: string, json: string | null) => void,
-  ) {
+class SqliteRetainedStore extends RecordingRetainedStore {
+  constructor(db: Database.Database, record: (message: EngineMessage) => void) {
+    super(record);
     const now = Date.now();
     for (const row of db.prepare('SELECT message FROM mqdash_retained').all() as Array<{ message: string }>) {
       const message = fromJson<EngineMessage>(row.message)!;
-      if (message.expiresAt !== undefined && message.expiresAt <= now) record(message.topic, null); // [MQTT-3.3.2-5]
+      if (message.expiresAt !== undefined && message.expiresAt <= now) record({ ...message, payload: Buffer.alloc(0) }); // [MQTT-3.3.2-5]
       else this.memory.put(message);
     }
-  }
-
-  put(message: EngineMessage): void {
-    this.record(message.topic, message.payload.length === 0 ? null : toJson(message)); // [MQTT-3.3.1-6]
-    this.memory.put(message);
-  }
-
-  match(topicFilter: string, now: number): EngineMessage[] {
-    return this.memory.match(topicFilter, now);
-  }
-
-  count(): number {
-    return this.memory.count();
   }
 }
 
@@ -101,12 +76,7 @@ export class SqliteSessionStore implements SessionStore {
   private writing = 0;
   private readonly commit: GroupCommit;
   private readonly statements;
-  private changes: Change[] = [];
-  /** Pending inserts by client and seq: a later change of the message edits or cancels the insert. */
-  private readonly pendingAdds = new Map<string, Map<number, Extract<Change, { kind: 'add' }>>>();
-  private readonly pendingRetained = new Map<string, Extract<Change, { kind: 'retained' }>>();
-  /** The meta of each session as the store will hold it once the pending changes are written. */
-  private readonly latestMeta = new Map<string, string>();
+  private readonly pending = new PendingChanges(() => this.commit.changed());
 
   constructor(
     private readonly db: Database.Database,
@@ -126,7 +96,7 @@ export class SqliteSessionStore implements SessionStore {
       putRetained: p('INSERT INTO mqdash_retained (topic, message) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET message = excluded.message'),
       clearRetained: p('DELETE FROM mqdash_retained WHERE topic = ?'),
     };
-    for (const row of p('SELECT client_id, state FROM mqdash_sessions').all() as Array<{ client_id: string; state: string }>) this.latestMeta.set(row.client_id, row.state);
+    for (const row of p('SELECT client_id, state FROM mqdash_sessions').all() as Array<{ client_id: string; state: string }>) this.pending.knownMeta(row.client_id, row.state);
     this.commit = new GroupCommit(
       db,
       { write: () => this.write(), committed: () => this.committed(), failed: () => undefined },
@@ -139,7 +109,7 @@ export class SqliteSessionStore implements SessionStore {
         onCommit: options.onCommit,
       },
     );
-    this.retained = new SqliteRetainedStore(db, (topic, json) => this.recordRetained(topic, json));
+    this.retained = new SqliteRetainedStore(db, (message) => this.pending.putRetained(message));
   }
 
   loadSessions(): Promise<SessionState[]> {
@@ -167,47 +137,23 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   saveSession(meta: SessionMeta): void {
-    const json = toJson(meta)!;
-    if (this.latestMeta.get(meta.clientId) === json) return; // unchanged: nothing to write
-    this.latestMeta.set(meta.clientId, json);
-    this.record({ kind: 'meta', clientId: meta.clientId, json });
+    this.pending.saveSession(meta);
   }
 
   removeSession(clientId: string): void {
-    for (const change of this.pendingAdds.get(clientId)?.values() ?? []) change.cancelled = true;
-    this.pendingAdds.delete(clientId);
-    this.latestMeta.delete(clientId);
-    this.record({ kind: 'remove', clientId });
+    this.pending.removeSession(clientId);
   }
 
   addMessage(clientId: string, message: StoredMessage): void {
-    const change: Change = { kind: 'add', clientId, message, packetId: null, flight: null };
-    let adds = this.pendingAdds.get(clientId);
-    if (!adds) this.pendingAdds.set(clientId, (adds = new Map()));
-    adds.set(message.seq, change);
-    this.record(change);
+    this.pending.addMessage(clientId, message);
   }
 
   markInFlight(clientId: string, seq: number, packetId: number, flight: 'publish' | 'pubrel'): void {
-    const pending = this.pendingAdds.get(clientId)?.get(seq);
-    if (pending) {
-      pending.packetId = packetId;
-      pending.flight = flight;
-      return;
-    }
-    this.record({ kind: 'flight', clientId, seq, packetId, flight });
+    this.pending.markInFlight(clientId, seq, packetId, flight);
   }
 
   removeMessage(clientId: string, seq: number): void {
-    const adds = this.pendingAdds.get(clientId);
-    const pending = adds?.get(seq);
-    if (pending) {
-      // queued and done between two commits: never written
-      pending.cancelled = true;
-      adds!.delete(seq);
-      return;
-    }
-    this.record({ kind: 'delete', clientId, seq });
+    this.pending.removeMessage(clientId, seq);
   }
 
   afterDurable(callback: DurableCallback): void {
@@ -223,27 +169,11 @@ export class SqliteSessionStore implements SessionStore {
     return Promise.resolve(); // the database belongs to the caller
   }
 
-  private recordRetained(topic: string, json: string | null): void {
-    const pending = this.pendingRetained.get(topic);
-    if (pending) {
-      pending.json = json;
-      return;
-    }
-    const change: Change = { kind: 'retained', topic, json };
-    this.pendingRetained.set(topic, change);
-    this.record(change);
-  }
-
-  private record(change: Change): void {
-    this.changes.push(change);
-    this.commit.changed();
-  }
-
   /** Inside the commit's transaction: every pending change, in order. */
   private write(): void {
     const s = this.statements;
     let rows = 0;
-    for (const change of this.changes) {
+    for (const change of this.pending.list) {
       switch (change.kind) {
         case 'meta':
           s.meta.run(change.clientId, change.json);
@@ -265,8 +195,8 @@ export class SqliteSessionStore implements SessionStore {
           s.delete.run(change.clientId, change.seq);
           break;
         case 'retained':
-          if (change.json === null) s.clearRetained.run(change.topic);
-          else s.putRetained.run(change.topic, change.json);
+          if (change.message.payload.length === 0) s.clearRetained.run(change.message.topic); // [MQTT-3.3.1-6]
+          else s.putRetained.run(change.message.topic, toJson(change.message));
           break;
       }
       rows++;
@@ -276,9 +206,7 @@ export class SqliteSessionStore implements SessionStore {
 
   private committed(): number {
     this.stats.rows += this.writing;
-    this.changes = [];
-    this.pendingAdds.clear();
-    this.pendingRetained.clear();
+    this.pending.clear();
     return 0;
   }
 }

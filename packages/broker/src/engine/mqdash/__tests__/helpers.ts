@@ -5,6 +5,7 @@
 import net from 'node:net';
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet, type PacketCmd } from 'mqtt-packet';
+import type { Bus } from '../bus.ts';
 import { Engine } from '../engine.ts';
 import type { SessionStore } from '../persistence.ts';
 import type { EngineOptions } from '../types.ts';
@@ -25,8 +26,8 @@ export interface TestClient extends MqttClient {
 }
 
 /** An engine on a listener; with a store, the sessions it holds are restored first. */
-export async function startEngine(options: EngineOptions = {}, store?: SessionStore): Promise<TestServer> {
-  const engine = new Engine(options, undefined, store);
+export async function startEngine(options: EngineOptions = {}, store?: SessionStore, bus?: Bus): Promise<TestServer> {
+  const engine = new Engine(options, bus, store);
   if (store) await engine.restore();
   const sockets = new Set<net.Socket>();
   const clients = new Set<MqttClient>();

@@ -6,21 +6,24 @@
  * operations (one row per queued or in-flight message) with the write-ahead `afterDurable`.
  * `reopen` gives a new store over the same data, as after a restart.
  */
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { startPostgres, type Service } from '../../../cluster/__tests__/services.ts';
 import { MemorySessionStore } from '../memory-store.ts';
 import type { SessionMeta, SessionState, SessionStore } from '../persistence.ts';
+import { PostgresSessionStore } from '../pg-store.ts';
 import { SqliteSessionStore } from '../sqlite-store.ts';
 import type { EngineMessage, Subscription } from '../types.ts';
 
 interface Backend {
   name: string;
   /** A new, empty store and a way to reopen it over the same data. */
-  create(): { store: SessionStore; reopen(): SessionStore };
+  create(): Promise<{ store: SessionStore; reopen(): Promise<SessionStore> }>;
   /** Rows the store has written so far, where it can tell. */
   rowsWritten?(store: SessionStore): number;
 }
@@ -33,27 +36,59 @@ after(() => {
 });
 let files = 0;
 
+// PostgreSQL: one throwaway server for the suite, one new database per store
+let postgres: Service | undefined;
+const pgStores: PostgresSessionStore[] = [];
+before(async () => {
+  postgres = await startPostgres();
+});
+after(async () => {
+  for (const store of pgStores) await store.close().catch(() => undefined);
+  await postgres?.stop();
+});
+async function newDatabase(): Promise<string> {
+  const name = `store_${files++}`;
+  const admin = new pg.Client(postgres!.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return postgres!.url.replace(/\/postgres$/, `/${name}`);
+}
+
 const backends: Backend[] = [
   {
     name: 'memory',
-    create: () => {
+    create: async () => {
       const store = new MemorySessionStore();
-      return { store, reopen: () => store };
+      return { store, reopen: async () => store };
     },
   },
   {
     name: 'sqlite',
-    create: () => {
+    create: async () => {
       const file = join(folder, `store-${files++}.db`);
-      const open = () => {
+      const open = async () => {
         const db = new Database(file);
         db.pragma('journal_mode = WAL');
         databases.push(db);
         return new SqliteSessionStore(db);
       };
-      return { store: open(), reopen: open };
+      return { store: await open(), reopen: open };
     },
     rowsWritten: (store) => (store as SqliteSessionStore).stats.rows,
+  },
+  {
+    name: 'postgres',
+    create: async () => {
+      const url = await newDatabase();
+      const open = async () => {
+        const store = await PostgresSessionStore.open(url);
+        pgStores.push(store);
+        return store;
+      };
+      return { store: await open(), reopen: open };
+    },
+    rowsWritten: (store) => (store as PostgresSessionStore).stats.rows,
   },
 ];
 
@@ -130,16 +165,16 @@ const durable = (store: SessionStore) => new Promise<void>((resolve, reject) => 
 for (const backend of backends) {
   describe(`SessionStore conformance: ${backend.name}`, () => {
     test('a new store holds no session and no retained message', async () => {
-      const { store } = backend.create();
+      const { store } = await backend.create();
       assert.deepEqual(await store.loadSessions(), []);
       assert.equal(store.retained.count(), 0);
     });
 
     test('a saved session comes back whole after a reopen: subscriptions, in-flight packet ids and states, queue order, QoS 2 ids, will, Buffers', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       saveState(store, sessionState('c1'));
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(loaded, sessionState('c1'));
       assert.ok(Buffer.isBuffer(loaded!.queue[0]!.outgoing.message.payload));
       assert.ok(Buffer.isBuffer(loaded!.queue[0]!.outgoing.message.properties.correlationData));
@@ -147,12 +182,12 @@ for (const backend of backends) {
     });
 
     test('saving the meta again replaces it and leaves the messages alone', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const state = sessionState('c2');
       saveState(store, state);
       store.saveSession({ ...metaOf(state), subscriptions: [], incomingQos2: [], expiryInterval: 9 });
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(loaded!.subscriptions, []);
       assert.deepEqual(loaded!.incomingQos2, []);
       assert.equal(loaded!.expiryInterval, 9);
@@ -161,7 +196,7 @@ for (const backend of backends) {
     });
 
     test('per message: an acknowledged delivery is gone, a sent one is in flight, PUBREL recorded, the rest keep their order', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const state = sessionState('c3');
       saveState(store, state);
       await store.flush();
@@ -170,7 +205,7 @@ for (const backend of backends) {
       store.markInFlight('c3', 3, 6, 'pubrel');
       store.removeMessage('c3', 99); // unknown: harmless
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(
         loaded!.inFlight.map((entry) => [entry.seq, entry.packetId, entry.state]),
         [
@@ -183,7 +218,7 @@ for (const backend of backends) {
     });
 
     test('a message queued and completed before the next write is not stored; one added after is', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const { inFlight: _inFlight, queue, ...meta } = sessionState('c4');
       store.saveSession(meta);
       store.addMessage('c4', queue[0]!);
@@ -191,13 +226,13 @@ for (const backend of backends) {
       store.removeMessage('c4', queue[0]!.seq);
       store.addMessage('c4', queue[1]!);
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.deepEqual(loaded!.inFlight, []);
       assert.deepEqual(loaded!.queue, [queue[1]]);
     });
 
     test('write-ahead: once afterDurable calls back, what was written before it is there after a reopen', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const { inFlight: _inFlight, queue, ...meta } = sessionState('c5');
       store.saveSession(meta);
       store.addMessage('c5', queue[0]!);
@@ -208,14 +243,14 @@ for (const backend of backends) {
       const second = durable(store).then(() => order.push('second'));
       await Promise.all([first, second]);
       assert.deepEqual(order, ['first', 'second'], 'callbacks in the order they were asked for');
-      const again = reopen(); // no flush or close: only what afterDurable promised
+      const again = await reopen(); // no flush or close: only what afterDurable promised
       const [loaded] = await again.loadSessions();
       assert.deepEqual(loaded!.queue, queue);
       assert.deepEqual(again.retained.match('wal/r', Date.now()).map((m) => m.payload.toString()), ['retained']);
     });
 
     test('queueing the 1001st message adds one row and rewrites none of the 1000 before it', async (t) => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       const { inFlight: _inFlight, queue: _queue, ...meta } = sessionState('c6');
       store.saveSession(meta);
       const outgoing = (i: number) => ({ message: message('bulk/t', `m${i}`), qos: 1 as const, retain: false, subscriptionIds: [] });
@@ -225,7 +260,7 @@ for (const backend of backends) {
       store.saveSession(meta); // the engine saves the meta on every change: unchanged, so not written
       store.addMessage('c6', { seq: 1001, outgoing: outgoing(1001) });
       await store.flush();
-      const [loaded] = await reopen().loadSessions();
+      const [loaded] = await (await reopen()).loadSessions();
       assert.equal(loaded!.queue.length, 1001);
       assert.equal(loaded!.queue[1000]!.outgoing.message.payload.toString(), 'm1001');
       if (before === undefined) return t.diagnostic('this store cannot count its writes');
@@ -233,7 +268,7 @@ for (const backend of backends) {
     });
 
     test('sessions are independent; a removed one is forgotten, removing an unknown one is harmless', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       for (const clientId of ['x', 'y', 'z']) saveState(store, sessionState(clientId));
       await store.flush();
       store.removeSession('y');
@@ -244,7 +279,7 @@ for (const backend of backends) {
       store.saveSession({ ...meta, subscriptions: [] });
       store.addMessage('z', { ...queue[1]!, seq: 1 });
       await store.flush();
-      const loaded = await reopen().loadSessions();
+      const loaded = await (await reopen()).loadSessions();
       assert.deepEqual(loaded.map((state) => state.clientId).sort(), ['x', 'z']);
       const z = loaded.find((state) => state.clientId === 'z')!;
       assert.deepEqual(z.subscriptions, []);
@@ -253,12 +288,12 @@ for (const backend of backends) {
     });
 
     test('[MQTT-3.3.1-5] one retained message per topic, the last one kept, after a reopen too', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       store.retained.put(message('r/1', 'old', { retain: true }));
       store.retained.put(message('r/1', 'new', { retain: true }));
       store.retained.put(message('r/2/deep', 'deep', { retain: true }));
       await store.flush();
-      const again = reopen();
+      const again = await reopen();
       assert.equal(again.retained.count(), 2);
       assert.deepEqual(again.retained.match('r/1', Date.now()).map((m) => m.payload.toString()), ['new']);
       assert.deepEqual(again.retained.match('r/#', Date.now()).map((m) => m.topic).sort(), ['r/1', 'r/2/deep']);
@@ -266,18 +301,18 @@ for (const backend of backends) {
     });
 
     test('[MQTT-3.3.1-6, 3.3.1-7] an empty payload clears the topic, after a reopen too', async () => {
-      const { store, reopen } = backend.create();
+      const { store, reopen } = await backend.create();
       store.retained.put(message('c/1', 'kept', { retain: true }));
       store.retained.put(message('c/1', '', { retain: true, qos: 0 }));
       store.retained.put(message('c/never', '', { retain: true }));
       await store.flush();
-      const again = reopen();
+      const again = await reopen();
       assert.equal(again.retained.count(), 0);
       assert.deepEqual(again.retained.match('#', Date.now()), []);
     });
 
     test('[MQTT-3.3.2-5] an expired retained message is not matched; [MQTT-4.7.2-1] `#` does not reach `$` topics', async () => {
-      const { store } = backend.create();
+      const { store } = await backend.create();
       const now = Date.now();
       store.retained.put(message('e/old', 'expired', { retain: true, expiresAt: now - 1 }));
       store.retained.put(message('e/live', 'live', { retain: true, expiresAt: now + 60_000 }));
