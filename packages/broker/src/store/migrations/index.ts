@@ -13,6 +13,7 @@ import { sessionCountIndexes } from './2026-12-02-session-count-indexes.ts';
 import { sessionSearch } from './2026-12-03-session-search.ts';
 import { unhealthySince } from './2026-12-03-unhealthy-since.ts';
 import { sessionEvents } from './2026-12-03-session-events.ts';
+import { sessionEventsAge } from './2026-12-03-session-events-age.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -21,7 +22,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents, sessionEventsAge];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

@@ -95,7 +95,7 @@ export function RetentionCard() {
     const policy = checked();
     if (policy) preview.mutate(policy);
   };
-  const field = (key: 'sessionsNotConnectedForDays' | 'auditLogMaxAgeDays' | 'auditLogMaxEntries' | 'queuedMessagesMaxAgeDays', label: string, description: string, suffix: string) => (
+  const field = (key: 'sessionsNotConnectedForDays' | 'auditLogMaxAgeDays' | 'auditLogMaxEntries' | 'queuedMessagesMaxAgeDays' | 'sessionEventsMaxAgeDays', label: string, description: string, suffix: string) => (
     <TextInputField label={label} description={description} value={form[key]} onChange={(v) => set(key, v)} error={errors[key]} inputMode="numeric" suffix={suffix} />
   );
 
@@ -122,6 +122,12 @@ export function RetentionCard() {
           <div className="form-grid form-grid-wide retention-grid">
             {field('auditLogMaxAgeDays', 'Keep audit log entries for', '0 keeps them whatever their age.', 'days')}
             {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
+          </div>
+        </fieldset>
+        <fieldset className="form-section">
+          <legend>Session timelines</legend>
+          <div className="form-grid form-grid-wide retention-grid">
+            {field('sessionEventsMaxAgeDays', 'Keep session timeline events for', 'Connects, disconnects, refusals and health turns (at most 200 per session); 0 keeps them whatever their age.', 'days')}
           </div>
         </fieldset>
         <fieldset className="form-section">
