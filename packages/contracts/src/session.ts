@@ -113,6 +113,8 @@ export interface SessionDetail {
   connectionStatus: ConnectionStatus;
   connectionDateTime?: string;
   disconnectionDateTime?: string;
+  /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
+  lastUsedDateTime?: string;
   createdDateTime: string;
   lastFailedConnectDateTime?: string;
   lastFailedConnectReason?: string;
@@ -169,6 +171,8 @@ export interface SessionListRow {
   username?: string;
   lastConnectDateTime?: string;
   lastDisconnectDateTime?: string;
+  /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
+  lastUsedDateTime?: string;
   subscribedTopicFiltersCount: number;
   publishRatePerMinute: number;
   receiveMessagesPerMinute: number;
