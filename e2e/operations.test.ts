@@ -93,6 +93,7 @@ test('Retention: a bad value is named beside its field; the dry run counts; swit
   // Keep at most 2 audit entries: the dry run counts the others, and removes nothing.
   await days.fill('7');
   await retention.getByLabel('Keep at most', { exact: true }).fill('2');
+  await retention.getByLabel('Keep session timeline events for', { exact: true }).fill('14');
   const entries = (await api.ok<{ data: unknown[] }>('listAuditLog', { maxRecords: 1000 })).data.length;
   assert.ok(entries >= 3, `${entries} audit entries`);
   await retention.getByRole('button', { name: 'Preview', exact: true }).click();
@@ -112,7 +113,7 @@ test('Retention: a bad value is named beside its field; the dry run counts; swit
   const stored = await api.ok<{ source: string; updatedBy: string; policy: Record<string, unknown>; nextRunDateTime?: string }>('describeRetentionPolicy');
   assert.equal(stored.source, 'dashboard');
   assert.equal(stored.updatedBy, 'admin');
-  assert.deepEqual([stored.policy.enabled, stored.policy.sessionsNotConnectedForDays, stored.policy.auditLogMaxEntries], [true, 7, 2]);
+  assert.deepEqual([stored.policy.enabled, stored.policy.sessionsNotConnectedForDays, stored.policy.auditLogMaxEntries, stored.policy.sessionEventsMaxAgeDays], [true, 7, 2, 14]);
   assert.ok(stored.nextRunDateTime);
   await retention.getByText('Changed', { exact: false }).waitFor();
   assertConsoleErrors(page);

@@ -114,6 +114,8 @@ export interface SessionDetail {
   connectionStatus: ConnectionStatus;
   connectionDateTime?: string;
   disconnectionDateTime?: string;
+  /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
+  lastUsedDateTime?: string;
   createdDateTime: string;
   lastFailedConnectDateTime?: string;
   lastFailedConnectReason?: string;
@@ -172,6 +174,8 @@ export interface SessionListRow {
   username?: string;
   lastConnectDateTime?: string;
   lastDisconnectDateTime?: string;
+  /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
+  lastUsedDateTime?: string;
   subscribedTopicFiltersCount: number;
   publishRatePerMinute: number;
   receiveMessagesPerMinute: number;

@@ -8,6 +8,7 @@ export function retentionCountsText(c: RetentionCounts): string {
     c.inactiveSessions && plural(c.inactiveSessions, 'inactive session'),
     c.permanentSessions && plural(c.permanentSessions, 'permanent session'),
     c.auditLogEntries && plural(c.auditLogEntries, 'audit log entry', 'audit log entries'),
+    c.sessionEvents && plural(c.sessionEvents, 'session timeline event'),
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'nothing';
 }

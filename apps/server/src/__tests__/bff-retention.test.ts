@@ -36,7 +36,7 @@ test('GET answers the default policy; PUT without the CSRF header is refused', a
   const r = await agent.get('/bff/retention').expect(200);
   assert.equal(r.body.source, 'default');
   assert.deepEqual(r.body.policy, {
-    enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false, auditLogMaxAgeDays: 365, auditLogMaxEntries: 1_000_000, queuedMessagesMaxAgeDays: 0,
+    enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false, auditLogMaxAgeDays: 365, auditLogMaxEntries: 1_000_000, queuedMessagesMaxAgeDays: 0, sessionEventsMaxAgeDays: 90,
   });
   await agent.put('/bff/retention').send({ enabled: true }).expect(403);
 });

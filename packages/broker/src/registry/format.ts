@@ -11,6 +11,12 @@ export const iso = (ms: number | null | undefined): string | undefined => (ms ==
 /** `unknown` (an MQ API session never used) is reported as disconnected (DESIGN §3). */
 const connectionStatusOf = (row: SessionRow) => (row.connectionStatus === 'unknown' ? 'disconnected' : row.connectionStatus);
 
+/** When an MQ API session was last used (the live value is the newest). */
+const lastUsedOf = (row: SessionRow, live: LiveSession | undefined) => {
+  const at = live ? live.lastActivityAt : row.lastActivityAt;
+  return row.sessionType === 'mqApi' && at != null ? { lastUsedDateTime: iso(at) } : {};
+};
+
 const labelOf = (l: LabelRow | undefined) => (l ? { id: l.id, group: l.group, name: l.name } : undefined);
 
 function ratesOf(row: SessionRow, live: LiveSession | undefined, nowMs: number) {
@@ -44,6 +50,7 @@ export function toDetail(row: SessionRow, live: LiveSession | undefined, store: 
     connectionStatus: connectionStatusOf(row),
     ...(row.connectedAt != null ? { connectionDateTime: iso(row.connectedAt) } : {}),
     ...(row.disconnectedAt != null ? { disconnectionDateTime: iso(row.disconnectedAt) } : {}),
+    ...lastUsedOf(row, live),
     createdDateTime: iso(row.createdAt)!,
     ...(row.failedAt != null ? { lastFailedConnectDateTime: iso(row.failedAt), lastFailedConnectReason: row.failedReason ?? '' } : {}),
     defaultBinaryFormat: 'hex',
@@ -101,6 +108,7 @@ export function toListRow(row: SessionRow, live: LiveSession | undefined, label:
     ...(row.username != null ? { username: row.username } : {}),
     ...(row.connectedAt != null ? { lastConnectDateTime: iso(row.connectedAt) } : {}),
     ...(row.disconnectedAt != null ? { lastDisconnectDateTime: iso(row.disconnectedAt) } : {}),
+    ...lastUsedOf(row, live),
     subscribedTopicFiltersCount: row.subCount,
     publishRatePerMinute: live ? live.traffic.published.lastMinute(nowSec) : 0,
     receiveMessagesPerMinute: live ? live.traffic.received.lastMinute(nowSec) : 0,

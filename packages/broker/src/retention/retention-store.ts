@@ -1,6 +1,6 @@
 /**
  * The SQL of the retention policy (retention.ts) on the embedded store: its setting, the sessions
- * it may remove, and the audit log's bounds. Sessions are visited in windows of row ids, so one
+ * it may remove, the audit log's bounds and the session timeline events' age. Sessions are visited in windows of row ids, so one
  * step reads a bounded number of rows however few of them match.
  */
 import type Database from 'better-sqlite3';
@@ -34,6 +34,8 @@ export class RetentionStore {
       auditBoundary: db.prepare('SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?').pluck(),
       countAudit: db.prepare(`SELECT count(*) FROM audit_log WHERE ${AUDIT_PAST}`).pluck(),
       deleteAudit: db.prepare(`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ${AUDIT_PAST} ORDER BY id LIMIT @limit)`),
+      countEvents: db.prepare('SELECT count(*) FROM session_events WHERE ts < @cutoff').pluck(),
+      deleteEvents: db.prepare('DELETE FROM session_events WHERE id IN (SELECT id FROM session_events WHERE ts < @cutoff ORDER BY ts LIMIT @limit)'),
     };
   }
 
@@ -73,5 +75,15 @@ export class RetentionStore {
   /** Deletes up to `limit` entries past the policy, oldest first; returns how many. */
   deleteAudit(cutoff: number, boundary: number, limit: number): number {
     return this.q.deleteAudit.run({ cutoff, boundary, limit }).changes;
+  }
+
+  /** Session timeline events older than `cutoff` (the ts index of migration 2026-12-03-session-events-age). */
+  countSessionEvents(cutoff: number): number {
+    return this.q.countEvents.get({ cutoff }) as number;
+  }
+
+  /** Deletes up to `limit` events older than `cutoff`, oldest first; returns how many. */
+  deleteSessionEvents(cutoff: number, limit: number): number {
+    return this.q.deleteEvents.run({ cutoff, limit }).changes;
   }
 }

@@ -19,10 +19,7 @@ const POLICY = 'retentionPolicy';
 const LAST_RUN = 'retentionLastRun';
 const QUEUE_NOTE = 'queuedMessagesMaxAgeDays is stored but not applied yet: purging queued messages needs the persistence of mqdash\'s own MQTT engine (issue 10).';
 
-/**
- * A log the policy bounds, besides the sessions: the audit log today; the session event history
- * (issue 13) registers itself here when it lands, with a field of its own in RetentionCounts.
- */
+/** A log the policy bounds, besides the sessions: the audit log and the session timeline events (issue 13). */
 export interface BoundedLog {
   /** The field of RetentionCounts its removals are reported under. */
   field: keyof RetentionCounts;
@@ -69,6 +66,11 @@ export class Retention {
       count: (p, now) => this.store.countAudit(auditCutoff(p, now), this.store.auditBoundary(p.auditLogMaxEntries)),
       trim: (p, now, limit) => this.store.deleteAudit(auditCutoff(p, now), this.store.auditBoundary(p.auditLogMaxEntries), limit),
     });
+    this.addBoundedLog({
+      field: 'sessionEvents',
+      count: (p, now) => this.store.countSessionEvents(ageCutoff(p.sessionEventsMaxAgeDays, now)),
+      trim: (p, now, limit) => this.store.deleteSessionEvents(ageCutoff(p.sessionEventsMaxAgeDays, now), limit),
+    });
   }
 
   addBoundedLog(log: BoundedLog): void {
@@ -110,7 +112,7 @@ export class Retention {
     const s = this.store.countSessions(cutoff);
     const wouldRemove: RetentionCounts = {
       temporarySessions: s.temporary, inactiveSessions: s.inactive, permanentSessions: policy.includePermanentSessions ? s.permanent : 0,
-      auditLogEntries: 0, queuedMessages: null,
+      auditLogEntries: 0, sessionEvents: 0, queuedMessages: null,
     };
     for (const l of this.logs) (wouldRemove[l.field] as number) = l.count(policy, now);
     return {
@@ -132,7 +134,7 @@ export class Retention {
     const policy = this.policy();
     if (!policy.enabled) return null;
     const startedAt = this.now();
-    const removed: RetentionCounts = { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null };
+    const removed: RetentionCounts = { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null };
     let error: string | undefined;
     try {
       await this.removeSessions(policy, startedAt, removed);
@@ -211,7 +213,12 @@ export class Retention {
 }
 
 function auditCutoff(p: RetentionPolicy, now: number): number {
-  return p.auditLogMaxAgeDays > 0 ? now - p.auditLogMaxAgeDays * DAY_MS : 0;
+  return ageCutoff(p.auditLogMaxAgeDays, now);
+}
+
+/** Entries before this go; 0 days: no age limit (cutoff 0, nothing is older). */
+function ageCutoff(days: number, now: number): number {
+  return days > 0 ? now - days * DAY_MS : 0;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

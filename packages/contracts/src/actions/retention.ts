@@ -26,12 +26,15 @@ export const retentionPolicySchema = z.object({
    * once mqdash's own MQTT engine and its persistence land (issue 10): today it removes nothing.
    */
   queuedMessagesMaxAgeDays: days(36_500),
+  /** Session timeline events (connects, disconnects, refusals, health turns) older than this are removed; 0: none by age (issue 13). */
+  sessionEventsMaxAgeDays: days(36_500),
 });
 export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 
 export const defaultRetentionPolicy: RetentionPolicy = {
   enabled: false, sessionsNotConnectedForDays: 30, includePermanentSessions: false,
   auditLogMaxAgeDays: 365, auditLogMaxEntries: 1_000_000, queuedMessagesMaxAgeDays: 0,
+  sessionEventsMaxAgeDays: 90,
 };
 
 const policyPatch = retentionPolicySchema.partial();
@@ -55,6 +58,8 @@ export interface RetentionCounts {
   inactiveSessions: number;
   permanentSessions: number;
   auditLogEntries: number;
+  /** Session timeline events (older than sessionEventsMaxAgeDays). */
+  sessionEvents: number;
   /** null: not applied yet (see queuedMessagesMaxAgeDays). */
   queuedMessages: number | null;
 }

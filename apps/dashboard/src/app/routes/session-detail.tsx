@@ -9,6 +9,7 @@ import { eventSubject, useFeedEvents } from '../../features/live/lib/feed-events
 import { PublishMessageCard } from '../../features/messages/components/publish-message-card';
 import { TopicMessagesCard } from '../../features/messages/components/topic-messages-card';
 import { isSessionNotFound, useSession } from '../../features/sessions/api/get-session';
+import { MqApiStateBadge } from '../../features/sessions/components/mq-api-state';
 import { ConnectionBadge, HealthBadge, StatusBadge } from '../../features/sessions/components/session-badges';
 import { SessionActions } from '../../features/sessions/components/session-actions';
 import { SessionEditDialog } from '../../features/sessions/components/session-edit-dialog';
@@ -69,9 +70,9 @@ export function SessionDetailRoute() {
           {data && (
             <div className="badge-row">
               <span className="type-chip">{typeText[data.sessionType]}</span>
-              <ConnectionBadge status={data.connectionStatus} />
+              {data.sessionType === 'mqApi' ? <MqApiStateBadge connectionStatus={data.connectionStatus} /> : <ConnectionBadge status={data.connectionStatus} />}
               <StatusBadge status={data.sessionStatus} />
-              {data.stats && <HealthBadge health={data.stats.sessionHealth} />}
+              {data.stats && <HealthBadge health={data.stats.sessionHealth} mqApi={data.sessionType === 'mqApi'} />}
             </div>
           )}
         </div>

@@ -19,6 +19,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { createBroker, type Broker } from '../../index.ts';
 import { newSessionDefaults } from '../../registry/registry.ts';
+import type { SqliteStore } from '../../store/sqlite-store.ts';
 
 const DAY = 86_400_000;
 const ADMIN_PASSWORD = 'retention-admin-pw';
@@ -97,7 +98,7 @@ test('the dry run counts what would go by kind, and neither it nor a disabled po
   assert.equal(info.lastRun, null);
 
   const p = await ok('previewRetention');
-  assert.deepEqual(p.wouldRemove, { temporarySessions: 1, inactiveSessions: 1, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null });
+  assert.deepEqual(p.wouldRemove, { temporarySessions: 1, inactiveSessions: 1, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null });
   assert.equal(p.permanentSessionsKept, 2, 'rt-perm and rt-api are as old, and kept');
   assert.equal(p.bannedSessionsKept, 1);
   assert.equal(new Date(p.sessionsCutoffDateTime).getTime(), clock() - 30 * DAY);
@@ -108,7 +109,7 @@ test('the dry run counts what would go by kind, and neither it nor a disabled po
   assert.equal(withPermanent.wouldRemove.auditLogEntries, entries - 1, 'every audit entry but the newest');
   // 29 days: nothing is old enough yet.
   at(29);
-  assert.deepEqual((await ok('previewRetention', { includePermanentSessions: true })).wouldRemove, { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null });
+  assert.deepEqual((await ok('previewRetention', { includePermanentSessions: true })).wouldRemove, { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null });
 
   at(40);
   assert.equal(await broker.core.retention.run(), null, 'disabled: no run');
@@ -122,7 +123,7 @@ test('enabled, it removes the old offline temporary and inactive sessions, keepi
   assert.equal(info.updatedBy, 'admin');
   assert.ok(info.nextRunDateTime, 'a run is scheduled');
   const run = await broker.core.retention.run();
-  assert.deepEqual(run?.removed, { temporarySessions: 1, inactiveSessions: 1, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null });
+  assert.deepEqual(run?.removed, { temporarySessions: 1, inactiveSessions: 1, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null });
   assert.deepEqual(await names(), ['rt-api', 'rt-banned', 'rt-online', 'rt-perm']);
 
   const entry = (await ok('listAuditLog', { target: 'retention', maxRecords: 5 })).data[0];
@@ -136,7 +137,7 @@ test('enabled, it removes the old offline temporary and inactive sessions, keepi
 test('permanent sessions go only once the policy names them, with their MQTT state; the ban and the connection hold', async () => {
   await ok('alterRetentionPolicy', { includePermanentSessions: true });
   const run = await broker.core.retention.run();
-  assert.deepEqual(run?.removed, { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 2, auditLogEntries: 0, queuedMessages: null });
+  assert.deepEqual(run?.removed, { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 2, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null });
   assert.deepEqual(await names(), ['rt-banned', 'rt-online']);
 
   // rt-perm's queue and subscription went with it: back, it finds no session and receives nothing.
@@ -157,6 +158,32 @@ test('permanent sessions go only once the policy names them, with their MQTT sta
   // The banned session stays, so its ban holds.
   const refused = await connect('rt-banned', permanent).then(() => 'accepted', (err: Error & { code?: number }) => err.code);
   assert.equal(refused, 0x8a);
+});
+
+test('it removes session timeline events older than sessionEventsMaxAgeDays, on its own clock, and keeps the sessions', async () => {
+  const db = (broker.store as SqliteStore).db;
+  const total = () => db.prepare('SELECT count(*) FROM session_events').pluck().get() as number;
+  const events = total();
+  assert.ok(events >= 2, `the connects so far are in the timeline (${events})`);
+  assert.ok(broker.store.sessionEvents('rt-online', 10).length >= 1);
+  await ok('alterRetentionPolicy', { sessionEventsMaxAgeDays: 10 });
+  // 9 days on: none is old enough; 11 days on: all are.
+  at(9);
+  assert.equal((await ok('previewRetention')).wouldRemove.sessionEvents, 0);
+  assert.equal((await broker.core.retention.run())?.removed.sessionEvents, 0);
+  at(11);
+  assert.equal((await ok('previewRetention')).wouldRemove.sessionEvents, events);
+  assert.equal((await ok('previewRetention', { sessionEventsMaxAgeDays: 0 })).wouldRemove.sessionEvents, 0, '0: no age limit');
+  const run = await broker.core.retention.run();
+  assert.equal(run?.removed.sessionEvents, events, JSON.stringify(run));
+  assert.equal(total(), 0);
+  assert.deepEqual(broker.store.sessionEvents('rt-online', 10), []);
+  assert.deepEqual(await names(), ['rt-banned', 'rt-online', 'rt-perm'], 'the sessions stay (11 days are not 30)');
+  // A new event (at the real now) is younger than the cutoff of the policy's clock at 5 days on.
+  await (await connect('rt-perm', permanent)).endAsync();
+  at(5);
+  assert.equal((await broker.core.retention.run())?.removed.sessionEvents, 0);
+  assert.ok(total() >= 1);
 });
 
 test('it bounds the audit log by age and by size', async () => {
@@ -213,6 +240,7 @@ test('bad policy values are refused with the property named, and change nothing'
     [{}, 'params.enabled'], [{ sessionsNotConnectedForDays: 0 }, 'params.sessionsNotConnectedForDays'],
     [{ sessionsNotConnectedForDays: 1.5 }, 'params.sessionsNotConnectedForDays'], [{ enabled: 'yes' }, 'params.enabled'],
     [{ auditLogMaxEntries: -1 }, 'params.auditLogMaxEntries'], [{ queuedMessagesMaxAgeDays: 36_501 }, 'params.queuedMessagesMaxAgeDays'],
+    [{ sessionEventsMaxAgeDays: -1 }, 'params.sessionEventsMaxAgeDays'], [{ sessionEventsMaxAgeDays: 36_501 }, 'params.sessionEventsMaxAgeDays'],
   ] as const) {
     const r = await broker.actions.run({ action: 'alterRetentionPolicy', params, authToken: token });
     assert.notEqual(r.errorCode, 0, JSON.stringify(params));

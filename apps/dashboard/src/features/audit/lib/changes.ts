@@ -30,6 +30,7 @@ const fieldLabels: Record<string, string> = {
   auditLogMaxAgeDays: 'Audit log kept for (days)',
   auditLogMaxEntries: 'Audit log entries kept',
   queuedMessagesMaxAgeDays: 'Queued messages kept for (days)',
+  sessionEventsMaxAgeDays: 'Session timeline events kept for (days)',
   accountDescription: 'Description',
 };
 

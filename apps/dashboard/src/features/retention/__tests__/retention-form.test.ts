@@ -11,16 +11,17 @@ test('the form round-trips the policy and checks it with the server\'s schema', 
 });
 
 test('bad numbers are named by field, in words', () => {
-  const errors = parseForm({ ...toForm(defaultRetentionPolicy), sessionsNotConnectedForDays: '0', auditLogMaxAgeDays: '1.5', auditLogMaxEntries: 'many', queuedMessagesMaxAgeDays: '' }).errors;
+  const errors = parseForm({ ...toForm(defaultRetentionPolicy), sessionsNotConnectedForDays: '0', auditLogMaxAgeDays: '1.5', auditLogMaxEntries: 'many', queuedMessagesMaxAgeDays: '', sessionEventsMaxAgeDays: '36501' }).errors;
   assert.deepEqual(errors, {
     sessionsNotConnectedForDays: 'Must be at least 1',
     auditLogMaxAgeDays: 'Must be a whole number',
     auditLogMaxEntries: 'Must be a number',
     queuedMessagesMaxAgeDays: 'Must be a number',
+    sessionEventsMaxAgeDays: `Must be at most ${(36_500).toLocaleString()}`,
   });
 });
 
 test('counts read as one sentence', () => {
-  assert.equal(countsText({ temporarySessions: 2, inactiveSessions: 0, permanentSessions: 1, auditLogEntries: 1, queuedMessages: null }), '2 temporary sessions, 1 permanent session, 1 audit log entry');
-  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, queuedMessages: null }), 'nothing');
+  assert.equal(countsText({ temporarySessions: 2, inactiveSessions: 0, permanentSessions: 1, auditLogEntries: 1, sessionEvents: 3, queuedMessages: null }), '2 temporary sessions, 1 permanent session, 1 audit log entry, 3 session timeline events');
+  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null }), 'nothing');
 });

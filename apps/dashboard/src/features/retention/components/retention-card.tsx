@@ -1,5 +1,5 @@
 import type { RetentionPolicy, RetentionPolicyInfo, RetentionPreview } from '@mqdash/contracts';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
@@ -95,8 +95,16 @@ export function RetentionCard() {
     const policy = checked();
     if (policy) preview.mutate(policy);
   };
-  const field = (key: 'sessionsNotConnectedForDays' | 'auditLogMaxAgeDays' | 'auditLogMaxEntries' | 'queuedMessagesMaxAgeDays', label: string, description: string, suffix: string) => (
+  const field = (key: 'sessionsNotConnectedForDays' | 'auditLogMaxAgeDays' | 'auditLogMaxEntries' | 'queuedMessagesMaxAgeDays' | 'sessionEventsMaxAgeDays', label: string, description: string, suffix: string) => (
     <TextInputField label={label} description={description} value={form[key]} onChange={(v) => set(key, v)} error={errors[key]} inputMode="numeric" suffix={suffix} />
+  );
+
+  /** A group of the form: its fields in the grid. */
+  const section = (legend: string, fields: ReactNode) => (
+    <fieldset className="form-section">
+      <legend>{legend}</legend>
+      <div className="form-grid form-grid-wide retention-grid">{fields}</div>
+    </fieldset>
   );
 
   return (
@@ -117,19 +125,12 @@ export function RetentionCard() {
             Also remove permanent sessions (otherwise they stay until deleted)
           </CheckboxField>
         </fieldset>
-        <fieldset className="form-section">
-          <legend>Audit log</legend>
-          <div className="form-grid form-grid-wide retention-grid">
-            {field('auditLogMaxAgeDays', 'Keep audit log entries for', '0 keeps them whatever their age.', 'days')}
-            {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
-          </div>
-        </fieldset>
-        <fieldset className="form-section">
-          <legend>Queued messages</legend>
-          <div className="form-grid form-grid-wide retention-grid">
-            {field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Stored now, applied once mqdash’s own MQTT engine lands; 0 is off.', 'days')}
-          </div>
-        </fieldset>
+        {section('Audit log', <>
+          {field('auditLogMaxAgeDays', 'Keep audit log entries for', '0 keeps them whatever their age.', 'days')}
+          {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
+        </>)}
+        {section('Session timelines', field('sessionEventsMaxAgeDays', 'Keep session timeline events for', 'Connects, disconnects, refusals and health turns (at most 200 per session); 0 keeps them whatever their age.', 'days'))}
+        {section('Queued messages', field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Stored now, applied once mqdash’s own MQTT engine lands; 0 is off.', 'days'))}
         <div className="backup-actions">
           <Button type="submit" variant="primary" isPending={alter.isPending || (preview.isPending && form.enabled)}>Save</Button>
           <Button onPress={onPreview} isPending={preview.isPending && !form.enabled}>Preview</Button>

@@ -9,6 +9,7 @@ export interface RetentionForm {
   auditLogMaxAgeDays: string;
   auditLogMaxEntries: string;
   queuedMessagesMaxAgeDays: string;
+  sessionEventsMaxAgeDays: string;
 }
 
 export const toForm = (p: RetentionPolicy): RetentionForm => ({
@@ -18,6 +19,7 @@ export const toForm = (p: RetentionPolicy): RetentionForm => ({
   auditLogMaxAgeDays: String(p.auditLogMaxAgeDays),
   auditLogMaxEntries: String(p.auditLogMaxEntries),
   queuedMessagesMaxAgeDays: String(p.queuedMessagesMaxAgeDays),
+  sessionEventsMaxAgeDays: String(p.sessionEventsMaxAgeDays),
 });
 
 /** A number when the text is one; anything else as it is, for the schema to refuse in words. */
@@ -32,6 +34,7 @@ export function parseForm(f: RetentionForm): { policy: RetentionPolicy; errors?:
     auditLogMaxAgeDays: number(f.auditLogMaxAgeDays),
     auditLogMaxEntries: number(f.auditLogMaxEntries),
     queuedMessagesMaxAgeDays: number(f.queuedMessagesMaxAgeDays),
+    sessionEventsMaxAgeDays: number(f.sessionEventsMaxAgeDays),
   });
   if (!parsed.success) return { errors: zodFieldErrors(parsed.error) };
   return { policy: parsed.data };

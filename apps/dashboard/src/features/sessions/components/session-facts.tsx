@@ -5,6 +5,7 @@ import { formatDuration } from '../../../lib/health-words';
 import { useNow } from '../../../lib/use-now';
 import { textOf } from '../lib/label-text';
 import { HealthReasonText } from './health-reason';
+import { MqApiState } from './mq-api-state';
 
 function Fact({ term, children, wide }: { term: string; children: ReactNode; wide?: boolean }) {
   return (
@@ -42,10 +43,13 @@ export function SessionFacts({ session }: { session: SessionDetail }) {
         <Fact term="Health" wide={health === 'unhealthy'}>
           {health === 'unhealthy' ? (
             <HealthReasonText detail={stats.unhealthyReasonDetail} fallback={stats.unhealthyReason ?? 'Unhealthy'} />
-          ) : health === 'healthy' ? 'Healthy: every measure within its limits' : 'Not measured while offline'}
+          ) : health === 'healthy' ? 'Healthy: every measure within its limits'
+            : session.sessionType === 'mqApi' ? 'Not measured until the session is used or subscribes' : 'Not measured while offline'}
         </Fact>
       )}
-      <Fact term="Uptime"><Uptime session={session} now={now} /></Fact>
+      {session.sessionType === 'mqApi'
+        ? <Fact term="State"><MqApiState session={session} /></Fact>
+        : <Fact term="Uptime"><Uptime session={session} now={now} /></Fact>}
       {stats && <Fact term="Publishing">{formatRate(stats.publishRatePerMinute)}/min</Fact>}
       {stats && <Fact term="Receiving">{formatRate(stats.receiveMessagesPerMinute)}/min</Fact>}
       {stats && <Fact term="Backlog">{formatCount(stats.currentDeliveryBacklogged)}</Fact>}

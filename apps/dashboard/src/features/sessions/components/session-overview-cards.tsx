@@ -6,6 +6,7 @@ import { ScrollRegion } from '../../../components/ui/scroll-region';
 import { formatBoolean, formatCount, formatDateTime, formatRate, formatRelative } from '../../../lib/format';
 import { typeText } from '../lib/display';
 import { HealthReasonText } from './health-reason';
+import { MqApiState } from './mq-api-state';
 import { ConnectionBadge, HealthBadge } from './session-badges';
 import { Bytes, Seconds } from './units';
 
@@ -22,7 +23,9 @@ export function ConnectionCard({ session }: { session: SessionDetail }) {
       <DescriptionList
         omitEmpty
         items={[
-          ['Connection status', <ConnectionBadge status={session.connectionStatus} />],
+          session.sessionType === 'mqApi'
+            ? ['State', <MqApiState session={session} backlog={session.stats?.currentDeliveryBacklogged} />]
+            : ['Connection status', <ConnectionBadge status={session.connectionStatus} />],
           ['Session type', typeText[session.sessionType]],
           ['IP address', session.ipaddress && <span className="mono">{session.ipaddress}</span>],
           ['Port', session.port],
@@ -99,8 +102,12 @@ export function HealthCard({ session }: { session: SessionDetail }) {
   return (
     <Card title="Health">
       <div className="health-head">
-        <HealthBadge health={stats.sessionHealth} />
-        {stats.sessionHealth === 'offline' && <span className="muted small">Health is evaluated while the session is connected.</span>}
+        <HealthBadge health={stats.sessionHealth} mqApi={session.sessionType === 'mqApi'} />
+        {stats.sessionHealth === 'offline' && (
+          <span className="muted small">
+            {session.sessionType === 'mqApi' ? 'Health is evaluated once the session is used or subscribes.' : 'Health is evaluated while the session is connected.'}
+          </span>
+        )}
       </div>
       {stats.sessionHealth === 'unhealthy' && (
         <div className="callout callout-error health-callout">

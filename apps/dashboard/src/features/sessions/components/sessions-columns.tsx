@@ -6,6 +6,7 @@ import { formatCount, formatDateTime, formatRate, formatShortDateTime } from '..
 import { typeText } from '../lib/display';
 import { sessionHref } from '../lib/paths';
 import { HealthReasonText } from './health-reason';
+import { MqApiState } from './mq-api-state';
 import { ConnectionBadge, HealthBadge, StatusBadge } from './session-badges';
 
 declare module '@tanstack/react-table' {
@@ -70,7 +71,10 @@ export const sessionColumns = [
     header: 'Connection',
     enableSorting: false,
     meta: { label: 'Connection' },
-    cell: ({ getValue }) => <ConnectionBadge status={getValue()} />,
+    // An MQ API session has no connection: Active or Idle, when it was last used and its backlog.
+    cell: ({ row, getValue }) => (row.original.sessionType === 'mqApi'
+      ? <MqApiState session={row.original} backlog={row.original.currentDeliveryBacklogged} />
+      : <ConnectionBadge status={getValue()} />),
   }),
   column.accessor('sessionStatus', {
     header: 'Status',
@@ -82,7 +86,7 @@ export const sessionColumns = [
     header: 'Health',
     enableSorting: false,
     meta: { label: 'Health' },
-    cell: ({ getValue }) => <HealthBadge health={getValue()} />,
+    cell: ({ row, getValue }) => <HealthBadge health={getValue()} mqApi={row.original.sessionType === 'mqApi'} />,
   }),
   column.accessor('unhealthyReason', {
     id: 'reason',

@@ -12,6 +12,12 @@ export const connectionText: Record<ListConnection, string> = {
 };
 export const connectionTone: Record<ConnectionStatus, BadgeTone> = { connected: 'success', connectedTemporarily: 'info', disconnected: 'muted' };
 
+/** MQ API sessions have no connection: Active while used within the broker's window, Idle otherwise (issue 13). */
+export const mqApiStateText: Record<'active' | 'idle', string> = { active: 'Active', idle: 'Idle' };
+export const mqApiStateTone: Record<'active' | 'idle', BadgeTone> = { active: 'success', idle: 'muted' };
+/** An MQ API session's health is `offline` only until it is used or subscribes. */
+export const mqApiOfflineHealthText = 'Not used yet';
+
 export const statusText: Record<SessionStatus, string> = { normal: 'Normal', hidden: 'Hidden', banned: 'Banned', inactive: 'Inactive' };
 export const statusTone: Record<SessionStatus, BadgeTone> = { normal: 'neutral', hidden: 'accent', banned: 'danger', inactive: 'warning' };
 
