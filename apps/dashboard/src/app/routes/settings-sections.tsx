@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { Card, DescriptionList } from '../../components/ui/card';
+import { BansCard } from '../../features/access/components/bans-card';
+import { TopicPermissionsCard } from '../../features/access/components/topic-permissions-card';
 import { AccountsCard } from '../../features/accounts/components/accounts-card';
 import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
@@ -55,6 +57,8 @@ export const settingsSections: SettingsSection[] = [
   { path: 'account', label: 'Your account', element: <AccountSection /> },
   { path: 'access', label: 'Accounts and API keys', element: <AccessSection /> },
   { path: 'mqtt', label: 'MQTT clients', element: <MqttClientsCard /> },
+  { path: 'bans', label: 'Bans', element: <BansCard /> },
+  { path: 'topic-permissions', label: 'Topic permissions', element: <TopicPermissionsCard /> },
   {
     path: 'data', label: 'Backup and retention', need: 'administrator', element: (
       <>

@@ -1,0 +1,168 @@
+// Settings → Bans and Settings → Topic permissions (issue 12) against a real server, real mqtt.js
+// clients and Chromium: an IP ban added in the form refuses a client from 127.0.0.1 at CONNECT
+// (MQTT 5: 0x8A Banned, 3.1.1: return code 5); removing it lets the client in again; a deny-publish
+// rule added in the form makes the broker answer that client's QoS 1 PUBLISH with PUBACK 0x87,
+// and the default-policy switch turns the default to deny. Validation errors show at their field.
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { after, afterEach, before, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { MqttClient, Packet } from 'mqtt';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { describeViolations, axeViolations } from './helpers/axe';
+import { launchBrowser } from './helpers/browser';
+import { assertConsoleErrors, confirm, eventually, leaveApp, newPage, READ, signIn, waitForToast } from './helpers/dashboard';
+import { attemptConnect, closeAllClients, connectClient } from './helpers/mqtt';
+import { startServer, type RunningServer } from './helpers/server';
+
+const DOCS_SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  page = await newPage(browser);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, server, '/settings/bans');
+});
+
+afterEach(async (t) => leaveApp(page, (message) => (t as TestContext).diagnostic(message)));
+
+after(async () => {
+  await closeAllClients();
+  await browser?.close();
+  await server?.stop();
+  if (server) await rm(server.dataDir, { recursive: true, force: true });
+});
+
+async function saveScreenshot(name: string): Promise<void> {
+  await mkdir(DOCS_SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${DOCS_SCREENSHOTS}${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+async function assertNoAxeViolations(what: string): Promise<void> {
+  // React Aria's live announcer keeps a labelled-by stub (role img) for each message it read out,
+  // pointing at elements that may be gone by now; it clears them after 7 s. Measured without them.
+  await eventually(async () => assert.equal(await page.locator('[role="log"] > [role="img"]').count(), 0, 'announcements pending'), 15_000);
+  const violations = await axeViolations(page);
+  assert.equal(violations.length, 0, `${what}:\n${describeViolations(violations)}`);
+}
+
+/** A QoS 1 publish, answered with the PUBACK's reason code as it came on the wire. */
+function pubackReason(client: MqttClient, topic: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no PUBACK for ${topic} within 10 s`)), 10_000);
+    const onPacket = (packet: Packet) => {
+      if (packet.cmd !== 'puback') return;
+      clearTimeout(timer);
+      client.off('packetreceive', onPacket);
+      resolve((packet as { reasonCode?: number }).reasonCode ?? 0);
+    };
+    client.on('packetreceive', onPacket);
+    // mqtt.js rejects a publish whose PUBACK carries an error code; the reason is read above.
+    client.publish(topic, 'e2e', { qos: 1 }, () => {});
+  });
+}
+
+const card = (name: string): Locator => page.getByRole('region', { name, exact: true });
+const banRow = (value: string): Locator => card('Bans').getByRole('table', { name: 'Bans' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: value, exact: true }) });
+
+test('an IP ban added in Settings → Bans refuses an MQTT client from 127.0.0.1; removing it lets the client in', async () => {
+  assert.equal((await attemptConnect(server.mqttPort, 'e2e-before-ban', 5)).accepted, true);
+  const bans = card('Bans');
+  await bans.getByText('No bans.', { exact: true }).waitFor();
+  const form = bans.getByRole('form', { name: 'Add a ban' });
+
+  // A range typed as one address: the form says so beside the field and sends nothing.
+  await form.getByRole('textbox', { name: 'Value' }).fill('127.0.0.0/8');
+  await form.getByRole('button', { name: 'Add ban', exact: true }).click();
+  await form.getByText('Must be one IP address (a range is banType "ipRange")', { exact: true }).waitFor();
+  assert.equal(await form.getByRole('textbox', { name: 'Value' }).getAttribute('aria-invalid'), 'true');
+
+  await form.getByRole('textbox', { name: 'Value' }).fill('127.0.0.1');
+  await form.getByRole('textbox', { name: 'Reason' }).fill('e2e: flooding from loopback');
+  await form.getByRole('button', { name: 'Add ban', exact: true }).click();
+  await waitForToast(page, 'Ban added');
+  const row = banRow('127.0.0.1');
+  await row.waitFor();
+  const cells = await row.getByRole('cell').allTextContents();
+  assert.equal(cells[0], 'IP address');
+  assert.equal(cells[1], 'e2e: flooding from loopback');
+  assert.match(cells[2]!, /by admin/);
+  assert.equal(cells[3], 'Never');
+  assert.equal(await form.getByText('Must be one IP address', { exact: false }).count(), 0, 'the error is gone once the value is valid');
+
+  const v5 = await attemptConnect(server.mqttPort, 'e2e-banned-5', 5);
+  assert.equal(v5.reasonCode, 0x8a, 'MQTT 5 CONNACK 0x8A Banned');
+  const v4 = await attemptConnect(server.mqttPort, 'e2e-banned-4', 4);
+  assert.equal(v4.returnCode, 5, 'MQTT 3.1.1 CONNACK return code 5');
+
+  await assertNoAxeViolations('Settings → Bans');
+  await saveScreenshot('settings-bans-1440');
+
+  await row.getByRole('button', { name: 'Remove ban 127.0.0.1' }).click();
+  await page.getByRole('alertdialog', { name: 'Remove ban?' }).getByText('127.0.0.1', { exact: true }).waitFor();
+  await confirm(page, 'Remove ban?', 'Remove ban');
+  await waitForToast(page, 'Ban removed');
+  await bans.getByText('No bans.', { exact: true }).waitFor();
+  assert.equal((await attemptConnect(server.mqttPort, 'e2e-after-ban', 5)).accepted, true);
+  assertConsoleErrors(page);
+});
+
+test('a deny-publish rule added in Settings → Topic permissions gets a QoS 1 publish PUBACK 0x87; the default switch denies the rest', async () => {
+  const client = await connectClient(server.mqttPort, 'e2e-publisher', { protocolVersion: 5 });
+  assert.equal(await pubackReason(client, 'e2e/locked/valve'), 0, 'allowed before any rule');
+
+  await page.goto(`${server.baseUrl}/settings/topic-permissions`);
+  const rules = card('Topic permissions');
+  await rules.getByText('No rules: the default policy decides.', { exact: true }).waitFor();
+  const defaultSwitch = rules.getByRole('switch', { name: 'Allow when no rule applies' });
+  assert.equal(await defaultSwitch.isChecked(READ), true, 'the default is allow');
+  const form = rules.getByRole('form', { name: 'Add a rule' });
+  await form.getByText('%u stands for the client’s user name', { exact: false }).waitFor();
+
+  // An invalid filter is refused at its field.
+  await form.getByRole('textbox', { name: 'Topic filter' }).fill('e2e/#/valve');
+  await form.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await form.getByText('Must be a valid topic filter', { exact: false }).waitFor();
+
+  // Everyone / Deny / Publish are the form's defaults; the action is chosen anyway.
+  await form.getByRole('button', { name: /\bAction\b/ }).click();
+  await page.getByRole('listbox').getByRole('option', { name: 'Publish', exact: true }).click();
+  await form.getByRole('textbox', { name: 'Topic filter' }).fill('e2e/locked/#');
+  await form.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await waitForToast(page, 'Rule added');
+  const table = rules.getByRole('table', { name: 'Topic permission rules' });
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '1', exact: true }) });
+  await row.waitFor();
+  const cells = await row.getByRole('cell').allTextContents();
+  assert.deepEqual(cells.slice(0, 4), ['Everyone', 'Deny', 'Publish', 'e2e/locked/#']);
+
+  assert.equal(await eventually(async () => {
+    const reason = await pubackReason(client, 'e2e/locked/valve');
+    assert.equal(reason, 0x87);
+    return reason;
+  }), 0x87, 'PUBACK 0x87 Not authorized');
+  assert.equal(await pubackReason(client, 'e2e/open/valve'), 0, 'a topic no rule covers is still allowed');
+
+  // Default policy deny: the uncovered topic is refused too; back to allow afterwards.
+  await defaultSwitch.click();
+  await waitForToast(page, 'Default policy: deny');
+  await eventually(async () => assert.equal(await defaultSwitch.isChecked(READ), false));
+  assert.equal(await pubackReason(client, 'e2e/open/valve'), 0x87, 'denied by the default');
+  await assertNoAxeViolations('Settings → Topic permissions');
+  await saveScreenshot('settings-topic-permissions-1440');
+  await defaultSwitch.click();
+  await waitForToast(page, 'Default policy: allow');
+  await eventually(async () => assert.equal(await pubackReason(client, 'e2e/open/valve'), 0));
+
+  await row.getByRole('button', { name: 'Delete rule 1' }).click();
+  await confirm(page, 'Delete rule?', 'Delete rule');
+  await waitForToast(page, 'Rule deleted');
+  await rules.getByText('No rules: the default policy decides.', { exact: true }).waitFor();
+  assert.equal(await pubackReason(client, 'e2e/locked/valve'), 0, 'allowed again once the rule is gone');
+  assertConsoleErrors(page);
+});
