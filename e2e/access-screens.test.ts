@@ -2,16 +2,18 @@
 // clients and Chromium: an IP ban added in the form refuses a client from 127.0.0.1 at CONNECT
 // (MQTT 5: 0x8A Banned, 3.1.1: return code 5); removing it lets the client in again; a deny-publish
 // rule added in the form makes the broker answer that client's QoS 1 PUBLISH with PUBACK 0x87,
-// and the default-policy switch turns the default to deny. Validation errors show at their field.
+// and the default-policy switch turns the default to deny. Validation errors show at their field;
+// an operator may ban but only reads the topic permissions.
 import assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { MqttClient, Packet } from 'mqtt';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { jsonApi, type JsonApi } from './helpers/api';
 import { describeViolations, axeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
-import { assertConsoleErrors, confirm, eventually, leaveApp, newPage, READ, signIn, waitForToast } from './helpers/dashboard';
+import { assertConsoleErrors, confirm, eventually, leaveApp, newPage, READ, screenshot, signIn, waitForToast } from './helpers/dashboard';
 import { attemptConnect, closeAllClients, connectClient } from './helpers/mqtt';
 import { startServer, type RunningServer } from './helpers/server';
 
@@ -20,9 +22,11 @@ const DOCS_SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.me
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
+let api: JsonApi;
 
 before(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  api = await jsonApi(server);
   page = await newPage(browser);
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, server, '/settings/bans');
@@ -36,12 +40,6 @@ after(async () => {
   await server?.stop();
   if (server) await rm(server.dataDir, { recursive: true, force: true });
 });
-
-async function saveScreenshot(name: string): Promise<void> {
-  await mkdir(DOCS_SCREENSHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${DOCS_SCREENSHOTS}${name}.png`, fullPage: true, animations: 'disabled' });
-}
 
 async function assertNoAxeViolations(what: string): Promise<void> {
   // React Aria's live announcer keeps a labelled-by stub (role img) for each message it read out,
@@ -101,7 +99,7 @@ test('an IP ban added in Settings → Bans refuses an MQTT client from 127.0.0.1
   assert.equal(v4.returnCode, 5, 'MQTT 3.1.1 CONNACK return code 5');
 
   await assertNoAxeViolations('Settings → Bans');
-  await saveScreenshot('settings-bans-1440');
+  await screenshot(page, 'settings-bans-1440', { dir: DOCS_SCREENSHOTS });
 
   await row.getByRole('button', { name: 'Remove ban 127.0.0.1' }).click();
   await page.getByRole('alertdialog', { name: 'Remove ban?' }).getByText('127.0.0.1', { exact: true }).waitFor();
@@ -154,7 +152,7 @@ test('a deny-publish rule added in Settings → Topic permissions gets a QoS 1 p
   await eventually(async () => assert.equal(await defaultSwitch.isChecked(READ), false));
   assert.equal(await pubackReason(client, 'e2e/open/valve'), 0x87, 'denied by the default');
   await assertNoAxeViolations('Settings → Topic permissions');
-  await saveScreenshot('settings-topic-permissions-1440');
+  await screenshot(page, 'settings-topic-permissions-1440', { dir: DOCS_SCREENSHOTS });
   await defaultSwitch.click();
   await waitForToast(page, 'Default policy: allow');
   await eventually(async () => assert.equal(await pubackReason(client, 'e2e/open/valve'), 0));
@@ -165,4 +163,28 @@ test('a deny-publish rule added in Settings → Topic permissions gets a QoS 1 p
   await rules.getByText('No rules: the default policy decides.', { exact: true }).waitFor();
   assert.equal(await pubackReason(client, 'e2e/locked/valve'), 0, 'allowed again once the rule is gone');
   assertConsoleErrors(page);
+});
+
+test('an operator adds and removes bans but only reads the topic permissions', async () => {
+  await api.ok('createAccount', { username: 'access-operator', password: 'access-operator-pw', role: 'operator' });
+  await api.ok('createBan', { banType: 'clientName', value: 'e2e-rogue', reason: 'by the API' });
+  await api.ok('createTopicPermission', { subject: 'anonymous', permission: 'deny', action: 'subscribe', topicFilter: '$SYS/#' });
+  const operatorPage = await newPage(browser);
+  try {
+    await signIn(operatorPage, server, '/settings/bans', { username: 'access-operator', password: 'access-operator-pw' });
+    const bans = operatorPage.getByRole('region', { name: 'Bans', exact: true });
+    await bans.getByRole('rowheader', { name: 'e2e-rogue', exact: true }).waitFor();
+    await bans.getByRole('form', { name: 'Add a ban' }).waitFor();
+    await bans.getByRole('button', { name: 'Remove ban e2e-rogue' }).waitFor();
+
+    await operatorPage.goto(`${server.baseUrl}/settings/topic-permissions`);
+    const rules = operatorPage.getByRole('region', { name: 'Topic permissions', exact: true });
+    await rules.getByRole('cell', { name: '$SYS/#', exact: true }).waitFor();
+    assert.equal(await rules.getByRole('form', { name: 'Add a rule' }).count(), 0);
+    assert.equal(await rules.getByRole('button', { name: /^Delete rule/ }).count(), 0);
+    assert.equal(await rules.getByRole('switch', { name: 'Allow when no rule applies' }).isDisabled(READ), true);
+    assertConsoleErrors(operatorPage);
+  } finally {
+    await operatorPage.close();
+  }
 });

@@ -72,6 +72,8 @@ const screens: Screen[] = [
   { name: 'labels', path: '/labels', ready: heading('Labels') },
   { name: 'retained', path: '/retained', ready: heading(/^Retained/) },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
+  { name: 'settings-bans', path: '/settings/bans', ready: (p) => p.getByRole('form', { name: 'Add a ban' }) },
+  { name: 'settings-topic-permissions', path: '/settings/topic-permissions', ready: (p) => p.getByRole('form', { name: 'Add a rule' }) },
 ];
 
 async function open(screen: Screen): Promise<void> {

@@ -158,11 +158,11 @@ export async function chooseTheme(page: Page, theme: 'Light' | 'Dark' | 'System'
 /**
  * A screenshot in e2e/screenshots (git-ignored). Full page by default, from the top (a sticky
  * header would otherwise be drawn where the page was scrolled to); `fullPage: false` for modal
- * dialogs, whose fixed overlay covers only the viewport.
+ * dialogs, whose fixed overlay covers only the viewport. `dir`: another folder (docs/screenshots/, ending in /).
  */
-export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  const path = `${SCREENSHOT_DIR}${name}.png`;
+export async function screenshot(page: Page, name: string, { fullPage = true, dir = SCREENSHOT_DIR } = {}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = `${dir}${name}.png`;
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage, animations: 'disabled' });
   return path;

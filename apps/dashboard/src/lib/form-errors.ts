@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isApiError } from './api-client';
+import { errorMessage, isApiError } from './api-client';
 
 /** Field name → message, for errors shown beside their fields. */
 export type FieldErrors = Record<string, string>;
@@ -68,4 +68,11 @@ export function newAccountErrors(
   Object.assign(errors, newPasswordErrors(schemas.password, f.password, f.confirmation));
   if (new TextEncoder().encode(f.description).length > 1024) errors.description = 'Must be at most 1024 bytes (about 1000 letters)';
   return errors;
+}
+
+/** A failed submit: beside the field the server named when the form has it, else one message for the whole form. */
+export function submitErrors(error: unknown, fields: readonly string[]): { fieldErrors: FieldErrors; formError: string | null } {
+  const field = serverFieldError(error);
+  if (field && fields.includes(field.field)) return { fieldErrors: { [field.field]: field.message }, formError: null };
+  return { fieldErrors: {}, formError: errorMessage(error) };
 }

@@ -10,7 +10,7 @@ import { Spinner } from '../../../components/ui/spinner';
 import { ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime, plural } from '../../../lib/format';
-import { serverFieldError, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
+import { submitErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
 import { useBans, useCreateBan, useDeleteBan } from '../api/bans';
@@ -72,9 +72,9 @@ function AddBanForm() {
         setReason('');
       },
       onError: (error) => {
-        const field = serverFieldError(error);
-        if (field && (FIELDS as readonly string[]).includes(field.field)) setErrors({ [field.field]: field.message });
-        else setFormError(errorMessage(error));
+        const { fieldErrors, formError } = submitErrors(error, FIELDS);
+        setErrors(fieldErrors);
+        setFormError(formError);
       },
     });
   };

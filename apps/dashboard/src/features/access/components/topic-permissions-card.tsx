@@ -13,7 +13,7 @@ import { Spinner } from '../../../components/ui/spinner';
 import { ErrorState } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
-import { serverFieldError, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
+import { submitErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
 import { useCreateTopicPermission, useDeleteTopicPermission, useSetDefaultPermission, useTopicPermissions } from '../api/topic-permissions';
@@ -70,9 +70,9 @@ function AddRuleForm() {
         setPosition('');
       },
       onError: (error) => {
-        const field = serverFieldError(error);
-        if (field && (FIELDS as readonly string[]).includes(field.field)) setErrors({ [field.field]: field.message });
-        else setFormError(errorMessage(error));
+        const { fieldErrors, formError } = submitErrors(error, FIELDS);
+        setErrors(fieldErrors);
+        setFormError(formError);
       },
     });
   };
