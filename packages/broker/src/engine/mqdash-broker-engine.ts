@@ -41,6 +41,10 @@ export interface MqdashEngineOptions {
   verifyFeedToken?: (token: string) => string | null;
   clientAuth?: ClientAuthenticator;
   stats?: EngineStats;
+  /** QoS 1/2 messages queued per session; when full, the oldest is dropped (MQTT_MAX_QUEUED_MESSAGES; 0: no limit). */
+  maxQueuedMessages?: number;
+  /** Each commit of the protocol state to the database, with its duration in seconds. */
+  onStoreCommit?: (seconds: number) => void;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
 }
@@ -190,12 +194,13 @@ export class MqdashBrokerEngine implements BrokerEngine {
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
 
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.db ? new SqliteSessionStore(o.db) : new MemorySessionStore();
+    const store = o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore();
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
+      ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
     }, new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);
     o.registry.on('removed', (clientName: string) => this.wipe(clientName));
@@ -503,6 +508,11 @@ export class MqdashBrokerEngine implements BrokerEngine {
         stats().sent(qos, message.payload.length);
         const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
         if (live) registry.onDeliver(live, Date.now());
+      },
+      onDrop: (_clientId, reason) => {
+        if (reason === 'expired') stats().expired();
+        else if (reason === 'queue_full' || reason === 'too_large') stats().dropped(reason);
+        // QoS 0 lost by a slow reader is counted in the session's `dropped`, as on aedes
       },
       onBacklog: (clientId, backlog) => {
         if (this.backlogs.get(clientId) === backlog) return;

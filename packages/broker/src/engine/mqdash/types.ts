@@ -60,6 +60,13 @@ export type ReasonCode = number;
  * The seams the session registry, bans, accounts and permissions plug into. Every hook may be
  * async; each has a permissive default.
  */
+/**
+ * Why a session let a message go undelivered: `queue_full` (the oldest of a full queue), `expired`
+ * (its Message Expiry Interval passed while it waited [MQTT-3.3.2-5]), `too_large` (over the
+ * client's Maximum Packet Size), `congested` (QoS 0 to a client not reading fast enough).
+ */
+export type DropReason = 'queue_full' | 'expired' | 'too_large' | 'congested';
+
 export interface EngineHooks {
   /** At CONNECT, before anything changes: 0 admits, any other reason code refuses (e.g. 0x86, 0x87, 0x8A). */
   authenticate?(request: ConnectRequest): ReasonCode | Promise<ReasonCode>;
@@ -81,6 +88,8 @@ export interface EngineHooks {
   onBacklog?(clientId: string, backlog: number): void;
   /** A message was routed to a session (sent now or queued), at the QoS it is delivered with. */
   onDeliver?(clientId: string, message: EngineMessage, qos: number): void;
+  /** A message a session let go undelivered, and why (see DropReason). */
+  onDrop?(clientId: string, reason: DropReason): void;
   /** A fault inside the engine or a hook; the engine has already ended what it concerned (a connection, a will). */
   onError?(error: unknown, where: string): void;
 }
