@@ -28,6 +28,7 @@ import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
 import { willOf } from './mqdash/will.ts';
+import { applyConnectOverrides, type OverridablePacket } from './connect-overrides.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type ConnectRequest, type EngineHooks, type EngineMessage, type Subscription } from './mqdash/types.ts';
 
 export interface MqdashEngineOptions {
@@ -381,6 +382,9 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused('banned');
       return Reason.banned;
     }
+    // alterMqSession's overrides, as the aedes wrapper applies them (DESIGN §3: at the next CONNECT)
+    const keepAlive = applyConnectOverrides(r.packet as OverridablePacket, registry.overridesFor(r.clientId));
+    if (keepAlive !== undefined) r.keepAlive = keepAlive;
     const facts = {
       username: r.username ?? null, keepAlive: r.keepAlive, version: r.protocolVersion,
       settings: connectSettings(r.packet as Parameters<typeof connectSettings>[0]),
