@@ -212,7 +212,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
-        ...(durable ? { db: store.db } : {}), verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
+        ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
+        ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
+        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
       : await Engine.create({
         registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),

@@ -67,11 +67,13 @@ async function value(name: string, labels: Record<string, string> = {}): Promise
   return Number(sample?.value ?? 0);
 }
 
-function connect(clientId: string, opts: IClientOptions & { ws?: boolean } = {}): Promise<MqttClient> {
-  const { ws, ...rest } = opts;
+/** `onMessage` listens from the start: a session's queued messages may arrive with its CONNACK. */
+function connect(clientId: string, opts: IClientOptions & { ws?: boolean; onMessage?: (topic: string, payload: Buffer) => void } = {}): Promise<MqttClient> {
+  const { ws, onMessage, ...rest } = opts;
   const o: IClientOptions = { clientId, reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 5, ...rest };
   const client = ws ? mqtt.connect(`ws://127.0.0.1:${server.httpPort}/mqtt`, o) : mqtt.connect(`mqtt://127.0.0.1:${server.mqttPort}`, o);
   clients.push(client);
+  if (onMessage) client.on('message', onMessage);
   return new Promise((resolve, reject) => {
     client.once('connect', () => resolve(client));
     client.once('error', reject);
@@ -151,9 +153,8 @@ test('a message that expires before delivery and a QoS 1 backlog of an offline s
   await waitFor(async () => (await value('mqdash_queued_messages', { session_type: 'mqtt' })) === queuedBefore + 2, 'two messages queued for the offline session');
   // The first one's expiry passes while its subscriber is away; coming back, it is not delivered.
   await waitFor(() => Date.now() > expiresBy, 'the first message\'s expiry');
-  const back = await connect('metrics-offline', { clean: false, properties: { sessionExpiryInterval: 3600 } });
   const got: string[] = [];
-  back.on('message', (_t, p) => got.push(p.toString()));
+  await connect('metrics-offline', { clean: false, properties: { sessionExpiryInterval: 3600 }, onMessage: (_t, p) => got.push(p.toString()) });
   await waitFor(() => got.includes('stays'), 'the message that did not expire');
   await waitFor(async () => (await value('mqdash_mqtt_messages_expired_total')) === expiredBefore + 1, 'the expired message counted');
   await waitFor(async () => (await value('mqdash_queued_messages', { session_type: 'mqtt' })) === queuedBefore, 'the queue emptied');

@@ -15,6 +15,7 @@ import {
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
 import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { willPacket, type WillSettings } from './will.ts';
+import { applyConnectOverrides } from './connect-overrides.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 import { allowEverything, type AccessConnection, type AccessHooks } from '../access/types.ts';
@@ -606,25 +607,9 @@ function denyPublish(client: AedesClient, packet: any, reason: string, done: (er
  */
 function applyOverrides(client: AedesClient, packet: any, o: Record<string, unknown> | null, keepAliveLimit: number): void {
   const v5 = packet.protocolVersion === 5;
-  if (o) {
-    if (typeof o.temporarySession === 'boolean') {
-      if (v5) packet.properties = { ...packet.properties, sessionExpiryInterval: o.temporarySession ? 0 : 0xffffffff };
-      else packet.clean = o.temporarySession;
-    }
-    if (typeof o.sessionExpiryInterval === 'number' && v5)
-      packet.properties = { ...packet.properties, sessionExpiryInterval: Math.min(o.sessionExpiryInterval, 0xffffffff) };
-    if (typeof o.keepAliveSeconds === 'number') {
-      const ka = Math.min(o.keepAliveSeconds, 65535);
-      // MQTT 5 is told through Server Keep Alive; a 3.1.1 client's timer is simply held to it.
-      if (v5) client._serverKeepAlive = ka;
-      else packet.keepalive = ka;
-    }
-    if (v5) {
-      for (const k of ['receiveMaximum', 'maximumPacketSize', 'topicAliasMaximum', 'requestProblemInformation', 'requestResponseInformation'] as const)
-        if (o[k] !== undefined) packet.properties = { ...packet.properties, [k]: o[k] };
-    }
-    if (o.willTopic !== undefined) packet.will = willPacket(o as WillSettings, packet.protocolVersion);
-  }
+  const keepAlive = applyConnectOverrides(packet, o);
+  // MQTT 5 is told through Server Keep Alive; a 3.1.1 client's timer is simply held to it.
+  if (v5 && keepAlive !== undefined) client._serverKeepAlive = keepAlive;
   // MQTT 5 Server Keep Alive: a keep-alive of 0 or above the limit is replaced (DESIGN §8: 3.1.1 is left alone).
   if (v5 && keepAliveLimit > 0 && client._serverKeepAlive === undefined && (!packet.keepalive || packet.keepalive > keepAliveLimit))
     client._serverKeepAlive = keepAliveLimit;

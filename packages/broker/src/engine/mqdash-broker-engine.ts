@@ -28,6 +28,7 @@ import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
 import { willOf } from './mqdash/will.ts';
+import { applyConnectOverrides, type OverridablePacket } from './connect-overrides.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type ConnectRequest, type EngineHooks, type EngineMessage, type Subscription } from './mqdash/types.ts';
 
 export interface MqdashEngineOptions {
@@ -41,6 +42,10 @@ export interface MqdashEngineOptions {
   verifyFeedToken?: (token: string) => string | null;
   clientAuth?: ClientAuthenticator;
   stats?: EngineStats;
+  /** QoS 1/2 messages queued per session; when full, the oldest is dropped (MQTT_MAX_QUEUED_MESSAGES; 0: no limit). */
+  maxQueuedMessages?: number;
+  /** Each commit of the protocol state to the database, with its duration in seconds. */
+  onStoreCommit?: (seconds: number) => void;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
 }
@@ -190,12 +195,13 @@ export class MqdashBrokerEngine implements BrokerEngine {
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
 
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.db ? new SqliteSessionStore(o.db) : new MemorySessionStore();
+    const store = o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore();
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
+      ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
     }, new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);
     o.registry.on('removed', (clientName: string) => this.wipe(clientName));
@@ -376,6 +382,9 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused('banned');
       return Reason.banned;
     }
+    // alterMqSession's overrides, as the aedes wrapper applies them (DESIGN §3: at the next CONNECT)
+    const keepAlive = applyConnectOverrides(r.packet as OverridablePacket, registry.overridesFor(r.clientId));
+    if (keepAlive !== undefined) r.keepAlive = keepAlive;
     const facts = {
       username: r.username ?? null, keepAlive: r.keepAlive, version: r.protocolVersion,
       settings: connectSettings(r.packet as Parameters<typeof connectSettings>[0]),
@@ -503,6 +512,11 @@ export class MqdashBrokerEngine implements BrokerEngine {
         stats().sent(qos, message.payload.length);
         const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
         if (live) registry.onDeliver(live, Date.now());
+      },
+      onDrop: (_clientId, reason) => {
+        if (reason === 'expired') stats().expired();
+        else if (reason === 'queue_full' || reason === 'too_large') stats().dropped(reason);
+        // QoS 0 lost by a slow reader is counted in the session's `dropped`, as on aedes
       },
       onBacklog: (clientId, backlog) => {
         if (this.backlogs.get(clientId) === backlog) return;

@@ -6,7 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
-import { connectProtocol, Framer } from './framing.ts';
+import { connectProtocol, Framer, validFirstByte } from './framing.ts';
 import type { OutgoingMessage, Session, SessionSink } from './session.ts';
 import type { ClientInfo } from './types.ts';
 import type { PendingWill } from './will.ts';
@@ -47,6 +47,8 @@ export class Connection implements SessionSink {
   private busy = false;
   private corked = false;
   private connectSeen = false;
+  /** The protocol level the CONNECT frame names, known before the CONNECT handler has run. */
+  private framedVersion: 4 | 5 = 4;
   private cachedInfo: ClientInfo | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -204,6 +206,12 @@ export class Connection implements SessionSink {
     if (this.established) this.timer?.refresh();
     this.framer.push(chunk);
     for (;;) {
+      // [MQTT-3.1.0-1] the first packet is CONNECT (flags 0 [MQTT-2.2.2-2]), and every packet has a
+      // valid type and flags: refused from its first byte, not after waiting for the length it declares
+      const first = this.framer.firstByte();
+      if (first !== undefined && (this.connectSeen ? !validFirstByte(first, this.framedVersion) : first !== 0x10)) {
+        return this.connectSeen ? this.disconnect(0x81) : this.end(0x82, false);
+      }
       const frame = this.framer.next();
       if (frame.kind === 'incomplete') return;
       if (frame.kind === 'malformed') return this.disconnect(0x81);
@@ -230,6 +238,7 @@ export class Connection implements SessionSink {
       return false;
     }
     this.connectSeen = true;
+    this.framedVersion = protocol.level;
     return true;
   }
 

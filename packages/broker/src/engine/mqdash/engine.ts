@@ -200,6 +200,8 @@ export class Engine {
       }
       : () => this.sessionChanged(session);
     session.log = this.store; // its messages, one row each, while it is persistent
+    const onDrop = this.hooks.onDrop;
+    if (onDrop) session.onDrop = (reason) => onDrop(session.clientId, reason);
   }
 
   private saveChanged(): void {

@@ -17,6 +17,11 @@ export class Framer {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
   }
 
+  /** The first byte of the next packet (its type and flags), as soon as it has arrived. */
+  firstByte(): number | undefined {
+    return this.pending.length > 0 ? this.pending[0] : undefined;
+  }
+
   /** The next whole packet, or why there is none yet. */
   next(): Frame {
     const buf = this.pending;
@@ -39,6 +44,21 @@ export class Framer {
     this.pending = size === buf.length ? EMPTY : buf.subarray(size);
     return { kind: 'packet', packet: buf.subarray(0, size) };
   }
+}
+
+/**
+ * Whether a client may send a packet starting with this byte: a known type with the flags MQTT fixes
+ * for it [MQTT-2.2.2-1, 2.2.2-2] (PUBREL, SUBSCRIBE and UNSUBSCRIBE 0b0010, PUBLISH any but QoS 3
+ * [MQTT-3.3.1-4], the rest 0), type 0 never, AUTH (15) in MQTT 5 only. Checked from the first byte, so
+ * that a bad packet closes the connection at once instead of after the length it declares.
+ */
+export function validFirstByte(byte: number, protocolVersion: 4 | 5): boolean {
+  const type = byte >> 4;
+  const flags = byte & 0x0f;
+  if (type === 3) return (flags & 0x06) !== 0x06;
+  if (type === 6 || type === 8 || type === 10) return flags === 0x02;
+  if (type === 0 || (type === 15 && protocolVersion !== 5)) return false;
+  return flags === 0;
 }
 
 /**

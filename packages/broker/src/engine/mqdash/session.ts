@@ -6,7 +6,7 @@
 import type { QoS } from 'mqtt-packet';
 import type { InFlightState, MessageLog, SessionMeta, SessionState, StoredMessage } from './persistence.ts';
 import type { Timer } from './timer.ts';
-import type { EngineMessage, Subscription } from './types.ts';
+import type { DropReason, EngineMessage, Subscription } from './types.ts';
 
 /** A message bound for this session with the QoS, RETAIN flag and identifiers of its subscriptions. */
 export interface OutgoingMessage {
@@ -55,6 +55,8 @@ export class Session {
   log: MessageLog | undefined;
   /** Called when the queue or the in-flight window changed (the engine saves the session). */
   onChange: (() => void) | undefined;
+  /** Called for each message this session lets go undelivered, with why (for the broker's counters). */
+  onDrop: ((reason: DropReason) => void) | undefined;
 
   constructor(
     readonly clientId: string,
@@ -111,7 +113,10 @@ export class Session {
    */
   deliver(outgoing: OutgoingMessage): void {
     if (outgoing.qos === 0) {
-      if (this.connection?.congested) this.dropped++; // a slow reader loses QoS 0, the broker's memory stays bounded
+      if (this.connection?.congested) {
+        this.dropped++; // a slow reader loses QoS 0, the broker's memory stays bounded
+        this.onDrop?.('congested');
+      }
       else this.connection?.sendPublish(outgoing, undefined, false);
       return;
     }
@@ -119,6 +124,7 @@ export class Session {
       const oldest = this.queue.shift()!; // a full queue keeps the newest messages
       this.store?.removeMessage(this.clientId, oldest.seq);
       this.dropped++;
+      this.onDrop?.('queue_full');
     }
     const entry = { seq: this.nextSeq++, outgoing };
     this.queue.push(entry);
@@ -136,6 +142,13 @@ export class Session {
     if (!sink) return;
     while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
       const { seq, outgoing } = this.queue.shift()!;
+      const expiresAt = outgoing.message.expiresAt;
+      if (expiresAt !== undefined && expiresAt <= Date.now()) {
+        // [MQTT-3.3.2-5] a message that expired while it waited is not sent
+        this.store?.removeMessage(this.clientId, seq);
+        this.onDrop?.('expired');
+        continue;
+      }
       const packetId = this.allocatePacketId();
       if (outgoing.qos === 2 && this.store) {
         // exactly once across a crash: the packet identifier is stored before the PUBLISH goes out
@@ -148,7 +161,10 @@ export class Session {
       if (sink.sendPublish(outgoing, packetId, false)) {
         this.inFlight.set(packetId, { seq, outgoing, state: 'publish' });
         this.store?.markInFlight(this.clientId, seq, packetId, 'publish');
-      } else this.store?.removeMessage(this.clientId, seq);
+      } else {
+        this.store?.removeMessage(this.clientId, seq);
+        this.onDrop?.('too_large'); // over the client's Maximum Packet Size [MQTT-3.1.2-25]
+      }
     }
     this.onChange?.();
   }

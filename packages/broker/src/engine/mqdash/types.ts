@@ -57,11 +57,22 @@ export interface ConnectRequest extends ClientInfo {
 export type ReasonCode = number;
 
 /**
+ * Why a session let a message go undelivered: `queue_full` (the oldest of a full queue), `expired`
+ * (its Message Expiry Interval passed while it waited [MQTT-3.3.2-5]), `too_large` (over the
+ * client's Maximum Packet Size), `congested` (QoS 0 to a client not reading fast enough).
+ */
+export type DropReason = 'queue_full' | 'expired' | 'too_large' | 'congested';
+
+/**
  * The seams the session registry, bans, accounts and permissions plug into. Every hook may be
  * async; each has a permissive default.
  */
 export interface EngineHooks {
-  /** At CONNECT, before anything changes: 0 admits, any other reason code refuses (e.g. 0x86, 0x87, 0x8A). */
+  /**
+   * At CONNECT, before anything changes: 0 admits, any other reason code refuses (e.g. 0x86, 0x87, 0x8A).
+   * It may change `request.packet` (clean, properties, will) and `request.keepAlive` (an MQTT 5
+   * client is told the new value as Server Keep Alive): administrator overrides.
+   */
   authenticate?(request: ConnectRequest): ReasonCode | Promise<ReasonCode>;
   /** Before a PUBLISH (or a will) is routed: 0 allows, otherwise a reason code such as 0x87. */
   authorizePublish?(client: ClientInfo | undefined, message: EngineMessage): ReasonCode | Promise<ReasonCode>;
@@ -81,6 +92,8 @@ export interface EngineHooks {
   onBacklog?(clientId: string, backlog: number): void;
   /** A message was routed to a session (sent now or queued), at the QoS it is delivered with. */
   onDeliver?(clientId: string, message: EngineMessage, qos: number): void;
+  /** A message a session let go undelivered, and why (see DropReason). */
+  onDrop?(clientId: string, reason: DropReason): void;
   /** A fault inside the engine or a hook; the engine has already ended what it concerned (a connection, a will). */
   onError?(error: unknown, where: string): void;
 }

@@ -204,4 +204,21 @@ describe('malformed packets', () => {
     raw.writeBytes(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]));
     await raw.whenClosed();
   });
+
+  test('[MQTT-3.1.0-1, 2.2.2-2] a first byte that is not CONNECT closes at once, not after the length it declares', async () => {
+    for (const bytes of [Buffer.from('GET / HTTP/1.1\r\n'), Buffer.from([0x11, 0x7f]), Buffer.from([0x30])]) {
+      const raw = await server.raw(4);
+      raw.writeBytes(bytes); // each declares (or is waiting for) more than it sends
+      await raw.whenClosed();
+    }
+  });
+
+  test('[MQTT-2.2.2-1, 2.2.2-2] after CONNECT, a reserved type or wrong flags close at once', async () => {
+    for (const [version, byte] of [[4, 0xf0], [4, 0x00], [5, 0xff], [5, 0x60], [4, 0x36]] as const) {
+      const raw = await server.raw(version);
+      await raw.connect(`first-byte-${version}-${byte}`);
+      raw.writeBytes(Buffer.from([byte, 0x7f])); // 127 bytes declared, none sent
+      await raw.whenClosed();
+    }
+  });
 });

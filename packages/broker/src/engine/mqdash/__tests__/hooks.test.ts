@@ -137,3 +137,26 @@ describe('WebSocket transport', () => {
     await new Promise((resolve) => httpServer.close(resolve));
   });
 });
+
+test('onDrop: the oldest of a full queue (queue_full) and a message that expired while queued (expired)', async () => {
+  const drops: string[] = [];
+  const small = await startEngine({ maxQueuedMessages: 2, hooks: { onDrop: (clientId, reason) => drops.push(`${clientId} ${reason}`) } });
+  try {
+    const sub = await small.connect({ clientId: 'drop-sub', protocolVersion: 5, ...persistent });
+    await sub.subscribeAsync('drop/#', { qos: 1 });
+    await sub.endAsync();
+    const pub = await small.connect({ clientId: 'drop-pub', protocolVersion: 5 });
+    await pub.publishAsync('drop/a', 'gone first', { qos: 1 });
+    await pub.publishAsync('drop/b', 'expires', { qos: 1, properties: { messageExpiryInterval: 1 } });
+    await pub.publishAsync('drop/c', 'stays', { qos: 1 });
+    assert.deepEqual(drops, ['drop-sub queue_full']);
+    const expiredBy = Date.now() + 1100;
+    await waitFor(() => Date.now() > expiredBy, 2000, 'the expiry');
+    const back = await small.connect({ clientId: 'drop-sub', protocolVersion: 5, ...persistent });
+    await waitFor(() => back.received.some((m) => m.text === 'stays'), 3000, 'the message that did not expire');
+    assert.deepEqual(drops, ['drop-sub queue_full', 'drop-sub expired']);
+    assert.deepEqual(back.received.map((m) => m.text), ['stays']);
+  } finally {
+    await small.close();
+  }
+});

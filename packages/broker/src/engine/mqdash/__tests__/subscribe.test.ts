@@ -40,12 +40,22 @@ describe('SUBACK reason codes', () => {
     raw.close();
   });
 
-  test('3.1.1: a refused or invalid filter gets 0x80', async () => {
+  test('3.1.1: a refused filter gets 0x80', async () => {
     const raw = await server.raw(4);
     await raw.connect('suback-4');
-    const suback = await raw.subscribeAll([{ topic: 'a/#/b', qos: 0 }, { topic: 'secret/y', qos: 1 }, { topic: 'fine', qos: 1 }]);
-    assert.deepEqual(suback.granted, [0x80, 0x80, 1]);
+    const suback = await raw.subscribeAll([{ topic: 'secret/y', qos: 1 }, { topic: 'fine', qos: 1 }]);
+    assert.deepEqual(suback.granted, [0x80, 1]);
     raw.close();
+  });
+
+  test('3.1.1 [MQTT-4.7.1-2, 4.7.3-1, 4.8.0-1]: an invalid or empty filter is a protocol violation and closes the connection', async () => {
+    for (const topic of ['a/#/b', 'a+/b', '']) {
+      const raw = await server.raw(4);
+      await raw.connect(`suback-4-invalid`);
+      raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'fine', qos: 1 }, { topic, qos: 0 }] });
+      await raw.whenClosed();
+      assert.equal(raw.packets.filter((p) => p.cmd === 'suback').length, 0, `no SUBACK for ${JSON.stringify(topic)}`);
+    }
   });
 });
 

@@ -72,10 +72,13 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   const clientId = assigned ?? packet.clientId;
   connection.clientId = clientId;
   connection.username = packet.username;
-  const cleanStart = packet.clean !== false;
-  const verdict = (await engine.hooks.authenticate?.({ ...connection.info, password: packet.password, cleanStart, keepAlive: packet.keepalive ?? 0, packet })) ?? 0;
+  const requestedKeepAlive = packet.keepalive ?? 0;
+  const request = { ...connection.info, password: packet.password, cleanStart: packet.clean !== false, keepAlive: requestedKeepAlive, packet };
+  const verdict = (await engine.hooks.authenticate?.(request)) ?? 0;
   if (connection.closed) return;
   if (verdict !== 0) return refuse(connection, verdict);
+  // the hook may have applied an administrator's overrides to the packet and the keep-alive
+  const cleanStart = packet.clean !== false;
 
   // [MQTT-3.1.4-3] a client id already connected: the old connection is closed (MQTT 5: 0x8E)
   engine.connections.get(clientId)?.disconnect(0x8e);
@@ -108,10 +111,10 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   connection.will = willOf(packet, clientId);
   connection.session = session;
 
-  const keepAlive = keepAliveOf(engine, packet.keepalive ?? 0, v5);
+  const keepAlive = request.keepAlive !== requestedKeepAlive ? request.keepAlive : keepAliveOf(engine, requestedKeepAlive, v5);
   connection.established = true;
   engine.connections.set(clientId, connection);
-  const connack = connackOf(engine, v5, sessionPresent, assigned, keepAlive === packet.keepalive ? undefined : keepAlive);
+  const connack = connackOf(engine, v5, sessionPresent, assigned, keepAlive === requestedKeepAlive ? undefined : keepAlive);
   const { responseInformation } = engine.settings;
   // [MQTT-3.1.2-31] only to a client that asked for it
   if (v5 && properties.requestResponseInformation === true && responseInformation !== '') {

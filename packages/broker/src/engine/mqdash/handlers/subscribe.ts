@@ -36,7 +36,10 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
   for (const request of packet.subscriptions) {
     const subscription = subscriptionOf(connection, request, packet.properties?.subscriptionIdentifier);
     if (!subscription) {
-      codes.push(v5 ? 0x8f : 0x80); // Topic Filter invalid (3.1.1: Failure 0x80)
+      // 3.1.1 has no code for it: a filter breaking [MQTT-4.7.1-2, 4.7.1-3, 4.7.3-1] is a protocol
+      // violation, and the server closes the connection [MQTT-4.8.0-1]; MQTT 5 answers 0x8F
+      if (!v5) return connection.disconnect(0x8f);
+      codes.push(0x8f);
       continue;
     }
     // [MQTT-3.8.3-4] No Local on a shared subscription is a protocol error
