@@ -90,7 +90,7 @@ test('a backup made under QoS 1 traffic downloads once, complete and consistent,
     db.close();
   }
 
-  // Sent in full: gone from the server (once the response's 'finish' has run, which may come after
+  // Sent in full: gone from the server (once the response has closed, which may come after
   // the client has read the body), and a second fetch finds nothing.
   await waitFor(() => fs.readdirSync(backupsDir()).length === 0, 'the sent backup removed from the server');
   await agent.get(`/bff/backups/${made.body.fileName}`).expect(404);

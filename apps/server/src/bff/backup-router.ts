@@ -43,9 +43,13 @@ export function backupRouter(deps: BffDeps): express.Router {
       'Content-Length': String(fs.statSync(file).size),
       'Content-Disposition': `attachment; filename="${fileName}"`,
     });
-    // Sent in full: the download is the backup, and the copy on the server goes. Cut off: it stays
-    // until the unclaimed timer, and a new download needs a new backup.
-    res.once('finish', () => forget(fileName));
+    // Sent in full (the whole file handed to the socket: `end()` ran): the download is the backup,
+    // and the copy on the server goes. Cut off: it stays until the unclaimed timer, and a new
+    // download needs a new backup. 'close' rather than 'finish': a client that has read every byte
+    // may close the connection before the server's 'finish' runs, and 'finish' then never comes.
+    res.once('close', () => {
+      if (res.writableEnded) forget(fileName);
+    });
     stream.once('error', (err) => res.destroy(err));
     stream.pipe(res);
   });
