@@ -103,7 +103,7 @@ test('only the sign-in that made a backup can fetch it; names that are not backu
   const other = await b.agent.get(`/bff/backups/${made.body.fileName}`).expect(404);
   assert.equal(other.body.error, 'BACKUP_NOT_FOUND');
   for (const name of ['..%2Fmqdash.db', 'mqdash.db', '%2E%2E', 'mqdash-backup-x.db']) await a.agent.get(`/bff/backups/${name}`).expect(404);
-  // Read in full (superagent leaves an unknown type's body unread, and the server's 'finish' waits for it).
+  // Read in full (superagent leaves an unknown type's body unread, and the server waits for it).
   await a.agent.get(`/bff/backups/${made.body.fileName}`).buffer(true).parse(binary).expect(200);
   await waitFor(() => !fs.readdirSync(backupsDir()).includes(made.body.fileName), 'the fetched backup removed from the server');
 });

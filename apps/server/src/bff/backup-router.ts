@@ -37,18 +37,23 @@ export function backupRouter(deps: BffDeps): express.Router {
     const p = pending.get(fileName);
     const file = backupFileNameSchema.safeParse(fileName).success && p?.sessionId === sessionOf(req).id ? deps.broker.core.backups.file(fileName) : null;
     if (!file) throw new HttpError(404, 'BACKUP_NOT_FOUND', 'no backup of that name is waiting for this sign-in; create a new one');
-    const stream = fs.createReadStream(file);
+    const size = fs.statSync(file).size;
+    // `end` tells the stream where the file stops, so it ends right after the last chunk instead
+    // of after one more (empty) read, and `end()` follows the last byte at once.
+    const stream = fs.createReadStream(file, { start: 0, end: Math.max(0, size - 1) });
     res.set({
       'Content-Type': 'application/vnd.sqlite3',
-      'Content-Length': String(fs.statSync(file).size),
+      'Content-Length': String(size),
       'Content-Disposition': `attachment; filename="${fileName}"`,
     });
-    // Sent in full (the whole file handed to the socket: `end()` ran): the download is the backup,
-    // and the copy on the server goes. Cut off: it stays until the unclaimed timer, and a new
-    // download needs a new backup. 'close' rather than 'finish': a client that has read every byte
-    // may close the connection before the server's 'finish' runs, and 'finish' then never comes.
+    // Sent in full, the download is the backup and the copy on the server goes; cut off, it stays
+    // until the unclaimed timer, and a new download needs a new backup. Judged at 'close', not
+    // 'finish': a client that has every byte may close the connection before `end()` has run, and
+    // 'finish' then never comes. Every byte read and none left in the response's buffer is sent.
+    let read = 0;
+    stream.on('data', (chunk) => (read += chunk.length));
     res.once('close', () => {
-      if (res.writableEnded) forget(fileName);
+      if (res.writableEnded || (read === size && res.writableLength === 0)) forget(fileName);
     });
     stream.once('error', (err) => res.destroy(err));
     stream.pipe(res);
