@@ -76,20 +76,20 @@ test('a rule created in Settings → Alerts fires when a real client goes offlin
   const dialog = page.getByRole('dialog', { name: 'New alert rule', exact: true });
 
   // Nothing sent while a field is wrong; each error shows beside its field.
-  await dialog.getByRole('textbox', { name: 'Threshold' }).fill('lots');
-  await dialog.getByRole('textbox', { name: 'Webhook URL' }).fill('ftp://hooks.example.com/x');
+  await dialog.getByRole('textbox', { name: 'Threshold', exact: true }).fill('lots');
+  await dialog.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill('ftp://hooks.example.com/x');
   await dialog.getByRole('button', { name: 'Create rule', exact: true }).click();
   await dialog.getByText('Must be a number', { exact: true }).waitFor();
   await dialog.getByText('Must be an http or https URL, not ftp:', { exact: true }).waitFor();
-  assert.equal(await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid'), 'true');
+  assert.equal(await dialog.getByRole('textbox', { name: 'Name', exact: true }).getAttribute('aria-invalid'), 'true');
   await assertNoAxeViolations('the new rule dialog with errors');
   await screenshot(page, 'settings-alerts-dialog-errors-1440', { fullPage: false, dir: DOCS_SCREENSHOTS });
 
-  await dialog.getByRole('textbox', { name: 'Name' }).fill('Line 3 offline');
-  await dialog.getByRole('textbox', { name: 'Threshold' }).fill('0');
-  await dialog.getByRole('textbox', { name: 'For (minutes)' }).fill('0');
-  await dialog.getByRole('textbox', { name: 'Client name starts with' }).fill('e2e-alert-line3-');
-  await dialog.getByRole('textbox', { name: 'Webhook URL' }).fill(hookUrl);
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Line 3 offline');
+  await dialog.getByRole('textbox', { name: 'Threshold', exact: true }).fill('0');
+  await dialog.getByRole('textbox', { name: 'For (minutes)', exact: true }).fill('0');
+  await dialog.getByRole('textbox', { name: 'Client name starts with', exact: true }).fill('e2e-alert-line3-');
+  await dialog.getByRole('textbox', { name: 'Webhook URL', exact: true }).fill(hookUrl);
   await dialog.getByLabel('Webhook secret', { exact: true }).fill('e2e-hook-secret');
   await dialog.getByRole('button', { name: 'Create rule', exact: true }).click();
   await waitForToast(page, 'Alert rule created');
@@ -137,11 +137,11 @@ test('editing a rule shows the server’s checks at the field; deleting asks fir
   const row = ruleRow('Line 3 offline');
   await row.getByRole('button', { name: 'Edit rule Line 3 offline', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit alert rule Line 3 offline', exact: true });
-  await dialog.getByRole('textbox', { name: 'For (minutes)' }).fill('20000');
+  await dialog.getByRole('textbox', { name: 'For (minutes)', exact: true }).fill('20000');
   await dialog.getByRole('button', { name: 'Save rule', exact: true }).click();
   await dialog.getByText('Must be at most 10,080', { exact: true }).waitFor();
-  await dialog.getByRole('textbox', { name: 'For (minutes)' }).fill('2.5');
-  await dialog.getByRole('textbox', { name: 'Threshold' }).fill('3');
+  await dialog.getByRole('textbox', { name: 'For (minutes)', exact: true }).fill('2.5');
+  await dialog.getByRole('textbox', { name: 'Threshold', exact: true }).fill('3');
   await dialog.getByRole('button', { name: 'Save rule', exact: true }).click();
   await waitForToast(page, 'Alert rule saved');
   await eventually(async () => assert.match(await row.innerText(READ), /More than 3 offline sessions .*, for 2\.5 min/));
