@@ -81,7 +81,7 @@ test('a rule created in Settings → Alerts fires when a real client goes offlin
   await dialog.getByRole('button', { name: 'Create rule', exact: true }).click();
   await dialog.getByText('Must be a number', { exact: true }).waitFor();
   await dialog.getByText('Must be an http or https URL, not ftp:', { exact: true }).waitFor();
-  assert.equal(await dialog.getByRole('textbox', { name: 'Name', exact: true }).getAttribute('aria-invalid'), 'true');
+  await dialog.getByText('Enter a name', { exact: true }).waitFor();
   await assertNoAxeViolations('the new rule dialog with errors');
   await screenshot(page, 'settings-alerts-dialog-errors-1440', { fullPage: false, dir: DOCS_SCREENSHOTS });
 
@@ -157,4 +157,31 @@ test('editing a rule shows the server’s checks at the field; deleting asks fir
   await card().getByText('No alert rules yet.', { exact: true }).waitFor();
   assert.deepEqual((await api.ok<{ data: unknown[] }>('listAlertRules', {})).data, []);
   assertConsoleErrors(page);
+});
+
+test('at 390 px the banner and Settings → Alerts fit the screen, and the dialog’s buttons are on screen', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await api.ok('createAlertRule', { name: 'Nobody on the phone line', condition: 'connectedSessionsBelow', threshold: 1, partialClientName: 'e2e-alert-phone-', webhookUrl: 'https://hooks.example.com/a/rather/long/path/for/a/narrow/screen' });
+    await page.goto(`${server.baseUrl}/settings/alerts`);
+    await banner().waitFor({ timeout: 20_000 });
+    await eventually(async () => assert.match(await ruleRow('Nobody on the phone line').innerText(READ), /Firing/));
+    const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, width: document.documentElement.clientWidth }));
+    assert.ok(scrollWidth <= width, `the page scrolls sideways: ${scrollWidth} > ${width}`);
+    await assertNoAxeViolations('Settings → Alerts at 390 px with the banner');
+    await screenshot(page, 'settings-alerts-390', { dir: DOCS_SCREENSHOTS });
+    await card().getByRole('button', { name: 'New rule', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New alert rule', exact: true });
+    for (const name of ['Cancel', 'Create rule']) {
+      const button = dialog.getByRole('button', { name, exact: true });
+      await button.scrollIntoViewIfNeeded();
+      const box = await button.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 390 && box.y >= 0 && box.y + box.height <= 844, `${name} is off screen: ${JSON.stringify(box)}`);
+    }
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assertConsoleErrors(page);
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
 });

@@ -49,6 +49,12 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
     const common = {
       name, condition, threshold: numberOrText(threshold), forMinutes: numberOrText(forMinutes), enabled,
     };
+    /** Shows the errors (an empty name in words); true when there are none. */
+    const showErrors = (found: FieldErrors) => {
+      const next = name.trim() ? found : { ...found, name: 'Enter a name' };
+      setErrors(next);
+      return Object.keys(next).length === 0;
+    };
     const onError = (error: unknown) => {
       const r = submitErrors(error, FIELDS);
       setErrors(r.fieldErrors);
@@ -66,8 +72,7 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
         ...(removeSecret || !webhookUrl ? { webhookSecret: null } : webhookSecret ? { webhookSecret } : {}),
       };
       const parsed = alterAlertRuleParams.safeParse(body);
-      setErrors(parsed.success ? {} : zodFieldErrors(parsed.error));
-      if (!parsed.success) return;
+      if (!showErrors(parsed.success ? {} : zodFieldErrors(parsed.error))) return;
       alter.mutate(body as Parameters<typeof alter.mutate>[0], { onSuccess: done, onError });
     } else {
       const body = {
@@ -77,8 +82,7 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
         ...(webhookUrl && webhookSecret ? { webhookSecret } : {}),
       };
       const parsed = createAlertRuleParams.safeParse(body);
-      setErrors(parsed.success ? {} : zodFieldErrors(parsed.error));
-      if (!parsed.success) return;
+      if (!showErrors(parsed.success ? {} : zodFieldErrors(parsed.error))) return;
       create.mutate(body as Parameters<typeof create.mutate>[0], { onSuccess: done, onError });
     }
   };
@@ -88,7 +92,7 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
       {formError && <div className="callout callout-error" role="alert">{formError}</div>}
       <TextInputField label="Name" value={name} onChange={setName} error={errors.name} autoComplete="off" isRequired />
       <div className="access-form-row">
-        <SelectField label="Condition" options={conditionOptions} value={condition} onChange={setCondition} error={errors.condition} />
+        <SelectField label="Condition" options={conditionOptions} value={condition} onChange={setCondition} error={errors.condition} className="access-form-wide" />
         <TextInputField label="Threshold" value={threshold} onChange={setThreshold} error={errors.threshold} inputMode="decimal" autoComplete="off" />
         <TextInputField label="For (minutes)" value={forMinutes} onChange={setForMinutes} error={errors.forMinutes} inputMode="decimal" autoComplete="off" description="0: fires at the first check." />
       </div>
