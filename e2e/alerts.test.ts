@@ -132,7 +132,8 @@ test('a rule created in Settings → Alerts fires when a real client goes offlin
   assertConsoleErrors(page);
 });
 
-test('editing a rule shows the server’s checks at the field; deleting asks first', async () => {
+test('editing a rule shows the server’s checks at the field, narrows it to a label; deleting asks first', async () => {
+  const label = await api.ok<{ id: number }>('createLabel', { group: 'e2e-alerts', name: 'line-3' });
   await page.goto(`${server.baseUrl}/settings/alerts`);
   const row = ruleRow('Line 3 offline');
   await row.getByRole('button', { name: 'Edit rule Line 3 offline', exact: true }).click();
@@ -142,11 +143,13 @@ test('editing a rule shows the server’s checks at the field; deleting asks fir
   await dialog.getByText('Must be at most 10,080', { exact: true }).waitFor();
   await dialog.getByRole('textbox', { name: 'For (minutes)', exact: true }).fill('2.5');
   await dialog.getByRole('textbox', { name: 'Threshold', exact: true }).fill('3');
+  await dialog.getByRole('button', { name: /\bLabel\b/ }).click();
+  await page.getByRole('listbox').getByRole('option', { name: 'e2e-alerts/line-3', exact: true }).click();
   await dialog.getByRole('button', { name: 'Save rule', exact: true }).click();
   await waitForToast(page, 'Alert rule saved');
-  await eventually(async () => assert.match(await row.innerText(READ), /More than 3 offline sessions .*, for 2\.5 min/));
-  const rules = await api.ok<{ data: Array<{ name: string; threshold: number; forMinutes: number; webhookSecretSet: boolean }> }>('listAlertRules', {});
-  assert.deepEqual(rules.data.map((r) => [r.name, r.threshold, r.forMinutes, r.webhookSecretSet]), [['Line 3 offline', 3, 2.5, true]], 'the secret was kept');
+  await eventually(async () => assert.match(await row.innerText(READ), /More than 3 offline sessions \(client name starting with “e2e-alert-line3-”, label e2e-alerts\/line-3\), for 2\.5 min/));
+  const rules = await api.ok<{ data: Array<{ name: string; threshold: number; forMinutes: number; labelId?: number; webhookSecretSet: boolean }> }>('listAlertRules', {});
+  assert.deepEqual(rules.data.map((r) => [r.name, r.threshold, r.forMinutes, r.labelId, r.webhookSecretSet]), [['Line 3 offline', 3, 2.5, label.id, true]], 'the secret was kept');
 
   await row.getByRole('button', { name: 'Delete rule Line 3 offline', exact: true }).click();
   const ask = page.getByRole('alertdialog', { name: 'Delete alert rule?', exact: true });

@@ -169,6 +169,24 @@ describe('evaluation on a controlled clock', () => {
     await tb.ok('deleteAlertRule', { ruleId: rule.ruleId });
   });
 
+  test('labelId narrows the count to the sessions carrying that label', async () => {
+    const label = await tb.ok('createLabel', { group: 'alerts', name: 'line-9' });
+    const rule = await tb.ok('createAlertRule', { name: 'al-label', condition: 'offlineSessions', threshold: 0, labelId: label.id });
+    const other = await tb.connect({ clientId: 'al-label-other', protocolVersion: 4, clean: false });
+    other.end(true);
+    await waitFor(() => sessionIs('al-label-other', 'disconnected'), 5000, 'al-label-other disconnected');
+    evaluateAt(clock + 1000);
+    assert.equal((await ruleOf(rule.ruleId)).state, 'ok', 'an unlabelled offline session does not count');
+    await tb.ok('alterMqSession', { clientName: 'al-label-other', label: { group: 'alerts', name: 'line-9' } });
+    evaluateAt(clock + 1000);
+    const r = await ruleOf(rule.ruleId);
+    assert.deepEqual([r.state, r.value, r.labelId], ['firing', 1, label.id]);
+    await tb.ok('deleteMqSession', { clientName: 'al-label-other', permanentlyDeleteSession: true });
+    evaluateAt(clock + 1000);
+    assert.equal((await ruleOf(rule.ruleId)).state, 'ok');
+    await tb.ok('deleteAlertRule', { ruleId: rule.ruleId });
+  });
+
   test('an unhealthy session (publishing above its maximum rate) fires a rule naming it', async () => {
     const name = 'al-sick-1';
     const rule = await tb.ok('createAlertRule', { name: 'al-sick', condition: 'unhealthySessions', threshold: 0, partialClientName: name });
