@@ -1,4 +1,4 @@
-import type { AlertRule, AlterAlertRuleInput, CreateAlertRuleInput, DeleteAlertRuleResult, ListAlertRulesResult } from '@mqdash/contracts';
+import type { AlertRule, AlterAlertRuleInput, CreateAlertRuleInput, DeleteAlertRuleResult, LabelInfo, ListAlertRulesResult } from '@mqdash/contracts';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 
@@ -7,6 +7,7 @@ export const alertKeys = {
   all: ['alert-rules'] as const,
   list: () => [...alertKeys.all, 'list'] as const,
   firing: () => [...alertKeys.all, 'firing'] as const,
+  labels: () => [...alertKeys.all, 'labels'] as const,
 };
 
 /** How often the screens ask again: the server evaluates every ALERT_EVALUATE_SECONDS (15 s by default). */
@@ -23,6 +24,17 @@ export const useAlertRules = () => useQuery(queryOptions({ queryKey: alertKeys.l
 export const useFiringAlerts = () => useQuery(queryOptions({
   queryKey: alertKeys.firing(), queryFn: ({ signal }) => listFiringAlerts(signal), refetchInterval: REFRESH_MS,
 }));
+
+/**
+ * `GET /bff/labels`: the labels a rule can be narrowed to, and the names of those rules name. The
+ * labels feature's query is not imported (features stay apart), and its key is not shared.
+ */
+export const useAlertLabels = () => useQuery(queryOptions({
+  queryKey: alertKeys.labels(), queryFn: async ({ signal }) => (await api.get<{ data: LabelInfo[] }>('/bff/labels', { signal })).data,
+}));
+
+/** A label as the alert screens name it: `group/name`, or the name alone. */
+export const labelText = (l: Pick<LabelInfo, 'group' | 'name'>): string => (l.group ? `${l.group}/${l.name}` : l.name);
 
 function useInvalidate() {
   const queryClient = useQueryClient();

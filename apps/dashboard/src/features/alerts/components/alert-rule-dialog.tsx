@@ -4,11 +4,13 @@ import { FormDialog } from '../../../components/ui/dialog';
 import { SelectField, SwitchField, TextInputField, type Option } from '../../../components/ui/fields';
 import { submitErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { toast } from '../../../lib/toast';
-import { useAlterAlertRule, useCreateAlertRule } from '../api/alert-rules';
+import { labelText, useAlertLabels, useAlterAlertRule, useCreateAlertRule } from '../api/alert-rules';
 import { conditionLabel, ruleSentence } from '../lib/alert-words';
 
 const conditionOptions: Option<AlertCondition>[] = alertConditions.map((c) => ({ id: c, label: conditionLabel[c] }));
-const FIELDS = ['name', 'condition', 'threshold', 'forMinutes', 'enabled', 'partialClientName', 'webhookUrl', 'webhookSecret'] as const;
+const FIELDS = ['name', 'condition', 'threshold', 'forMinutes', 'enabled', 'partialClientName', 'labelId', 'webhookUrl', 'webhookSecret'] as const;
+/** The label choice that narrows nothing. */
+const ANY_LABEL = 'any';
 
 /** A number typed in a text box: empty or not a number stays a string, so the schema names the field. */
 const numberOrText = (s: string): number | string => (s.trim() !== '' && Number.isFinite(Number(s.trim())) ? Number(s.trim()) : s);
@@ -32,6 +34,14 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
   const [forMinutes, setForMinutes] = useState(rule ? String(rule.forMinutes) : '5');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
   const [partialClientName, setPartialClientName] = useState(rule?.partialClientName ?? '');
+  const [labelChoice, setLabelChoice] = useState(rule?.labelId === undefined ? ANY_LABEL : String(rule.labelId));
+  const labels = useAlertLabels();
+  const labelOptions: Option[] = [
+    { id: ANY_LABEL, label: 'Any label' },
+    ...(labels.data ?? []).map((l) => ({ id: String(l.id), label: labelText(l) })),
+    // A rule's label that is gone still shows as chosen (the server answers unknownLabel on save).
+    ...(labelChoice !== ANY_LABEL && !labels.data?.some((l) => String(l.id) === labelChoice) ? [{ id: labelChoice, label: `Label #${labelChoice}` }] : []),
+  ];
   const [webhookUrl, setWebhookUrl] = useState(rule?.webhookUrl ?? '');
   const [webhookSecret, setWebhookSecret] = useState('');
   const [removeSecret, setRemoveSecret] = useState(false);
@@ -68,6 +78,7 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
       const body = {
         ruleId: rule.ruleId, ...common,
         partialClientName: wholeBroker || !partialClientName ? null : partialClientName,
+        labelId: wholeBroker || labelChoice === ANY_LABEL ? null : Number(labelChoice),
         webhookUrl: webhookUrl || null,
         ...(removeSecret || !webhookUrl ? { webhookSecret: null } : webhookSecret ? { webhookSecret } : {}),
       };
@@ -78,6 +89,7 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
       const body = {
         ...common,
         ...(!wholeBroker && partialClientName ? { partialClientName } : {}),
+        ...(!wholeBroker && labelChoice !== ANY_LABEL ? { labelId: Number(labelChoice) } : {}),
         ...(webhookUrl ? { webhookUrl } : {}),
         ...(webhookUrl && webhookSecret ? { webhookSecret } : {}),
       };
@@ -105,6 +117,9 @@ export function AlertRuleDialog({ rule, isOpen, onClose }: Props) {
           autoComplete="off"
           description="Optional: only these sessions count. A whole client name watches one session."
         />
+      )}
+      {!wholeBroker && (
+        <SelectField label="Label" options={labelOptions} value={labelChoice} onChange={setLabelChoice} error={errors.labelId} description="Optional: only sessions carrying this label count." />
       )}
       <TextInputField label="Webhook URL" value={webhookUrl} onChange={setWebhookUrl} error={errors.webhookUrl} autoComplete="off" placeholder="https://hooks.example.com/mqdash" description="Optional: mqdash POSTs JSON here when the rule fires and resolves (3 tries, 5 s each)." />
       {webhookUrl && (

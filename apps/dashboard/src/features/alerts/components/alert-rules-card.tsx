@@ -11,7 +11,7 @@ import { errorMessage } from '../../../lib/api-client';
 import { formatRelative } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
-import { useAlertRules, useDeleteAlertRule } from '../api/alert-rules';
+import { labelText, useAlertLabels, useAlertRules, useDeleteAlertRule } from '../api/alert-rules';
 import { measured, ruleSentence } from '../lib/alert-words';
 import { AlertRuleDialog } from './alert-rule-dialog';
 
@@ -35,6 +35,11 @@ function StateCell({ rule }: { rule: AlertRule }) {
  */
 export function AlertRulesCard() {
   const rules = useAlertRules();
+  const labels = useAlertLabels();
+  const labelName = (id: number) => {
+    const l = labels.data?.find((x) => x.id === id);
+    return l && labelText(l);
+  };
   const remove = useDeleteAlertRule();
   const canChange = useCan('administrator');
   /** undefined: closed; null: a new rule; a rule: editing it. */
@@ -75,7 +80,7 @@ export function AlertRulesCard() {
               {rules.data.data.map((r) => (
                 <tr key={r.ruleId}>
                   <th scope="row">{r.name}</th>
-                  <td className="alert-rule-sentence">{ruleSentence(r)}</td>
+                  <td className="alert-rule-sentence">{ruleSentence(r, labelName)}</td>
                   <td className="nowrap"><StateCell rule={r} /></td>
                   <td>{r.enabled ? measured(r) : '—'}</td>
                   <td>{r.webhookUrl ? <span className="mono small">{new URL(r.webhookUrl).host}</span> : <span className="muted">None</span>}</td>

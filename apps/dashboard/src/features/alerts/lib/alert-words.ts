@@ -20,10 +20,14 @@ export const measured = (r: Pick<AlertRule, 'condition' | 'value'>): string => (
 
 const minutes = (m: number) => (m === 0 ? 'at once' : `for ${formatRate(m)} min`);
 
-/** The rule in words: "More than 0 offline sessions starting with line-3 for 2 min". */
-export function ruleSentence(r: Pick<AlertRule, 'condition' | 'threshold' | 'forMinutes' | 'partialClientName' | 'labelId'>): string {
+/**
+ * The rule in words: "More than 0 offline sessions (client name starting with “line-3”), for 2 min".
+ * `labelName` names the rule's label when known (else its id).
+ */
+export function ruleSentence(r: Pick<AlertRule, 'condition' | 'threshold' | 'forMinutes' | 'partialClientName' | 'labelId'>, labelName?: (id: number) => string | undefined): string {
   const n = formatRate(r.threshold);
-  const scope = [r.partialClientName && `client name starting with “${r.partialClientName}”`, r.labelId !== undefined && `label #${formatCount(r.labelId)}`].filter(Boolean).join(', ');
+  const label = r.labelId !== undefined && `label ${labelName?.(r.labelId) ?? `#${formatCount(r.labelId)}`}`;
+  const scope = [r.partialClientName && `client name starting with “${r.partialClientName}”`, label].filter(Boolean).join(', ');
   const what = {
     unhealthySessions: `More than ${n} unhealthy sessions`,
     offlineSessions: `More than ${n} offline sessions`,
