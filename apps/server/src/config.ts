@@ -46,6 +46,8 @@ const configSchema = z.object({
    * requests with an API key (HTTP Basic key:secret) may.
    */
   metricsAllow: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAddressAllowlist(v, ctx))),
+  /** How often alert rules are evaluated, seconds (issue 13); fractions allowed. */
+  alertEvaluateSeconds: z.coerce.number().min(0.1).max(3600).default(15),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
@@ -60,6 +62,7 @@ const flags = {
   'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
   'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS', 'metrics-allow': 'METRICS_ALLOW',
+  'alert-evaluate-seconds': 'ALERT_EVALUATE_SECONDS',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

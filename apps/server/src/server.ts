@@ -37,6 +37,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
   const broker = await createBroker({
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
     mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
+    alerts: { evaluateMs: Math.round(config.alertEvaluateSeconds * 1000) },
   });
   const hosts = hostPolicy(config.host, config.allowedHosts);
   const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts, metricsAllow: config.metricsAllow });

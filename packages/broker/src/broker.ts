@@ -20,6 +20,8 @@ import { MqdashBrokerEngine } from './engine/mqdash-broker-engine.ts';
 import { resolveEngineKind, type EngineKind } from './engine/engine-kind.ts';
 import { AccessControl } from './access/access-control.ts';
 import { BanStore, TopicPermissionStore } from './store/access-store.ts';
+import { AlertRules, type AlertRulesOptions } from './alerts/alert-rules.ts';
+import { AlertRuleStore } from './store/alert-rule-store.ts';
 import type { PersistenceLike } from './engine/backlog.ts';
 import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
@@ -86,6 +88,8 @@ export interface BrokerOptions {
   retention?: RetentionOptions;
   /** Free attempts and backoff of the sign-in limiter (issue 12); defaults in auth/sign-in-limiter.ts. */
   signInLimits?: Partial<SignInLimits>;
+  /** Alert rules' evaluation period, clock and webhook timings (issue 13; ALERT_EVALUATE_SECONDS). */
+  alerts?: AlertRulesOptions;
 }
 
 export const defaultMqttOptions = {
@@ -113,6 +117,8 @@ export class Broker {
   get signInLimiter(): SignInLimiter { return this.core.signInLimiter; }
   /** The ban list and topic permissions (issue 12). */
   get access(): AccessControl { return this.core.access; }
+  /** The alert rules and their evaluation (issue 13). */
+  get alerts(): AlertRules { return this.core.alerts; }
   /** The indexed queries behind `GET /api/v5/clients`. */
   get emqxClients(): EmqxClientQueries { return this.core.emqxClients; }
   get log(): Logger { return this.core.log; }
@@ -159,6 +165,7 @@ export class Broker {
     this.closed = true;
     for (const s of this.servers) s.close();
     this.core.feed.stop();
+    this.core.alerts.stop();
     await this.core.retention.stop();
     await this.engine.close();
     this.core.messaging.close();
@@ -242,9 +249,13 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
     retention.start();
+    const alerts = new AlertRules(new AlertRuleStore(store.db), {
+      store, droppedTotal: () => Object.values(metrics.totals().dropped).reduce((a, b) => a + b, 0),
+    }, audit, log, o.alerts);
+    alerts.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,
-      firstStart, initialPasswordFile, savedViews: new SavedViewStore(store.db),
+      firstStart, initialPasswordFile, savedViews: new SavedViewStore(store.db), alerts,
       retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });
   } catch (err) {

@@ -24,3 +24,5 @@ export type { RetainedMessage, RetainedMessages } from './persistence/retained-m
 export { AccessControl } from './access/access-control.ts';
 export { allowEverything, type AccessConnection, type AccessHooks, type ConnectFacts, type ConnectionIdentity } from './access/types.ts';
 export { SavedViewLimitError, SavedViewStore } from './store/saved-view-store.ts';
+export { AlertRules, type AlertRulesOptions } from './alerts/alert-rules.ts';
+export { WEBHOOK_SECRET_HEADER } from './alerts/webhook.ts';

@@ -30,6 +30,7 @@ export const ErrorCode = {
   undoRefused: 14034,
   unknownBan: 14035,
   unknownTopicPermission: 14036,
+  unknownAlertRule: 14037,
   internal: 14099,
 } as const;
 
@@ -65,5 +66,6 @@ export const errorCodeTable: ReadonlyArray<{ code: ErrorCodeValue; name: ErrorCo
   { code: 14034, name: 'undoRefused', meaning: 'The audited change cannot be undone: not an undoable session change, failed, already undone, older than the undo window, or the session changed since; the message says which.' },
   { code: 14035, name: 'unknownBan', meaning: 'No ban of the given banType has the given value.' },
   { code: 14036, name: 'unknownTopicPermission', meaning: 'No topic permission has the given permissionId.' },
+  { code: 14037, name: 'unknownAlertRule', meaning: 'No alert rule has the given ruleId.' },
   { code: 14099, name: 'internal', meaning: 'An unexpected server error; nothing was changed.' },
 ];

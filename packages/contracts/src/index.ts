@@ -32,5 +32,6 @@ export * from './emqx-retainer.ts';
 export * from './actions/audit.ts';
 export * from './actions/bans.ts';
 export * from './actions/topic-permissions.ts';
+export * from './actions/alert-rules.ts';
 export * from './emqx-banned.ts';
 export * from './saved-views.ts';

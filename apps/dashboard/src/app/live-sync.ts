@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
+import { alertKeys } from '../features/alerts/api/alert-rules';
 import { auditKeys } from '../features/audit/api/list-audit';
 import { getFeedToken } from '../features/live/api/get-feed-token';
 import { appendFeedEvents, clearFeedEvents, noteUnhealthy } from '../features/live/lib/feed-events';
@@ -38,6 +39,9 @@ export function useLiveSync(): () => void {
       },
       onEvents: (message) => {
         const news = appendFeedEvents(message.events);
+        // An alert fired or resolved (issue 13): the banner asks at once instead of at its next poll.
+        if (message.events.some((e) => e.type === 'admin' && (e.action === 'alertFired' || e.action === 'alertResolved')))
+          void queryClient.invalidateQueries({ queryKey: alertKeys.all });
         notifyUnhealthy(news, {
           openSession: (clientName) => void navigateRef.current(sessionHref(clientName)),
           openOverview: () => void navigateRef.current('/overview'),

@@ -17,6 +17,7 @@ import { messagesRouter } from './messages-router.ts';
 import { mqttAuthRouter } from './mqtt-auth-router.ts';
 import { mqttUsersRouter } from './mqtt-users-router.ts';
 import { bansRouter, topicPermissionsRouter } from './access-router.ts';
+import { alertRulesRouter } from './alerts-router.ts';
 import { retainedRouter } from './retained-router.ts';
 import { retentionRouter } from './retention-router.ts';
 import { bffRouteRoles } from './route-roles.ts';
@@ -50,6 +51,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/mqtt-users', mqttUsersRouter(deps));
   router.use('/bans', bansRouter(deps));
   router.use('/topic-permissions', topicPermissionsRouter(deps));
+  router.use('/alert-rules', alertRulesRouter(deps));
   router.use('/mqtt-auth', mqttAuthRouter(deps));
   router.use('/backups', backupRouter(deps));
   router.use('/retention', retentionRouter(deps));

@@ -36,6 +36,7 @@ const statusOf: Record<number, [number, string]> = {
   [ErrorCode.undoRefused]: [409, 'UNDO_REFUSED'],
   [ErrorCode.unknownBan]: [404, 'BAN_NOT_FOUND'],
   [ErrorCode.unknownTopicPermission]: [404, 'TOPIC_PERMISSION_NOT_FOUND'],
+  [ErrorCode.unknownAlertRule]: [404, 'ALERT_RULE_NOT_FOUND'],
 };
 
 /** A failed JSON action as an HTTP error; `params.` is dropped from property paths (the BFF has no envelope). */

@@ -21,6 +21,8 @@ export const bffRouteRoles: RouteRoles = [
   ['GET', '/mqtt-users', 'viewer'],
   ['GET', '/bans', 'viewer'],
   ['GET', '/topic-permissions', 'viewer'],
+  // Issue 13: every console shows the alert banner.
+  ['GET', '/alert-rules', 'viewer'],
   ['GET', '/mqtt-auth', 'viewer'],
   ['GET', '/accounts', 'viewer'],
   ['GET', '/retention', 'viewer'],
@@ -59,6 +61,9 @@ export const bffRouteRoles: RouteRoles = [
   ['POST', '/topic-permissions', 'administrator'],
   ['DELETE', '/topic-permissions/:permissionId', 'administrator'],
   ['PUT', '/topic-permissions/settings', 'administrator'],
+  ['POST', '/alert-rules', 'administrator'],
+  ['PATCH', '/alert-rules/:ruleId', 'administrator'],
+  ['DELETE', '/alert-rules/:ruleId', 'administrator'],
   ['PUT', '/mqtt-auth', 'administrator'],
   ['POST', '/accounts', 'administrator'],
   ['PATCH', '/accounts/:username', 'administrator'],

@@ -104,12 +104,14 @@ export interface StartOptions {
   dataDir?: string;
   mqtt?: BrokerOptions['mqtt'];
   messaging?: BrokerOptions['messaging'];
+  alerts?: BrokerOptions['alerts'];
+  logger?: BrokerOptions['logger'];
 }
 
 export async function startBroker(o: StartOptions = {}): Promise<TestBroker> {
   const dataDir = o.dataDir ?? tempDir();
   const broker = await createBroker({
-    dataDir, adminPassword: ADMIN_PASSWORD, logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), mqtt: o.mqtt, messaging: o.messaging,
+    dataDir, adminPassword: ADMIN_PASSWORD, logger: o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }), mqtt: o.mqtt, messaging: o.messaging, alerts: o.alerts,
   });
   const clients = new Set<MqttClient>();
   let tcp: net.Server | undefined;

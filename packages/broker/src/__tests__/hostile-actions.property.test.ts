@@ -141,6 +141,10 @@ const seeds: Record<string, Record<string, unknown>> = {
   listTopicPermissions: { username: MQTT_USER },
   deleteTopicPermission: { permissionId: 1 },
   alterTopicPermissionSettings: { defaultPermission: 'allow' },
+  createAlertRule: { name: 'hostile rule', condition: 'offlineSessions', threshold: 3, forMinutes: 0.5, enabled: true, partialClientName: 'hostile-', labelId: 1, webhookUrl: 'http://127.0.0.1:9/hostile', webhookSecret: 's' },
+  listAlertRules: { stateFilter: ['firing', 'pending'] },
+  alterAlertRule: { ruleId: 1, name: 'renamed rule', condition: 'connectedSessionsBelow', threshold: 0.5, forMinutes: 10, enabled: false, partialClientName: null, labelId: null, webhookUrl: null, webhookSecret: null },
+  deleteAlertRule: { ruleId: 1 },
 };
 
 /** Stats that move with the clock (rates, and the health derived from them), not with a change. */
@@ -173,6 +177,8 @@ describe('every JSON action survives hostile params and changes nothing when it 
       list, described: described.data, labels: await t.ok('listLabels', {}), apiKeys: await t.ok('listApiKeys', {}),
       mqttUsers: await t.ok('listMqttUsers', {}), mqttAuth, accounts: await t.ok('listAccounts', {}), retention: (await t.ok('describeRetentionPolicy', {})).policy,
       retained: (await t.ok('listRetainedMessages', { topicFilter: '#', maxRecords: 1000 })).data,
+      // The settings of each rule; its state moves with the evaluation timer, not with a change.
+      alertRules: (await t.ok('listAlertRules', {})).data.map(({ state: _s, value: _v, conditionSinceDateTime: _c, firingSinceDateTime: _f, lastEvaluatedDateTime: _l, ...rule }: Record<string, unknown>) => rule),
     });
   }
 

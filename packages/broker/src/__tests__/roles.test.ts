@@ -31,6 +31,7 @@ const expected: Record<string, Role> = {
   createBackup: 'administrator', alterRetentionPolicy: 'administrator',
   listBans: 'viewer', listTopicPermissions: 'viewer', createBan: 'operator', deleteBan: 'operator',
   createTopicPermission: 'administrator', deleteTopicPermission: 'administrator', alterTopicPermissionSettings: 'administrator',
+  listAlertRules: 'viewer', createAlertRule: 'administrator', alterAlertRule: 'administrator', deleteAlertRule: 'administrator',
 };
 const rank: Record<Role, number> = { viewer: 0, operator: 1, administrator: 2 };
 

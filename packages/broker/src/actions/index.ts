@@ -50,6 +50,10 @@ import { createTopicPermission } from './create-topic-permission.ts';
 import { listTopicPermissions } from './list-topic-permissions.ts';
 import { deleteTopicPermission } from './delete-topic-permission.ts';
 import { alterTopicPermissionSettings } from './alter-topic-permission-settings.ts';
+import { createAlertRule } from './create-alert-rule.ts';
+import { listAlertRules } from './list-alert-rules.ts';
+import { alterAlertRule } from './alter-alert-rule.ts';
+import { deleteAlertRule } from './delete-alert-rule.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -65,6 +69,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
     undoAuditEntry, listSessionEvents,
     createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
+    createAlertRule, listAlertRules, alterAlertRule, deleteAlertRule,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

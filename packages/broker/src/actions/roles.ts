@@ -30,6 +30,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   listSessionEvents: 'viewer',
   listBans: 'viewer',
   listTopicPermissions: 'viewer',
+  // Issue 13: every console shows the alert banner.
+  listAlertRules: 'viewer',
 
   // Acting on sessions. Consuming an MQ API session's messages changes its queue.
   createMqApiSession: 'operator',
@@ -68,6 +70,10 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   createTopicPermission: 'administrator',
   deleteTopicPermission: 'administrator',
   alterTopicPermissionSettings: 'administrator',
+  // Alert rules are settings, and their webhooks send data out of the broker.
+  createAlertRule: 'administrator',
+  alterAlertRule: 'administrator',
+  deleteAlertRule: 'administrator',
 };
 
 /** The role an action needs; deny by default: unknown actions need administrator. */

@@ -23,6 +23,7 @@ import type { RetainedMessages } from '../persistence/retained-messages.ts';
 import type { Store } from '../store/types.ts';
 import type { BrokerMetrics } from '../metrics/metrics.ts';
 import type { AccessControl } from '../access/access-control.ts';
+import type { AlertRules } from '../alerts/alert-rules.ts';
 
 /** What every action handler can reach. */
 export interface BrokerCore {
@@ -63,6 +64,8 @@ export interface BrokerCore {
   initialPasswordFile: string | null;
   /** Issue 13: saved views of the sessions screen. */
   savedViews: SavedViewStore;
+  /** Issue 13: alert rules, evaluated on a timer. */
+  alerts: AlertRules;
 }
 
 /** Who is calling and through which door (recorded in the audit log). */

@@ -4,6 +4,7 @@ import { Brand } from '../../components/layout/brand';
 import { ThemeMenu } from '../../components/layout/theme-menu';
 import { Button } from '../../components/ui/button';
 import { Close, Menu, User } from '../../components/ui/icons';
+import { AlertBanner } from '../../features/alerts/components/alert-banner';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
 import { LiveIndicator } from '../../features/live/components/live-indicator';
@@ -81,6 +82,7 @@ export function AppLayout() {
           </Button>
         </div>
       </header>
+      <AlertBanner />
       <main id="main" className="app-main" tabIndex={-1}>
         <RoleProvider role={me.data?.role}>
           <Outlet />

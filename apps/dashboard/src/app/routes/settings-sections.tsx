@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Card, DescriptionList } from '../../components/ui/card';
 import { BansCard } from '../../features/access/components/bans-card';
 import { TopicPermissionsCard } from '../../features/access/components/topic-permissions-card';
+import { AlertRulesCard } from '../../features/alerts/components/alert-rules-card';
 import { AccountsCard } from '../../features/accounts/components/accounts-card';
 import { ApiKeysCard } from '../../features/api-keys/components/api-keys-card';
 import { useMe } from '../../features/auth/api/get-me';
@@ -59,6 +60,7 @@ export const settingsSections: SettingsSection[] = [
   { path: 'mqtt', label: 'MQTT clients', element: <MqttClientsCard /> },
   { path: 'bans', label: 'Bans', element: <BansCard /> },
   { path: 'topic-permissions', label: 'Topic permissions', element: <TopicPermissionsCard /> },
+  { path: 'alerts', label: 'Alerts', element: <AlertRulesCard /> },
   {
     path: 'data', label: 'Backup and retention', need: 'administrator', element: (
       <>
