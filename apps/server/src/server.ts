@@ -123,7 +123,10 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
       get httpPort() { return required(ports.http, 'the HTTP listener (PORT)'); },
       get mqttPort() { return required(ports.mqtt, 'the MQTT listener (MQTT_PORT)'); },
       reloadTls() {
-        if (!secure) return false;
+        if (!secure) {
+          log.info('no TLS listener (MQTTS_PORT, HTTPS_PORT): nothing to reload');
+          return false;
+        }
         try {
           material = readTlsMaterial(secure);
         } catch (err) {

@@ -262,8 +262,19 @@ describe('client certificates requested; PORT=off and MQTT_PORT=off', () => {
   });
 });
 
-describe('SIGHUP on the real process', () => {
-  test('reloads the certificate: new connections get the new one, open ones stay; a bad file keeps the one in use', async () => {
+describe('the real process', () => {
+  test('a TLS file that cannot be read stops the start (exit 1) with the variable named', async () => {
+    const dir = temp('mqdash-tls-start-');
+    const proc = spawnServer({
+      dataDir: path.join(dir, 'data'), httpPort: await freePort(), mqttPort: await freePort(), adminPassword: ADMIN,
+      env: { MQTTS_PORT: String(await freePort()), TLS_CERT_FILE: server1.cert, TLS_KEY_FILE: path.join(dir, 'missing.key'), LOG_LEVEL: 'fatal' },
+    });
+    assert.equal(await proc.exited, 1);
+    assert.match(proc.output(), /mqdash failed to start/);
+    assert.match(proc.output(), /TLS_KEY_FILE \(.*missing\.key\) cannot be read: ENOENT/);
+  });
+
+  test('SIGHUP reloads the certificate: new connections get the new one, open ones stay; a bad file keeps the one in use', async () => {
     const dir = temp('mqdash-tls-reload-');
     const cert = path.join(dir, 'live.crt');
     const key = path.join(dir, 'live.key');
