@@ -1,7 +1,7 @@
 import type { ClientIdBinding, MqttAuthSettings } from '@mqdash/contracts';
 import { SelectField, type Option } from '../../../components/ui/fields';
 import { toast } from '../../../lib/toast';
-import { useSetClientIdBinding } from '../api/set-client-id-binding';
+import { useSetClientIdBinding } from '../api/set-allow-anonymous';
 
 const bindingOptions: Option<ClientIdBinding>[] = [
   { id: 'none', label: 'Any client ID' },
