@@ -1,7 +1,8 @@
 // MQTT client accounts from Settings against a real server with real MQTT clients: create an
 // account, switch anonymous access off (the anonymous client connected now is disconnected), then
 // a client without credentials is refused, one with a wrong password too, and one with the
-// account's credentials gets in.
+// account's credentials gets in. Then the client ID binding select refuses a client ID that is not
+// the user name.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
@@ -119,5 +120,25 @@ test('create an account and switch anonymous access off in Settings; MQTT client
   await card().scrollIntoViewIfNeeded();
   await screenshot(page, 'settings-mqtt-users-light');
   await chooseTheme(page, 'System');
+  assertConsoleErrors(page);
+});
+
+test('the client ID binding chosen in Settings refuses a client ID that is not the user name (issue 12)', async () => {
+  await page.goto(`${server.baseUrl}/settings/mqtt`);
+  const binding = card().getByRole('button', { name: /Client ID binding/ });
+  await binding.click();
+  await page.getByRole('listbox').getByRole('option', { name: 'Is the user name', exact: true }).click();
+  await waitForToast(page, 'Client ID binding changed');
+  await card().getByText('must use it as client ID', { exact: false }).waitFor();
+
+  assert.equal(await attempt('e2e-not-the-name-5', 5, { username: USERNAME, password: PASSWORD }), 0x85);
+  assert.equal(await attempt('e2e-not-the-name-4', 4, { username: USERNAME, password: PASSWORD }), 2);
+  assert.equal(await attempt(USERNAME, 5, { username: USERNAME, password: PASSWORD }), 'accepted');
+
+  // Back to MQTT's own rule: any client ID again.
+  await binding.click();
+  await page.getByRole('listbox').getByRole('option', { name: 'Any client ID', exact: true }).click();
+  await waitForToast(page, 'Client ID binding changed');
+  assert.equal(await attempt('e2e-any-id-5', 5, { username: USERNAME, password: PASSWORD }), 'accepted');
   assertConsoleErrors(page);
 });

@@ -2,14 +2,44 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseAddressAllowlist, parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
 
+/** A listening port: 0–65535 (0: any free one), or `off` (no such listener) when `off` is allowed. */
+const portSetting = (off: boolean) => z.string().transform((v, ctx) => {
+  const t = v.trim().toLowerCase();
+  if (off && t === 'off') return null;
+  const n = Number(t);
+  if (t === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    ctx.addIssue({ code: 'custom', message: `must be a port number 0–65535${off ? ' or off' : ''}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const booleanSetting = (dflt: string) => z.string().default(dflt).transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' })).transform((v) => v === 'true' || v === '1');
+
 /**
  * The runtime contract of DESIGN §2: environment variables, each also accepted as a flag
  * (`--port 8080`, `--data-dir ./data`, …). Flags win over the environment.
  */
 const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** HTTP (dashboard, APIs, MQTT over WebSocket); null: `off`. */
+  port: portSetting(true).default(8080),
+  /** MQTT over TCP; null: `off`. */
+  mqttPort: portSetting(true).default(1883),
+  /** MQTT over TLS (issue 12); off unless set. */
+  mqttsPort: portSetting(false).pipe(z.number()).optional(),
+  /** HTTPS serving what PORT serves, with MQTT over secure WebSocket at /mqtt; off unless set. */
+  httpsPort: portSetting(false).pipe(z.number()).optional(),
+  /** PEM certificate (chain) and its key for MQTTS_PORT and HTTPS_PORT; reloaded on SIGHUP. */
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  /** PEM CA certificate(s) that client certificates on MQTTS_PORT must be signed by. */
+  tlsCaFile: z.string().min(1).optional(),
+  /** Whether MQTTS clients must present a certificate; default `required` with TLS_CA_FILE, else `none`. */
+  tlsClientCert: z.enum(['none', 'requested', 'required'], { message: 'must be none, requested or required' }).optional(),
+  /** Use a verified client certificate's CN as the MQTT user name (the certificate is the credential). */
+  tlsCertCnAsUsername: booleanSetting('false'),
   dataDir: z.string().min(1).default('./data'),
   adminPassword: z.string().min(1).optional(),
   /** `key:secret` lines applied at every start: missing API keys created, secrets updated (DESIGN §2). */
@@ -25,8 +55,7 @@ const configSchema = z.object({
    * Whether MQTT clients without a user name are accepted. Only a default: once an administrator
    * switches it in the dashboard, the stored value wins (README).
    */
-  mqttAllowAnonymous: z.string().default('true').transform((v) => v.trim().toLowerCase())
-    .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' })).transform((v) => v === 'true' || v === '1'),
+  mqttAllowAnonymous: booleanSetting('true'),
   /** Time a client has to send the request headers, ms; a slower one (slow-loris) is cut off. */
   headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Time a client has to send the whole request, ms. */
@@ -51,7 +80,19 @@ const configSchema = z.object({
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
-});
+}).superRefine((c, ctx) => {
+  const secure = c.mqttsPort !== undefined || c.httpsPort !== undefined;
+  for (const key of ['tlsCertFile', 'tlsKeyFile'] as const) {
+    if (secure && c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MQTTS_PORT or HTTPS_PORT is set' });
+  }
+  if (c.tlsClientCert !== undefined && c.tlsClientCert !== 'none' && c.tlsCaFile === undefined)
+    ctx.addIssue({ code: 'custom', path: ['tlsCaFile'], message: `is required with TLS_CLIENT_CERT=${c.tlsClientCert} (the CA client certificates are checked against)` });
+  if (c.tlsCertCnAsUsername && (c.tlsCaFile === undefined || c.tlsClientCert === 'none'))
+    ctx.addIssue({ code: 'custom', path: ['tlsCertCnAsUsername'], message: 'needs TLS_CA_FILE and TLS_CLIENT_CERT requested or required (only a verified certificate names a user)' });
+}).transform(({ tlsClientCert, ...c }) => ({
+  ...c,
+  tlsClientCert: tlsClientCert ?? (c.tlsCaFile !== undefined ? 'required' as const : 'none' as const),
+}));
 export type Config = z.infer<typeof configSchema>;
 
 const flags = {
@@ -63,6 +104,8 @@ const flags = {
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
   'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS', 'metrics-allow': 'METRICS_ALLOW',
   'alert-evaluate-seconds': 'ALERT_EVALUATE_SECONDS',
+  'mqtts-port': 'MQTTS_PORT', 'https-port': 'HTTPS_PORT', 'tls-cert-file': 'TLS_CERT_FILE', 'tls-key-file': 'TLS_KEY_FILE',
+  'tls-ca-file': 'TLS_CA_FILE', 'tls-client-cert': 'TLS_CLIENT_CERT', 'tls-cert-cn-as-username': 'TLS_CERT_CN_AS_USERNAME',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -3,7 +3,7 @@ import { storageProblem } from '@mqdash/broker';
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
 
-/** Process entry: start, and stop cleanly on SIGINT/SIGTERM within 5 s (DESIGN §2). */
+/** Process entry: start, stop cleanly on SIGINT/SIGTERM within 5 s (DESIGN §2), reload TLS files on SIGHUP. */
 let config;
 try {
   config = loadConfig();
@@ -28,6 +28,10 @@ try {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // SIGHUP: the TLS certificate files again (renewed certificates), without dropping connections.
+  process.on('SIGHUP', () => {
+    if (!stopping) server.reloadTls();
+  });
 } catch (err) {
   // A storage failure past the store's own checks (a damaged page met while loading, a full disk): say which.
   const problem = storageProblem(err);

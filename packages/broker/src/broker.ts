@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
+import type tls from 'node:tls';
 import { pino, type Logger } from 'pino';
 import { SessionEventLog } from './history/session-event-log.ts';
 import { ErrorCode, type ResponseEnvelope } from '@mqdash/contracts';
@@ -29,7 +30,7 @@ import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
 import { Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
-import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
+import { attachWebSocket, listenTcp, listenTls, type TlsListenerOptions, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
 import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import type { RetainedMessages } from './persistence/retained-messages.ts';
@@ -155,6 +156,13 @@ export class Broker {
     return server;
   }
 
+  /** MQTT over TLS (MQTTS_PORT); see listeners.ts listenTls. */
+  async listenMqtts(port: number, host: string, o: TlsListenerOptions): Promise<tls.Server> {
+    const server = await listenTls(this.engine, port, host, o);
+    this.servers.push(server);
+    return server;
+  }
+
   attachWebSocket(httpServer: HttpServer, pathname = '/mqtt', maxPayload = defaultMqttOptions.maximumPacketSize + 1024, o: WebSocketOptions = {}): void {
     attachWebSocket(this.engine, httpServer, pathname, maxPayload, o);
   }
@@ -210,7 +218,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const engineKind = resolveEngineKind(engineChoice);
     const mqttUserStore = new MqttUserStore(store.db);
     const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
-    const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore);
+    const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore, { sessionOwner: (clientId) => registry.get(clientId)?.username });
     const mqttState = engineKind === 'aedes' && durable && !mqtt.persistence
       // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
       ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })

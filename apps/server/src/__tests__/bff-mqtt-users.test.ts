@@ -106,6 +106,7 @@ describe('/bff/mqtt-users and /bff/mqtt-auth', () => {
     await bad(write('patch', '/bff/mqtt-users/taken').send({ enabled: 'off' }), 'enabled');
     await bad(write('put', '/bff/mqtt-auth').send({}), 'allowAnonymous');
     await bad(write('put', '/bff/mqtt-auth').send({ allowAnonymous: 'false' }), 'allowAnonymous');
+    await bad(write('put', '/bff/mqtt-auth').send({ clientIdBinding: 'prefix' }), 'clientIdBinding');
     assert.equal((await write('patch', '/bff/mqtt-users/nobody').send({ enabled: false }).expect(404)).body.error, 'MQTT_USER_NOT_FOUND');
     assert.equal((await write('delete', '/bff/mqtt-users/nobody').expect(404)).body.error, 'MQTT_USER_NOT_FOUND');
 
@@ -173,6 +174,14 @@ describe('/bff/mqtt-users and /bff/mqtt-auth', () => {
       ['admin', 'createMqttUser', 'bff'], ['admin', 'alterMqttAuthSettings', 'bff'], ['admin', 'alterMqttUser', 'bff'],
       ['admin', 'alterMqttUser', 'bff'], ['admin', 'alterMqttUser', 'bff'], ['admin', 'deleteMqttUser', 'bff'], ['admin', 'alterMqttAuthSettings', 'bff'],
     ]);
+  });
+
+  test('the client-id binding (issue 12) through the same route; allowAnonymous untouched when not given', async () => {
+    const before = (await agent.get('/bff/mqtt-auth').expect(200)).body.allowAnonymous;
+    assert.equal((await write('put', '/bff/mqtt-auth').send({ clientIdBinding: 'session-owner' }).expect(200)).body.clientIdBinding, 'session-owner');
+    const bound = (await agent.get('/bff/mqtt-auth').expect(200)).body;
+    assert.deepEqual([bound.clientIdBinding, bound.allowAnonymous], ['session-owner', before]);
+    await write('put', '/bff/mqtt-auth').send({ clientIdBinding: 'none' }).expect(200);
   });
 });
 

@@ -73,7 +73,7 @@ describe('before any account exists', () => {
     const s = await settings();
     assert.deepEqual(s, {
       allowAnonymous: true, allowAnonymousSource: 'environment', allowAnonymousDefault: true, usernamesChecked: false,
-      accounts: 0, enabledAccounts: 0, connectedAnonymousClients: 0,
+      accounts: 0, enabledAccounts: 0, connectedAnonymousClients: 0, clientIdBinding: 'none',
     });
     const anon = await tb.connect({ clientId: id('legacy-anon') });
     const named = await tb.connect({ clientId: id('legacy-named'), protocolVersion: 4, username: 'any-name', password: pw('whatever-it-is') });

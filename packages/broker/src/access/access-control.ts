@@ -1,12 +1,15 @@
-import type { AccessDenials, BanType, PermissionDecision } from '@mqdash/contracts';
+import type { AccessDenials, BanType, ClientIdBinding, PermissionDecision } from '@mqdash/contracts';
 import type { BanRow, BanStore, TopicPermissionRow, TopicPermissionStore } from '../store/access-store.ts';
 import type { MqttUserStore } from '../store/mqtt-user-store.ts';
 import { BanMatcher, banReason } from './ban-list.ts';
 import { decide, type Operation } from './topic-rules.ts';
-import type { AccessConnection, AccessHooks, ConnectFacts, ConnectionIdentity } from './types.ts';
+import { bindingRefusal } from './client-id-binding.ts';
+import type { AccessConnection, AccessHooks, ConnectFacts, ConnectionIdentity, IdentityRefusal } from './types.ts';
 
 /** The `broker_settings` row of the default topic permission. */
 export const DEFAULT_PERMISSION_SETTING = 'defaultTopicPermission';
+/** The `broker_settings` row of the client-id binding. */
+export const CLIENT_ID_BINDING_SETTING = 'clientIdBinding';
 /** Decisions a connection keeps; beyond, its cache starts again (a client publishing to ever new topics). */
 const CACHE_LIMIT = 1024;
 /** Sessions whose denials are kept; the oldest go first (refused strangers must not grow it without end). */
@@ -16,6 +19,11 @@ interface DenialCount { publish: number; subscribe: number; connect: number; las
 
 export interface AccessControlOptions {
   now?: () => number;
+  /**
+   * The user name a client id's stored session was last connected with: null when none (an
+   * anonymous client's), undefined when there is no session (the client-id binding).
+   */
+  sessionOwner?: (clientId: string) => string | null | undefined;
 }
 
 /**
@@ -27,6 +35,8 @@ export class AccessControl implements AccessHooks {
   private banMatcher: BanMatcher;
   private rules: TopicPermissionRow[];
   private fallback: PermissionDecision;
+  private binding: ClientIdBinding;
+  private readonly sessionOwner: (clientId: string) => string | null | undefined;
   private generation = 1;
   private readonly denials = new Map<string, DenialCount>();
   private readonly now: () => number;
@@ -36,6 +46,8 @@ export class AccessControl implements AccessHooks {
     this.banMatcher = new BanMatcher(bans.all());
     this.rules = permissions.all();
     this.fallback = settings.setting<PermissionDecision>(DEFAULT_PERMISSION_SETTING)?.value ?? 'allow';
+    this.binding = settings.setting<ClientIdBinding>(CLIENT_ID_BINDING_SETTING)?.value ?? 'none';
+    this.sessionOwner = o.sessionOwner ?? (() => undefined);
   }
 
   // ---- AccessHooks -------------------------------------------------------------------------
@@ -46,6 +58,13 @@ export class AccessControl implements AccessHooks {
     const reason = banReason(ban);
     this.count(facts.clientId, 'connect', reason);
     return reason;
+  }
+
+  checkIdentity(identity: ConnectionIdentity): IdentityRefusal | null {
+    if (this.binding === 'none') return null;
+    const refusal = bindingRefusal(this.binding, identity, this.sessionOwner(identity.clientId));
+    if (refusal) this.count(identity.clientId, 'connect', refusal.reason);
+    return refusal;
   }
 
   openConnection(identity: ConnectionIdentity): AccessConnection {
@@ -153,6 +172,17 @@ export class AccessControl implements AccessHooks {
     const n = this.permissions.deleteAccountRules(username);
     if (n) this.reloadRules();
     return n;
+  }
+
+  /** How client ids are tied to user names (clientIdBindings in contracts); `none` by default. */
+  get clientIdBinding(): ClientIdBinding {
+    return this.binding;
+  }
+
+  /** Stored; applies to CONNECTs from now on. */
+  setClientIdBinding(value: ClientIdBinding, by: string | null): void {
+    this.settings.putSetting(CLIENT_ID_BINDING_SETTING, value, this.now(), by);
+    this.binding = value;
   }
 
   setDefaultPermission(value: PermissionDecision, by: string | null): void {

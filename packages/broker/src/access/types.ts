@@ -35,8 +35,14 @@ export interface AccessConnection {
   generation: number;
 }
 
+/** A CONNECT refused by the client-id binding: 0x85 Client Identifier not valid or 0x87 Not authorized. */
+export interface IdentityRefusal {
+  reasonCode: 0x85 | 0x87;
+  reason: string;
+}
+
 /**
- * The three checks. Each returns null when allowed, or the reason of the refusal (for logs, the
+ * The checks. Each returns null when allowed, or the reason of the refusal (for logs, the
  * MQTT 5 Reason String and the session's detail); denials are counted per session by the module.
  * - checkConnect: a ban → CONNACK 0x8A Banned (MQTT 3.1.1: return code 5).
  * - checkPublish: denied → MQTT 5 PUBACK/PUBREC 0x87 for QoS 1/2, a QoS 0 message dropped.
@@ -44,6 +50,11 @@ export interface AccessConnection {
  */
 export interface AccessHooks {
   checkConnect(facts: ConnectFacts): string | null;
+  /**
+   * Once the client is authenticated, before it takes a session over: the client-id binding
+   * (whether this client id belongs to this user name). MQTT 3.1.1 gets return code 2 for 0x85, 5 for 0x87.
+   */
+  checkIdentity(identity: ConnectionIdentity): IdentityRefusal | null;
   /** Called once the client is authenticated; the handle goes to checkPublish and checkSubscribe. */
   openConnection(identity: ConnectionIdentity): AccessConnection;
   checkPublish(conn: AccessConnection, topic: string): string | null;
@@ -53,6 +64,7 @@ export interface AccessHooks {
 /** The default: nothing banned, everything allowed (engines built without access control, tests). */
 export const allowEverything: AccessHooks = {
   checkConnect: () => null,
+  checkIdentity: () => null,
   openConnection: (identity) => ({ identity, cache: new Map(), generation: 0 }),
   checkPublish: () => null,
   checkSubscribe: () => null,

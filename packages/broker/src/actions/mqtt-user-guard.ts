@@ -1,3 +1,4 @@
+import type { MqttAuthSettings } from '@mqdash/contracts';
 import { ActionError, type ActionContext, type BrokerCore } from './types.ts';
 
 /**
@@ -25,6 +26,10 @@ export function connectedByAccount(core: BrokerCore): Map<string | null, number>
   for (const c of core.engine.connectedClients()) counts.set(c.account, (counts.get(c.account) ?? 0) + 1);
   return counts;
 }
+
+/** describeMqttAuthSettings' answer: anonymous access, the accounts in use and the client-id binding. */
+export const mqttAuthSettings = (core: BrokerCore): MqttAuthSettings =>
+  ({ ...core.mqttUsers.settings(connectedByAccount(core).get(null) ?? 0), clientIdBinding: core.access.clientIdBinding });
 
 /** Disconnects the connected clients of one account (disabled, deleted, or its password reset). */
 export const disconnectAccount = (core: BrokerCore, username: string, why: string): Promise<number> =>

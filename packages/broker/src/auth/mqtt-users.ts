@@ -163,6 +163,7 @@ export class MqttUsers implements ClientAuthenticator {
    * wrong. A CONNECT without a password checks no secret and is not counted.
    */
   check(username: string | undefined, password: Buffer | undefined, origin?: ConnectOrigin): ConnectVerdict | Promise<ConnectVerdict> {
+    if (origin?.certificateUsername !== undefined) return this.checkCertificate(origin.certificateUsername);
     if (username === undefined || username === '') {
       return this.allowAnonymous ? { ok: true, account: null } : refuse(5, 'not authorized: anonymous MQTT clients are not allowed (no user name given)');
     }
@@ -180,6 +181,19 @@ export class MqttUsers implements ClientAuthenticator {
       }
       return chain(verdict, (v) => settle(attempt, v));
     });
+  }
+
+  /**
+   * A client certificate's CN as the user name (TLS_CERT_CN_AS_USERNAME): the TLS handshake proved
+   * it, so no password is checked; once MQTT authentication is in use it must name an enabled
+   * account (else 5 / 0x87 Not authorized), before that it is only recorded, as a user name is.
+   */
+  private checkCertificate(cn: string): ConnectVerdict {
+    if (!this.usernamesChecked) return { ok: true, account: null };
+    const row = this.store.get(cn);
+    if (!row) return refuse(5, `not authorized: no MQTT account ${quoted(cn)} for the client certificate's CN`);
+    if (!row.enabled) return refuse(5, `not authorized: the MQTT account ${quoted(cn)} of the client certificate's CN is disabled`);
+    return { ok: true, account: cn };
   }
 
   /** The password of an account: the verified cache, else one scrypt shared by identical pairs in flight. */
@@ -215,7 +229,8 @@ export class MqttUsers implements ClientAuthenticator {
     };
   }
 
-  settings(connectedAnonymousClients: number): MqttAuthSettings {
+  /** The anonymous-access part of MqttAuthSettings (the client-id binding is AccessControl's). */
+  settings(connectedAnonymousClients: number): Omit<MqttAuthSettings, 'clientIdBinding'> {
     const counts = this.store.counts();
     return {
       allowAnonymous: this.allowAnonymous,

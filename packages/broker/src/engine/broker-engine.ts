@@ -24,6 +24,11 @@ export type ConnectVerdict = { ok: true; account: string | null } | { ok: false;
 export interface ConnectOrigin {
   clientId: string;
   remoteAddress: string | null;
+  /**
+   * TLS_CERT_CN_AS_USERNAME: the CN of the client certificate the TLS listener verified, which is
+   * then the user name (and the certificate the credential: no password is checked).
+   */
+  certificateUsername?: string;
 }
 
 /** How the engine authenticates MQTT clients (the dashboard's feed user aside). */

@@ -17,6 +17,7 @@ import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { applyConnectOverrides } from './connect-overrides.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
+import { certificateUsernameOf } from './listeners.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 import { allowEverything, type AccessConnection, type AccessHooks } from '../access/types.ts';
 
@@ -198,8 +199,16 @@ export class Engine implements BrokerEngine {
     const authenticateClient = (client: AedesClient, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok?: boolean) => void) => {
       const answer = (verdict: ConnectVerdict) => {
         if (verdict.ok) {
+          const identity = { clientId: client.id, username: username ?? null, account: verdict.account };
+          // Issue 12: the client-id binding, once the user name is known to be this client's.
+          const unbound = access.checkIdentity(identity);
+          if (unbound) {
+            recordRefusal(registry, log, client.id, username, unbound.reason);
+            stats.refused('not_authorized');
+            return done(Object.assign(new Error(unbound.reason), { returnCode: unbound.reasonCode === Reason.clientIdNotValid ? 2 : 5 }), false);
+          }
           client[ACCOUNT] = verdict.account;
-          client[ACCESS] = access.openConnection({ clientId: client.id, username: username ?? null, account: verdict.account });
+          client[ACCESS] = access.openConnection(identity);
           return done(null, true);
         }
         recordRefusal(registry, log, client.id, username, verdict.reason);
@@ -209,7 +218,7 @@ export class Engine implements BrokerEngine {
       let verdict: ConnectVerdict | Promise<ConnectVerdict>;
       try {
         // Issue 12 (w/security): the address, for the sign-in limiter; the new engine passes it too.
-        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: remoteAddressOf(client) });
+        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: remoteAddressOf(client), certificateUsername: certificateUsernameOf(client.conn) });
       } catch (err) {
         verdict = Promise.reject(err);
       }
@@ -249,6 +258,13 @@ export class Engine implements BrokerEngine {
           // Issue 12: the ban list (client id, user name, address) before anything else is done.
           // The dashboard's feed is exempt (an administrator's own address in a banned range); a
           // forged feed user is refused by authenticate, which checks its token.
+          // TLS_CERT_CN_AS_USERNAME: the verified client certificate's CN is the user name, and the
+          // certificate the credential (the CONNECT's user name and password are set aside).
+          const certified = certificateUsernameOf(client.conn);
+          if (certified !== undefined) {
+            packet.username = certified;
+            packet.password = undefined;
+          }
           const banned = packet.username === FEED_USERNAME ? null
             : access.checkConnect({ clientId: packet.clientId, username: packet.username ?? null, remoteAddress: remoteAddressOf(client) });
           if (banned) recordRefusal(registry, log, packet.clientId, packet.username, banned);

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
@@ -30,13 +31,60 @@ export function coalesceWrites(socket: net.Socket): void {
   } as net.Socket['write'];
 }
 
+/**
+ * The MQTT user name a connection's transport vouches for: the CN of a verified client certificate
+ * on an MQTTS listener with `certificateUsername` (TLS_CERT_CN_AS_USERNAME). Both engines read it
+ * at CONNECT (`certificateUsernameOf`): it replaces the CONNECT's user name and password.
+ */
+const certificateUsernames = new WeakMap<Duplex, string>();
+
+export function certificateUsernameOf(stream: Duplex | undefined): string | undefined {
+  return stream ? certificateUsernames.get(stream) : undefined;
+}
+
+/** The CN of the verified peer certificate of a TLS socket; undefined when none, unverified or without CN. */
+export function verifiedCommonName(socket: tls.TLSSocket): string | undefined {
+  if (!socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN as string | string[] | undefined;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  return name && name.length > 0 ? name : undefined;
+}
+
+export interface TlsListenerOptions {
+  /** Certificate, key, CA and client certificate policy (node:tls createServer options). */
+  secure: tls.TlsOptions;
+  /** Use the verified client certificate's CN as the MQTT user name (TLS_CERT_CN_AS_USERNAME). */
+  certificateUsername?: boolean;
+}
+
+function serveMqtt(engine: BrokerEngine, socket: net.Socket): void {
+  socket.setNoDelay(true);
+  coalesceWrites(socket);
+  engine.handle(socket);
+}
+
 /** MQTT over TCP (3.1.1 and 5.0). Resolves once listening. */
 export function listenTcp(engine: BrokerEngine, port: number, host: string): Promise<net.Server> {
-  const server = net.createServer((socket) => {
-    socket.setNoDelay(true);
-    coalesceWrites(socket);
-    engine.handle(socket);
+  return listen(net.createServer((socket) => serveMqtt(engine, socket)), port, host);
+}
+
+/**
+ * MQTT over TLS (MQTTS_PORT). A client that fails the handshake (no or an untrusted certificate when
+ * one is required) never reaches the engine. `server.setSecureContext` swaps the certificate for
+ * new connections; open ones keep theirs (SIGHUP reload).
+ */
+export function listenTls(engine: BrokerEngine, port: number, host: string, o: TlsListenerOptions): Promise<tls.Server> {
+  const server = tls.createServer(o.secure, (socket) => {
+    const cn = o.certificateUsername ? verifiedCommonName(socket) : undefined;
+    if (cn !== undefined) certificateUsernames.set(socket, cn);
+    serveMqtt(engine, socket);
   });
+  // A failed handshake (a port scan, a refused certificate) concerns that socket only.
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
+  return listen(server, port, host);
+}
+
+function listen<S extends net.Server>(server: S, port: number, host: string): Promise<S> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -19,6 +19,7 @@ import {
   type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
+import { certificateUsernameOf } from './listeners.ts';
 import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, type RefusalReason } from './stats-hooks.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { Engine } from './mqdash/engine.ts';
@@ -373,6 +374,14 @@ export class MqdashBrokerEngine implements BrokerEngine {
       return refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid;
     }
     const access = this.o.access ?? allowEverything;
+    // TLS_CERT_CN_AS_USERNAME: the verified client certificate's CN is the user name, and the
+    // certificate the credential (the CONNECT's user name and password are set aside).
+    const certified = certificateUsernameOf(r.stream);
+    if (certified !== undefined) {
+      r.username = certified;
+      r.packet.username = certified;
+      r.password = undefined;
+    }
     // Issue 12: the ban list (client id, user name, address). The dashboard's feed is exempt (an
     // administrator's own address in a banned range); a forged feed user is refused below.
     const banned = r.username === FEED_USERNAME ? null
@@ -402,7 +411,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     }
     let verdict;
     try {
-      verdict = await (this.o.clientAuth ?? allowEveryClient).check(r.username, r.password, { clientId: r.clientId, remoteAddress: normalizeIp(r.remoteAddress) });
+      verdict = await (this.o.clientAuth ?? allowEveryClient).check(r.username, r.password, { clientId: r.clientId, remoteAddress: normalizeIp(r.remoteAddress), certificateUsername: certified });
     } catch (err) {
       log.error({ err, clientName: r.clientId }, 'MQTT authentication failed');
       verdict = { ok: false as const, returnCode: 3 as const, reason: 'server unavailable: the credentials could not be checked' };
@@ -412,10 +421,15 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused(MQTT_REFUSAL[verdict.returnCode].reason);
       return MQTT_REFUSAL[verdict.returnCode].code;
     }
-    this.admitted.set(r.clientId, {
-      ...facts, admin: undefined, account: verdict.account,
-      access: access.openConnection({ clientId: r.clientId, username: r.username ?? null, account: verdict.account }),
-    });
+    const identity = { clientId: r.clientId, username: r.username ?? null, account: verdict.account };
+    // Issue 12: the client-id binding, once the user name is known to be this client's.
+    const unbound = access.checkIdentity(identity);
+    if (unbound) {
+      recordRefusal(registry, log, r.clientId, r.username, unbound.reason);
+      stats.refused('not_authorized');
+      return unbound.reasonCode;
+    }
+    this.admitted.set(r.clientId, { ...facts, admin: undefined, account: verdict.account, access: access.openConnection(identity) });
     return 0;
   }
 

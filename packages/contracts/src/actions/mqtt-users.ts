@@ -104,9 +104,27 @@ export interface DeleteMqttUserResult {
 
 export const describeMqttAuthSettingsParams = z.object({});
 
+/**
+ * How client ids are tied to MQTT accounts (issue 12, client-id binding):
+ * - `none`: any client id (MQTT's rule: a new connection with a connected id takes it over);
+ * - `session-owner`: a client id whose session was last connected under one user name is refused
+ *   (0x87 Not authorized; 3.1.1: return code 5) to a client with another user name or none;
+ * - `prefix-username`: as session-owner, and a client with a user name must use a client id that
+ *   starts with it (0x85 Client Identifier not valid; 3.1.1: return code 2);
+ * - `equals-username`: as session-owner, and the client id must be the user name (0x85 / 2).
+ * Clients without a user name are held only to the session-owner rule.
+ */
+export const clientIdBindings = ['none', 'session-owner', 'prefix-username', 'equals-username'] as const;
+export type ClientIdBinding = (typeof clientIdBindings)[number];
+
 export const alterMqttAuthSettingsParams = z.object({
   /** false: a CONNECT without a user name is refused, and anonymous clients connected now are disconnected. */
-  allowAnonymous: z.boolean(),
+  allowAnonymous: z.boolean().optional(),
+  /** See clientIdBindings; applies to CONNECTs from now on (connected clients stay). */
+  clientIdBinding: z.enum(clientIdBindings, { message: `must be one of ${clientIdBindings.join(', ')}` }).optional(),
+}).superRefine((p, ctx) => {
+  if (p.allowAnonymous === undefined && p.clientIdBinding === undefined)
+    ctx.addIssue({ code: 'custom', path: ['allowAnonymous'], params: { errorCode: 'missingProperty' }, message: 'give at least one of allowAnonymous, clientIdBinding' });
 });
 export type AlterMqttAuthSettingsParams = z.infer<typeof alterMqttAuthSettingsParams>;
 
@@ -135,6 +153,8 @@ export interface MqttAuthSettings {
   enabledAccounts: number;
   /** MQTT clients connected now without an account (the dashboard's own feed not counted). */
   connectedAnonymousClients: number;
+  /** How client ids are tied to accounts (see clientIdBindings); `none` until an administrator sets it. */
+  clientIdBinding: ClientIdBinding;
 }
 
 export interface AlterMqttAuthSettingsResult extends MqttAuthSettings {

@@ -2,6 +2,7 @@
  * The shapes shared by mqdash's own MQTT engine: the message that travels from a publisher to the
  * sessions, a subscription, the hooks the rest of the broker plugs into and the engine's options.
  */
+import type { Duplex } from 'node:stream';
 import type { IConnectPacket, IPublishPacket, QoS } from 'mqtt-packet';
 
 /** The PUBLISH properties that travel with a message (not the per-hop alias and identifiers). */
@@ -48,6 +49,8 @@ export interface ClientInfo {
 /** What the authenticate hook sees of a CONNECT. */
 export interface ConnectRequest extends ClientInfo {
   password?: Buffer;
+  /** The connection's stream (what its listener knows of the transport, e.g. a client certificate). */
+  stream?: Duplex;
   cleanStart: boolean;
   keepAlive: number;
   packet: IConnectPacket;

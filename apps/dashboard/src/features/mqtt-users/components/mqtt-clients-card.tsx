@@ -15,6 +15,7 @@ import { useDeleteMqttUser } from '../api/delete-mqtt-user';
 import { useMqttAuthSettings } from '../api/get-mqtt-auth-settings';
 import { useMqttUsers } from '../api/list-mqtt-users';
 import { AnonymousAccess } from './anonymous-access';
+import { ClientIdBindingField } from './client-id-binding';
 import { CreateMqttUserDialog } from './create-mqtt-user-dialog';
 import { MqttUsersTable } from './mqtt-users-table';
 import { ResetPasswordDialog } from './reset-password-dialog';
@@ -76,6 +77,7 @@ export function MqttClientsCard() {
               No accounts yet, so user names that clients send are recorded but not checked. Once the first account exists, a client that sends a user name must give an enabled account’s password.
             </p>
           )}
+          <ClientIdBindingField settings={settings.data} readOnly={!canManage} />
         </>
       )}
       <h3 className="card-subtitle mqtt-accounts-title">Accounts</h3>

@@ -73,10 +73,12 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   connection.clientId = clientId;
   connection.username = packet.username;
   const requestedKeepAlive = packet.keepalive ?? 0;
-  const request = { ...connection.info, password: packet.password, cleanStart: packet.clean !== false, keepAlive: requestedKeepAlive, packet };
+  const request = { ...connection.info, password: packet.password, cleanStart: packet.clean !== false, keepAlive: requestedKeepAlive, packet, stream: connection.stream };
   const verdict = (await engine.hooks.authenticate?.(request)) ?? 0;
   if (connection.closed) return;
   if (verdict !== 0) return refuse(connection, verdict);
+  // the hook may have named the user otherwise (a client certificate's CN)
+  connection.username = packet.username;
   // the hook may have applied an administrator's overrides to the packet and the keep-alive
   const cleanStart = packet.clean !== false;
 
