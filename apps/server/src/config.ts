@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { clusterSettingsConflict, clusterSettingsShape } from '@mqdash/broker';
 import { parseAddressAllowlist, parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
 
 /**
@@ -46,6 +47,15 @@ const configSchema = z.object({
    * requests with an API key (HTTP Basic key:secret) may.
    */
   metricsAllow: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAddressAllowlist(v, ctx))),
+  /**
+   * Issue 11 (DESIGN §7): DATABASE_URL `postgres://…` keeps the MQTT protocol state in PostgreSQL
+   * (own engine); REDIS_URL `redis://…` joins a cluster and needs DATABASE_URL; NODE_NAME names
+   * the node (default: host name and MQTT port).
+   */
+  ...clusterSettingsShape,
+}).superRefine((c, ctx) => {
+  const conflict = clusterSettingsConflict(c);
+  if (conflict) ctx.addIssue({ code: 'custom', message: conflict.message, path: [conflict.setting] });
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
@@ -60,6 +70,7 @@ const flags = {
   'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
   'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS', 'metrics-allow': 'METRICS_ALLOW',
+  'database-url': 'DATABASE_URL', 'redis-url': 'REDIS_URL', 'node-name': 'NODE_NAME',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

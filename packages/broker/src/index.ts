@@ -24,3 +24,5 @@ export type { RetainedMessage, RetainedMessages } from './persistence/retained-m
 export { AccessControl } from './access/access-control.ts';
 export { allowEverything, type AccessConnection, type AccessHooks, type ConnectFacts, type ConnectionIdentity } from './access/types.ts';
 export { SavedViewLimitError, SavedViewStore } from './store/saved-view-store.ts';
+export { ClusterNode, clusterSettingsConflict, clusterSettingsShape, defaultNodeName, type ClusterSettings } from './cluster/cluster-node.ts';
+export type { NodeStatus } from './cluster/membership.ts';
