@@ -237,7 +237,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
-        ...(cluster ? { store: cluster.store, bus: cluster.bus } : {}),
+        ...(cluster ? { store: cluster.store, bus: cluster.bus, nodeName } : {}),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,

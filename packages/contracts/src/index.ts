@@ -34,3 +34,4 @@ export * from './actions/bans.ts';
 export * from './actions/topic-permissions.ts';
 export * from './emqx-banned.ts';
 export * from './saved-views.ts';
+export * from './actions/nodes.ts';

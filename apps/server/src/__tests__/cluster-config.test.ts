@@ -63,3 +63,24 @@ test('createBroker refuses REDIS_URL without DATABASE_URL, the aedes engine with
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('listNodes without a cluster names this node alone, with its connections; sessions carry no nodeName', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-clu-'));
+  const broker = await createBroker({ dataDir, databaseFile: ':memory:', adminPassword: 'pw-cluster-nodes', nodeName: 'solo:1883' });
+  try {
+    const login = await broker.actions.run({ action: 'createSession', params: { username: 'admin', password: 'pw-cluster-nodes' } });
+    const r = await broker.actions.run({ action: 'listNodes', params: {}, authToken: login.authToken });
+    assert.equal(r.errorCode, 0, JSON.stringify(r));
+    const result = r.result as { nodeName: string; clustered: boolean; data: Array<{ name: string; up: boolean; self: boolean; connections: number; since: string }> };
+    assert.equal(result.nodeName, 'solo:1883');
+    assert.equal(result.clustered, false);
+    assert.deepEqual(result.data.map((n) => [n.name, n.up, n.self, n.connections]), [['solo:1883', true, true, 0]]);
+    assert.ok(Date.parse(result.data[0]!.since) <= Date.now());
+    assert.equal(broker.cluster, null);
+    const bad = await broker.actions.run({ action: 'listNodes', params: { nodes: 1 }, authToken: login.authToken });
+    assert.equal(bad.errorCode, 0, 'unknown properties are ignored with a warning, as for every action');
+  } finally {
+    await broker.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -105,6 +105,12 @@ describe('two server processes on PostgreSQL and Redis', () => {
     timings.crossNodeQos01Ms = Date.now() - started;
     assert.deepEqual(texts(sub, 'q/'), ['qos0', 'qos1']);
     assert.deepEqual(sub.received.filter((m) => m.topic.startsWith('q/')).map((m) => m.qos), [0, 1]);
+    // Each session says which node it connected on (registry, describe and list).
+    const token = await login(a().httpPort, ADMIN_PASSWORD);
+    const described = await api(a().httpPort, { action: 'describeMqSessions', params: { clientNames: ['sub-a'] }, authToken: token });
+    assert.equal(described.result.data[0].nodeName, 'node-a', JSON.stringify(described));
+    const listed = await api(b().httpPort, { action: 'listMqSessions', params: { partialClientName: 'pub-b' }, authToken: await login(b().httpPort, ADMIN_PASSWORD) });
+    assert.deepEqual(listed.result.data.map((r: { clientName: string; nodeName: string }) => [r.clientName, r.nodeName]), [['pub-b', 'node-b']]);
     await sub.endAsync();
     await pub.endAsync();
   });
@@ -171,11 +177,31 @@ describe('two server processes on PostgreSQL and Redis', () => {
     }
   });
 
-  test('the admin API still answers on both nodes (registry per node)', async () => {
-    for (const node of [a(), b()]) {
-      const token = await login(node.httpPort, ADMIN_PASSWORD);
-      const r = await api(node.httpPort, { action: 'listMqSessions', params: {}, authToken: token });
-      assert.equal(r.errorCode, 0, JSON.stringify(r));
-    }
+  test('listNodes on either node shows both nodes up, since when, with their MQTT connections', async () => {
+    const held = [await connect(b(), 'count-b-1'), await connect(b(), 'count-b-2')];
+    const token = await login(a().httpPort, ADMIN_PASSWORD);
+    const listNodes = async () => (await api(a().httpPort, { action: 'listNodes', params: {}, authToken: token })).result;
+    // node B tells its connections at its next heartbeat (every 2 s)
+    await waitFor(async () => (await listNodes()).data.find((n: { name: string }) => n.name === 'node-b')?.connections >= 2, 10_000, 'node B\'s connections on node A');
+    const r = await listNodes();
+    assert.equal(r.nodeName, 'node-a');
+    assert.equal(r.clustered, true);
+    assert.deepEqual(r.data.map((n: { name: string; up: boolean; self: boolean }) => [n.name, n.up, n.self]), [['node-a', true, true], ['node-b', true, false]]);
+    for (const n of r.data) assert.ok(Date.now() - Date.parse(n.since) < 5 * 60_000 && Date.parse(n.since) <= Date.now(), n.since);
+    const viaBff = await fetch(`http://127.0.0.1:${b().httpPort}/bff/nodes`);
+    assert.equal(viaBff.status, 401, 'the BFF route needs a login');
+    for (const c of held) await c.endAsync();
+  });
+
+  test('a node killed with SIGKILL is shown down by the other within 10 s', async () => {
+    const token = await login(a().httpPort, ADMIN_PASSWORD);
+    await b().server.kill('SIGKILL');
+    const killed = Date.now();
+    await waitFor(async () => {
+      const r = await api(a().httpPort, { action: 'listNodes', params: {}, authToken: token });
+      const nodeB = r.result.data.find((n: { name: string }) => n.name === 'node-b');
+      return nodeB?.up === false && nodeB.connections === 0;
+    }, 10_000, 'node B down on node A');
+    timings.nodeDownSeenMs = Date.now() - killed;
   });
 });

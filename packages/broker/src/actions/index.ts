@@ -50,6 +50,7 @@ import { createTopicPermission } from './create-topic-permission.ts';
 import { listTopicPermissions } from './list-topic-permissions.ts';
 import { deleteTopicPermission } from './delete-topic-permission.ts';
 import { alterTopicPermissionSettings } from './alter-topic-permission-settings.ts';
+import { listNodes } from './list-nodes.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -65,6 +66,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
     undoAuditEntry, listSessionEvents,
     createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
+    listNodes,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

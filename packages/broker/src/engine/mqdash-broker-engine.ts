@@ -41,6 +41,8 @@ export interface MqdashEngineOptions {
   store?: SessionStore;
   /** Another bus (Redis between nodes, issue 11); default in-process. The engine closes it. */
   bus?: Bus;
+  /** A clustered node's name (NODE_NAME), recorded in each session's registry row at CONNECT (issue 11). */
+  nodeName?: string;
   maximumPacketSize: number;
   keepAliveLimit: number;
   topicAliasMaximum: number;
@@ -451,7 +453,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
         keepAlive: c.keepAlive,
         sessionExpiry: expiry >= UNLIMITED_EXPIRY ? NEVER_EXPIRES : expiry,
         temporary: expiry < UNLIMITED_EXPIRY,
-        settings: { ...c.settings, listener },
+        settings: { ...c.settings, listener, ...(this.o.nodeName !== undefined && { nodeName: this.o.nodeName }) },
         client: c.handle,
         admin: c.admin !== undefined,
       });
