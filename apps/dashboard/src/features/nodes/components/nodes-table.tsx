@@ -19,34 +19,38 @@ export function NodesTable() {
   const { data, clustered, nodeName } = nodes.data;
   return (
     <section className="card" aria-labelledby="nodes-summary">
-      <h2 className="card-title" id="nodes-summary">{nodesSummary(data)}</h2>
-      {!clustered && (
-        <p className="muted">This node runs alone (no <code>REDIS_URL</code>): it is the only node.</p>
-      )}
-      <div className="mini-table-scroll">
-        <table className="mini-table">
-          <thead>
-            <tr>
-              <th scope="col">Node</th>
-              <th scope="col">State</th>
-              <th scope="col">Since</th>
-              <th scope="col" className="num">Connections</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sortNodes(data).map((n) => (
-              <tr key={n.name}>
-                <td>
-                  {n.name}
-                  {n.name === nodeName && <span className="muted"> (this node)</span>}
-                </td>
-                <td>{n.up ? <Badge tone="success">Up</Badge> : <Badge tone="danger">Down</Badge>}</td>
-                <td title={formatDateTime(n.since)}>{formatRelative(n.since, now)}</td>
-                <td className="num">{n.up ? formatCount(n.connections) : '—'}</td>
+      <div className="card-header">
+        <h2 className="card-title" id="nodes-summary">{nodesSummary(data)}</h2>
+      </div>
+      <div className="card-body">
+        {!clustered && (
+          <p className="muted">This node runs alone (no <code>REDIS_URL</code>): it is the only node.</p>
+        )}
+        <div className="mini-table-scroll">
+          <table className="mini-table">
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">State</th>
+                <th scope="col">Since</th>
+                <th scope="col" className="num">Connections</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sortNodes(data).map((n) => (
+                <tr key={n.name}>
+                  <td>
+                    {n.name}
+                    {n.name === nodeName && <span className="muted"> (this node)</span>}
+                  </td>
+                  <td>{n.up ? <Badge tone="success">Up</Badge> : <Badge tone="danger">Down</Badge>}</td>
+                  <td title={formatDateTime(n.since)}>{formatRelative(n.since, now)}</td>
+                  <td className="num">{n.up ? formatCount(n.connections) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
     </section>
   );
