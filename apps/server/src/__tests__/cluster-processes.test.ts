@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { createBroker } from '@mqdash/broker';
 import { startPostgres, startRedis, type Service } from '../../../../packages/broker/src/cluster/__tests__/services.ts';
 import { api, freePort, login, sleep, spawnServer, type ServerProcess } from './server-process.ts';
 
@@ -172,6 +174,19 @@ describe('two server processes on PostgreSQL and Redis', () => {
       const server = spawnServer({ dataDir, mqttPort, httpPort, adminPassword: ADMIN_PASSWORD, env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/x`, REDIS_URL: redis.url } });
       assert.equal(await server.exited, 1);
       assert.match(server.output(), /could not open DATABASE_URL/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a broker whose REDIS_URL cannot be reached does not start, naming REDIS_URL', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-noredis-'));
+    try {
+      const closed = await freePort();
+      await assert.rejects(
+        createBroker({ dataDir, databaseFile: ':memory:', adminPassword: ADMIN_PASSWORD, logger: pino({ level: 'silent' }), databaseUrl: postgres.url, redisUrl: `redis://127.0.0.1:${closed}` }),
+        /could not open REDIS_URL/,
+      );
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
