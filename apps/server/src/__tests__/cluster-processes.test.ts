@@ -130,7 +130,8 @@ describe('two server processes on PostgreSQL and Redis', () => {
       return sub.received.length > 0;
     }, 5000, 'the retained message on node A');
     timings.retainedOnOtherNodeMs = Date.now() - started;
-    assert.deepEqual(sub.received.map((m) => [m.topic, m.text, m.retain]), [['r/status', 'online', true]]);
+    // (a late answer to an earlier SUBSCRIBE of the loop may bring it once more: each copy is the retained message)
+    for (const m of sub.received) assert.deepEqual([m.topic, m.text, m.retain], ['r/status', 'online', true]);
     await sub.endAsync();
     await pub.endAsync();
   });
