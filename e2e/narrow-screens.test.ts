@@ -71,6 +71,7 @@ const screens: Screen[] = [
   { name: 'session-detail-messages', path: '/sessions/narrow-pub?tab=messages', ready: (p) => p.getByRole('tabpanel', { name: 'Messages' }) },
   { name: 'labels', path: '/labels', ready: heading('Labels') },
   { name: 'retained', path: '/retained', ready: heading(/^Retained/) },
+  { name: 'nodes', path: '/nodes', ready: (p) => p.getByRole('heading', { level: 2, name: /^1 node: 1 up$/ }) },
   { name: 'settings', path: '/settings', ready: heading('Settings') },
   { name: 'settings-bans', path: '/settings/bans', ready: (p) => p.getByRole('form', { name: 'Add a ban' }) },
   { name: 'settings-topic-permissions', path: '/settings/topic-permissions', ready: (p) => p.getByRole('form', { name: 'Add a rule' }) },

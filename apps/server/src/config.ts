@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { clusterSettingsConflict, clusterSettingsShape } from '@mqdash/broker';
 import { parseAddressAllowlist, parseAllowedHosts, parseTrustProxy } from './http/web-settings.ts';
 
 /** A listening port: 0–65535 (0: any free one), or `off` (no such listener) when `off` is allowed. */
@@ -77,6 +78,15 @@ const configSchema = z.object({
   metricsAllow: z.string().optional().transform((v, ctx) => (v === undefined ? undefined : parseAddressAllowlist(v, ctx))),
   /** How often alert rules are evaluated, seconds (issue 13); fractions allowed. */
   alertEvaluateSeconds: z.coerce.number().min(0.1).max(3600).default(15),
+  /**
+   * Issue 11 (DESIGN §7): DATABASE_URL `postgres://…` keeps the MQTT protocol state in PostgreSQL
+   * (own engine); REDIS_URL `redis://…` joins a cluster and needs DATABASE_URL; NODE_NAME names
+   * the node (default: host name and MQTT port).
+   */
+  ...clusterSettingsShape,
+}).superRefine((c, ctx) => {
+  const conflict = clusterSettingsConflict(c);
+  if (conflict) ctx.addIssue({ code: 'custom', message: conflict.message, path: [conflict.setting] });
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
@@ -106,6 +116,7 @@ const flags = {
   'alert-evaluate-seconds': 'ALERT_EVALUATE_SECONDS',
   'mqtts-port': 'MQTTS_PORT', 'https-port': 'HTTPS_PORT', 'tls-cert-file': 'TLS_CERT_FILE', 'tls-key-file': 'TLS_KEY_FILE',
   'tls-ca-file': 'TLS_CA_FILE', 'tls-client-cert': 'TLS_CLIENT_CERT', 'tls-cert-cn-as-username': 'TLS_CERT_CN_AS_USERNAME',
+  'database-url': 'DATABASE_URL', 'redis-url': 'REDIS_URL', 'node-name': 'NODE_NAME',
 } as const;
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

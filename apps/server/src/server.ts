@@ -4,7 +4,7 @@ import type tls from 'node:tls';
 import path from 'node:path';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createBroker, type Broker } from '@mqdash/broker';
+import { createBroker, defaultNodeName, type Broker } from '@mqdash/broker';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { hostPolicy, upgradeGuard, type TrustFn } from './http/host-check.ts';
@@ -78,9 +78,14 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
     mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
     alerts: { evaluateMs: Math.round(config.alertEvaluateSeconds * 1000) },
+    databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, nodeName: config.nodeName ?? defaultNodeName(config.mqttPort ?? config.mqttsPort ?? 1883),
   });
   const hosts = hostPolicy(config.host, config.allowedHosts);
-  const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts, metricsAllow: config.metricsAllow });
+  const app = createApp(broker, {
+    maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts, metricsAllow: config.metricsAllow,
+    // EMQX's `node`: NODE_NAME on a named or clustered node; the single-node default keeps `mqdash@<host>`.
+    ...((config.nodeName !== undefined || config.databaseUrl !== undefined) && { nodeName: broker.nodeName }),
+  });
   const httpOptions: http.ServerOptions = {
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: config.headersTimeoutMs,

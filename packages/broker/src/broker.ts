@@ -45,6 +45,7 @@ import { LabelStore } from './store/label-store.ts';
 import { BrokerMetrics } from './metrics/metrics.ts';
 import { brokerMetricsSources } from './metrics/sources.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
+import { ClusterNode, defaultNodeName, parseClusterSettings } from './cluster/cluster-node.ts';
 import { storageProblem } from './store/storage-errors.ts';
 import type { Store } from './store/types.ts';
 
@@ -91,6 +92,16 @@ export interface BrokerOptions {
   signInLimits?: Partial<SignInLimits>;
   /** Alert rules' evaluation period, clock and webhook timings (issue 13; ALERT_EVALUATE_SECONDS). */
   alerts?: AlertRulesOptions;
+  /**
+   * DATABASE_URL (issue 11): `postgres://…`. The own engine (mqdash) runs with its MQTT protocol
+   * state (subscriptions, queued and in-flight messages, retained messages, wills) in PostgreSQL.
+   * The registry and the other stores stay in `dataDir`'s SQLite (per node, for now).
+   */
+  databaseUrl?: string;
+  /** REDIS_URL (issue 11): `redis://…`: join a cluster (Redis bus between nodes, heartbeats). Needs `databaseUrl`. */
+  redisUrl?: string;
+  /** NODE_NAME (issue 11): this node's name in the cluster; default the host name and `:1883`. */
+  nodeName?: string;
 }
 
 export const defaultMqttOptions = {
@@ -138,6 +149,10 @@ export class Broker {
   get readiness(): Readiness { return this.core.readiness; }
   /** The Prometheus metrics (`GET /metrics`) and the traffic totals behind the EMQX stats routes. */
   get metrics(): BrokerMetrics { return this.core.metrics; }
+  /** This node's name (NODE_NAME, or the host name and the MQTT port). */
+  get nodeName(): string { return this.core.nodeName; }
+  /** The PostgreSQL and Redis connections of a node with DATABASE_URL / REDIS_URL (issue 11); null otherwise. */
+  get cluster(): ClusterNode | null { return this.core.cluster; }
 
   /** Runs one JSON action request in-process (`broker.actions.run`), timed by action name. */
   readonly actions = {
@@ -176,6 +191,7 @@ export class Broker {
     this.core.alerts.stop();
     await this.core.retention.stop();
     await this.engine.close();
+    await this.core.cluster?.close();
     this.core.messaging.close();
     this.registry.stop();
     this.auth.close();
@@ -188,8 +204,12 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const log = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   // Bad limits in the environment stop the start before anything is opened.
   const messagingOptions = resolveMessagingOptions(o.messaging);
+  const clusterSettings = parseClusterSettings({ databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, nodeName: o.nodeName });
+  const nodeName = clusterSettings.nodeName ?? defaultNodeName();
   fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
+  const startedAt = Date.now();
+  let cluster: ClusterNode | null = null;
   const metrics = new BrokerMetrics();
   store.onWrite = (seconds) => metrics.observeStoreWrite('registry', seconds);
   try {
@@ -215,7 +235,12 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, engine: engineChoice, ...mqtt } = o.mqtt ?? {};
-    const engineKind = resolveEngineKind(engineChoice);
+    const engineKind = resolveEngineKind(engineChoice, process.env, clusterSettings.databaseUrl ? 'mqdash' : 'aedes');
+    if (clusterSettings.databaseUrl && engineKind === 'aedes')
+      throw new Error(`${engineChoice !== undefined ? 'mqtt.engine' : 'MQDASH_ENGINE'} "aedes" cannot run with ${clusterSettings.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'}: only the own engine (mqdash) keeps its MQTT state in PostgreSQL; remove the setting or set it to mqdash`);
+    cluster = clusterSettings.databaseUrl
+      ? await ClusterNode.open({ ...clusterSettings, databaseUrl: clusterSettings.databaseUrl, nodeName }, { log })
+      : null;
     const mqttUserStore = new MqttUserStore(store.db);
     const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
     const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore, { sessionOwner: (clientId) => registry.get(clientId)?.username });
@@ -227,6 +252,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
+        ...(cluster ? { store: cluster.store, bus: cluster.bus, nodeName } : {}),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
@@ -247,6 +273,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     });
     const readiness = new Readiness(log);
     readiness.add('database', sqliteWriteProbe(store.db));
+    if (cluster) {
+      cluster.addReadiness(readiness);
+      await cluster.join({ log, connections: () => engine.connectedCount() });
+      log.info({ event: 'cluster node', node: nodeName, redis: cluster.clustered }, cluster.clustered ? `joined the cluster as ${nodeName}` : 'MQTT state in PostgreSQL');
+    }
     if (mqttState) {
       // Not ready (for a load balancer) while the stored MQTT state loads after listening (issue 14).
       readiness.add('mqtt state', () => {
@@ -263,10 +294,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     alerts.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,
-      firstStart, initialPasswordFile, savedViews: new SavedViewStore(store.db), alerts,
+      firstStart, initialPasswordFile, savedViews: new SavedViewStore(store.db), alerts, nodeName, cluster, startedAt,
       retained: engine instanceof MqdashBrokerEngine ? engine.retained : (mqttState?.retainedMessages ?? null),
     });
   } catch (err) {
+    await cluster?.close();
     store.close();
     throw err;
   }

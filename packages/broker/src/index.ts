@@ -26,3 +26,5 @@ export { allowEverything, type AccessConnection, type AccessHooks, type ConnectF
 export { SavedViewLimitError, SavedViewStore } from './store/saved-view-store.ts';
 export { AlertRules, type AlertRulesOptions } from './alerts/alert-rules.ts';
 export { WEBHOOK_SECRET_HEADER } from './alerts/webhook.ts';
+export { ClusterNode, clusterSettingsConflict, clusterSettingsShape, defaultNodeName, type ClusterSettings } from './cluster/cluster-node.ts';
+export type { NodeStatus } from './cluster/membership.ts';

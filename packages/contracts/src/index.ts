@@ -35,3 +35,4 @@ export * from './actions/topic-permissions.ts';
 export * from './actions/alert-rules.ts';
 export * from './emqx-banned.ts';
 export * from './saved-views.ts';
+export * from './actions/nodes.ts';

@@ -116,6 +116,8 @@ export interface SessionDetail {
   disconnectionDateTime?: string;
   /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
   lastUsedDateTime?: string;
+  /** mqdash extension (issue 11), on a clustered node (DATABASE_URL): the NODE_NAME of the node the MQTT client last connected on. */
+  nodeName?: string;
   createdDateTime: string;
   lastFailedConnectDateTime?: string;
   lastFailedConnectReason?: string;
@@ -176,6 +178,8 @@ export interface SessionListRow {
   lastDisconnectDateTime?: string;
   /** mqdash extension (issue 13), MQ API sessions only: when an action last used the session (published or read as it). */
   lastUsedDateTime?: string;
+  /** mqdash extension (issue 11), on a clustered node (DATABASE_URL): the NODE_NAME of the node the MQTT client last connected on. */
+  nodeName?: string;
   subscribedTopicFiltersCount: number;
   publishRatePerMinute: number;
   receiveMessagesPerMinute: number;

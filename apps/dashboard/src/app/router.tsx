@@ -3,6 +3,7 @@ import { RouteError } from '../components/errors/route-error';
 import { AppLayout } from './routes/app-layout';
 import { LabelsRoute } from './routes/labels';
 import { LoginRoute } from './routes/login';
+import { NodesRoute } from './routes/nodes';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
 import { RequireAuth } from './routes/require-auth';
@@ -31,6 +32,7 @@ export const router = createBrowserRouter([
           { path: 'sessions/:clientName', element: <SessionDetailRoute />, errorElement: <RouteError /> },
           { path: 'labels', element: <LabelsRoute />, errorElement: <RouteError /> },
           { path: 'retained', element: <RetainedRoute />, errorElement: <RouteError /> },
+          { path: 'nodes', element: <NodesRoute />, errorElement: <RouteError /> },
           {
             path: 'settings',
             element: <SettingsRoute />,

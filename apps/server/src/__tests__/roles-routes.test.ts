@@ -54,6 +54,7 @@ const bffRoutes: Route[] = [
   { method: 'POST', path: '/retention/preview', url: '/bff/retention/preview', role: 'viewer', body: {} },
   { method: 'GET', path: '/retained', url: '/bff/retained', role: 'viewer' },
   { method: 'GET', path: '/retained/message', url: '/bff/retained/message?topic=roles%2Fnone', role: 'viewer' },
+  { method: 'GET', path: '/nodes', url: '/bff/nodes', role: 'viewer' },
   { method: 'GET', path: '/views', url: '/bff/views', role: 'viewer' },
   { method: 'POST', path: '/views', url: '/bff/views', role: 'viewer', body: { name: 'roles view', search: 'q=x', columns: [] } },
   { method: 'DELETE', path: '/views/:name', url: '/bff/views/no-such-view', role: 'viewer' },

@@ -19,6 +19,7 @@ import { mqttUsersRouter } from './mqtt-users-router.ts';
 import { bansRouter, topicPermissionsRouter } from './access-router.ts';
 import { alertRulesRouter } from './alerts-router.ts';
 import { retainedRouter } from './retained-router.ts';
+import { nodesRouter } from './nodes-router.ts';
 import { retentionRouter } from './retention-router.ts';
 import { bffRouteRoles } from './route-roles.ts';
 import { sessionsRouter } from './sessions-router.ts';
@@ -56,6 +57,7 @@ export function bffRouter(broker: Broker, o: { maxBodyBytes: number }): express.
   router.use('/backups', backupRouter(deps));
   router.use('/retention', retentionRouter(deps));
   router.use('/retained', retainedRouter(deps));
+  router.use('/nodes', nodesRouter(deps));
   router.use('/labels', labelsRouter(deps));
   router.use('/views', viewsRouter(deps));
   // `/sessions/:clientName/messages` and `/topics/messages`.

@@ -29,6 +29,7 @@ export const bffRouteRoles: RouteRoles = [
   ['POST', '/retention/preview', 'viewer'],
   ['GET', '/retained', 'viewer'],
   ['GET', '/retained/message', 'viewer'],
+  ['GET', '/nodes', 'viewer'],
   // Issue 13: every account keeps its own saved views.
   ['GET', '/views', 'viewer'],
   ['POST', '/views', 'viewer'],

@@ -120,6 +120,7 @@ const seeds: Record<string, Record<string, unknown>> = {
   alterMqttUser: { username: MQTT_USER, password: 'hostile-password-2', enabled: false, description: 'changed', disconnectClients: false },
   deleteMqttUser: { username: MQTT_USER },
   describeMqttAuthSettings: {},
+  listNodes: {},
   alterMqttAuthSettings: { allowAnonymous: true, clientIdBinding: 'none' },
   createAccount: { username: 'hostile-new-admin', password: 'hostile-password-12', role: 'viewer', accountDescription: 'd' },
   listAccounts: {},

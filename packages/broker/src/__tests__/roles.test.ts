@@ -20,7 +20,7 @@ const expected: Record<string, Role> = {
   deleteSession: 'viewer', pingSession: 'viewer', changePassword: 'viewer',
   listMqSessions: 'viewer', describeMqSessions: 'viewer', getMessagesFromMqTopic: 'viewer', listLabels: 'viewer', listLabelGroups: 'viewer',
   listAuditLog: 'viewer', createFeedToken: 'viewer', getOverview: 'viewer', getSessionHistory: 'viewer',
-  listApiKeys: 'viewer', listMqttUsers: 'viewer', describeMqttAuthSettings: 'viewer', listAccounts: 'viewer',
+  listApiKeys: 'viewer', listMqttUsers: 'viewer', describeMqttAuthSettings: 'viewer', listAccounts: 'viewer', listNodes: 'viewer',
   describeRetentionPolicy: 'viewer', previewRetention: 'viewer', listRetainedMessages: 'viewer', describeRetainedMessages: 'viewer',
   createMqApiSession: 'operator', alterMqSession: 'operator', deleteMqSession: 'operator', disconnectMqSession: 'operator',
   subscribeToMq: 'operator', publishMessagesToMq: 'operator', getMessagesFromMqApiSession: 'operator', createLabel: 'operator', alterLabel: 'operator', deleteLabel: 'operator',

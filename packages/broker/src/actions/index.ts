@@ -54,6 +54,7 @@ import { createAlertRule } from './create-alert-rule.ts';
 import { listAlertRules } from './list-alert-rules.ts';
 import { alterAlertRule } from './alter-alert-rule.ts';
 import { deleteAlertRule } from './delete-alert-rule.ts';
+import { listNodes } from './list-nodes.ts';
 
 /** Every JSON action by name; the runner answers any other name with errorCode unknownAction. */
 export const actions: ReadonlyMap<string, ActionDef> = new Map(
@@ -70,6 +71,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     undoAuditEntry, listSessionEvents,
     createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
     createAlertRule, listAlertRules, alterAlertRule, deleteAlertRule,
+    listNodes,
   ] as ActionDef[]).map((a) => [a.name, a]),
 );
 

@@ -22,6 +22,7 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   listApiKeys: 'viewer',
   listMqttUsers: 'viewer',
   describeMqttAuthSettings: 'viewer',
+  listNodes: 'viewer',
   listAccounts: 'viewer',
   describeRetentionPolicy: 'viewer',
   previewRetention: 'viewer',

@@ -24,6 +24,7 @@ import type { Store } from '../store/types.ts';
 import type { BrokerMetrics } from '../metrics/metrics.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import type { AlertRules } from '../alerts/alert-rules.ts';
+import type { ClusterNode } from '../cluster/cluster-node.ts';
 
 /** What every action handler can reach. */
 export interface BrokerCore {
@@ -66,6 +67,12 @@ export interface BrokerCore {
   savedViews: SavedViewStore;
   /** Issue 13: alert rules, evaluated on a timer. */
   alerts: AlertRules;
+  /** This node's name (NODE_NAME; issue 11). */
+  nodeName: string;
+  /** PostgreSQL/Redis of a node with DATABASE_URL/REDIS_URL (issue 11); null for the embedded default. */
+  cluster: ClusterNode | null;
+  /** Epoch ms: when this broker started (listNodes without a cluster). */
+  startedAt: number;
 }
 
 /** Who is calling and through which door (recorded in the audit log). */

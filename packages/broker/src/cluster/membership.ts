@@ -21,6 +21,8 @@ export interface MembershipOptions {
   /** A node came up or went down, as this node saw it. */
   onChange?(event: NodeEvent): void;
   onError?(error: unknown, where: string): void;
+  /** What this node tells the others at each heartbeat: its open MQTT connections. */
+  connections?(): number;
 }
 
 export interface NodeStatus {
@@ -28,6 +30,8 @@ export interface NodeStatus {
   up: boolean;
   /** Epoch ms: when the node started (up) or when this node saw it go down. */
   since: number;
+  /** Open MQTT connections at the node's last heartbeat (0 once it is down; absent when it does not say). */
+  connections?: number;
 }
 
 export interface NodeEvent {
@@ -36,7 +40,7 @@ export interface NodeEvent {
 }
 
 /** The value of a node's key: who it is and since when it runs. */
-const announcementSchema = z.object({ name: z.string().min(1), startedAt: z.number().int().nonnegative() });
+const announcementSchema = z.object({ name: z.string().min(1), startedAt: z.number().int().nonnegative(), connections: z.number().int().nonnegative().optional() });
 
 export class Membership {
   private readonly prefix: string;
@@ -80,7 +84,12 @@ export class Membership {
 
   /** Every node seen since this one joined, itself included, by name. */
   nodes(): NodeStatus[] {
-    return [...this.known.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.known.values()].map((n) => ({ ...n })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Whether the Redis connection is open now (readiness: a node cut off from Redis is not ready). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
   }
 
   /** Stops the heartbeat and removes this node's key: the others see it down at their next check. */
@@ -100,7 +109,8 @@ export class Membership {
   }
 
   private async heartbeat(): Promise<void> {
-    const value = JSON.stringify({ name: this.options.nodeName, startedAt: this.startedAt });
+    const connections = this.options.connections?.();
+    const value = JSON.stringify({ name: this.options.nodeName, startedAt: this.startedAt, ...(connections !== undefined && { connections }) });
     await this.redis.multi().set(this.key(this.options.nodeName), value, 'PX', this.downAfterMs).sadd(`${this.prefix}nodes`, this.options.nodeName).exec();
   }
 
@@ -123,15 +133,19 @@ export class Membership {
     let status: NodeStatus;
     if (value === null) {
       if (!before || !before.up) return; // down before this node knew it: nothing to report
-      status = { name, up: false, since: now };
+      status = { name, up: false, since: now, ...(before.connections !== undefined && { connections: 0 }) };
     } else {
       const parsed = announcementSchema.safeParse(safeJson(value));
       if (!parsed.success) {
         this.options.onError?.(new Error(`the key of node ${name} is not a node announcement: ${parsed.error.message}`), 'membership check');
         return;
       }
-      if (before?.up && before.since === parsed.data.startedAt) return;
-      status = { name, up: true, since: parsed.data.startedAt };
+      const { startedAt, connections } = parsed.data;
+      if (before?.up && before.since === startedAt) {
+        if (connections !== undefined) before.connections = connections; // a new figure, not a change of state
+        return;
+      }
+      status = { name, up: true, since: startedAt, ...(connections !== undefined && { connections }) };
     }
     this.known.set(name, status);
     this.options.onChange?.({ type: status.up ? 'up' : 'down', node: status });

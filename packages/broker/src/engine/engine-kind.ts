@@ -7,12 +7,13 @@ export type EngineKind = (typeof engineKinds)[number];
 const engineKind = z.enum(engineKinds);
 
 /**
- * The engine to run: the option when given, else env MQDASH_ENGINE, else aedes. An unknown value
- * stops the start with an error naming the setting and the accepted values.
+ * The engine to run: the option when given, else env MQDASH_ENGINE, else `fallback` (aedes; a
+ * clustered node passes mqdash). An unknown value stops the start with an error naming the setting
+ * and the accepted values.
  */
-export function resolveEngineKind(option: unknown, env: NodeJS.ProcessEnv = process.env): EngineKind {
+export function resolveEngineKind(option: unknown, env: NodeJS.ProcessEnv = process.env, fallback: EngineKind = 'aedes'): EngineKind {
   const [name, value] = option !== undefined ? ['mqtt.engine', option] : ['MQDASH_ENGINE', env.MQDASH_ENGINE];
-  if (value === undefined || value === '') return 'aedes';
+  if (value === undefined || value === '') return fallback;
   const parsed = engineKind.safeParse(value);
   if (!parsed.success) throw new Error(`${name}: must be "aedes" or "mqdash", got ${JSON.stringify(String(value).slice(0, 100))}`);
   return parsed.data;

@@ -24,7 +24,8 @@ import { noEngineStats, protocolLabel, type ConnectionLabels, type EngineStats, 
 import { willPacket, type WillSettings } from './will.ts';
 import { Engine } from './mqdash/engine.ts';
 import { allowEverything, type AccessConnection, type AccessHooks } from '../access/types.ts';
-import { InProcessBus } from './mqdash/bus.ts';
+import { InProcessBus, type Bus } from './mqdash/bus.ts';
+import type { SessionStore } from './mqdash/persistence.ts';
 import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
@@ -37,6 +38,12 @@ export interface MqdashEngineOptions {
   log: Logger;
   /** The broker's database: protocol state in SqliteSessionStore's tables. Omitted: in memory. */
   db?: Database.Database;
+  /** Another persistence (PostgreSQL for a cluster, issue 11); wins over `db`. The engine closes it. */
+  store?: SessionStore;
+  /** Another bus (Redis between nodes, issue 11); default in-process. The engine closes it. */
+  bus?: Bus;
+  /** A clustered node's name (NODE_NAME), recorded in each session's registry row at CONNECT (issue 11). */
+  nodeName?: string;
   maximumPacketSize: number;
   keepAliveLimit: number;
   topicAliasMaximum: number;
@@ -196,14 +203,14 @@ export class MqdashBrokerEngine implements BrokerEngine {
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
 
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore();
+    const store = o.store ?? (o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore());
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
       ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
-    }, new InProcessBus(), store);
+    }, o.bus ?? new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);
     o.registry.on('removed', (clientName: string) => this.wipe(clientName));
   }
@@ -211,7 +218,9 @@ export class MqdashBrokerEngine implements BrokerEngine {
   static async create(o: MqdashEngineOptions): Promise<MqdashBrokerEngine> {
     const engine = new MqdashBrokerEngine(o);
     const known = o.registry.clientNames();
-    await engine.engine.restore();
+    // A store shared by the nodes of a cluster (issue 11) also holds the sessions of other nodes:
+    // this node takes only those its registry knows (connected here) and leaves the rest alone.
+    await engine.engine.restore(o.store ? (clientId) => known.has(clientId) : undefined);
     // Sessions the registry ended while no engine listened (expired or deleted while the broker was down).
     for (const clientId of [...engine.engine.sessions.keys()]) if (!known.has(clientId)) engine.wipe(clientId);
     // The queues as loaded: the registry's backlog stats start from them.
@@ -458,7 +467,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
         keepAlive: c.keepAlive,
         sessionExpiry: expiry >= UNLIMITED_EXPIRY ? NEVER_EXPIRES : expiry,
         temporary: expiry < UNLIMITED_EXPIRY,
-        settings: { ...c.settings, listener },
+        settings: { ...c.settings, listener, ...(this.o.nodeName !== undefined && { nodeName: this.o.nodeName }) },
         client: c.handle,
         admin: c.admin !== undefined,
       });

@@ -17,6 +17,9 @@ const lastUsedOf = (row: SessionRow, live: LiveSession | undefined) => {
   return row.sessionType === 'mqApi' && at != null ? { lastUsedDateTime: iso(at) } : {};
 };
 
+/** Issue 11: the node the MQTT client last connected on, recorded at CONNECT by a clustered node. */
+const nodeOf = (row: SessionRow) => (typeof row.settings.nodeName === 'string' ? { nodeName: row.settings.nodeName } : {});
+
 const labelOf = (l: LabelRow | undefined) => (l ? { id: l.id, group: l.group, name: l.name } : undefined);
 
 function ratesOf(row: SessionRow, live: LiveSession | undefined, nowMs: number) {
@@ -51,6 +54,7 @@ export function toDetail(row: SessionRow, live: LiveSession | undefined, store: 
     ...(row.connectedAt != null ? { connectionDateTime: iso(row.connectedAt) } : {}),
     ...(row.disconnectedAt != null ? { disconnectionDateTime: iso(row.disconnectedAt) } : {}),
     ...lastUsedOf(row, live),
+    ...nodeOf(row),
     createdDateTime: iso(row.createdAt)!,
     ...(row.failedAt != null ? { lastFailedConnectDateTime: iso(row.failedAt), lastFailedConnectReason: row.failedReason ?? '' } : {}),
     defaultBinaryFormat: 'hex',
@@ -109,6 +113,7 @@ export function toListRow(row: SessionRow, live: LiveSession | undefined, label:
     ...(row.connectedAt != null ? { lastConnectDateTime: iso(row.connectedAt) } : {}),
     ...(row.disconnectedAt != null ? { lastDisconnectDateTime: iso(row.disconnectedAt) } : {}),
     ...lastUsedOf(row, live),
+    ...nodeOf(row),
     subscribedTopicFiltersCount: row.subCount,
     publishRatePerMinute: live ? live.traffic.published.lastMinute(nowSec) : 0,
     receiveMessagesPerMinute: live ? live.traffic.received.lastMinute(nowSec) : 0,

@@ -18,6 +18,7 @@ const navItems = [
   { to: '/sessions', label: 'Sessions' },
   { to: '/labels', label: 'Labels' },
   { to: '/retained', label: 'Retained' },
+  { to: '/nodes', label: 'Nodes' },
   { to: '/settings', label: 'Settings' },
 ];
 

@@ -9,6 +9,7 @@ export const goToScreens = [
   { key: 's', to: '/sessions', label: 'Sessions' },
   { key: 'l', to: '/labels', label: 'Labels' },
   { key: 'r', to: '/retained', label: 'Retained' },
+  { key: 'n', to: '/nodes', label: 'Nodes' },
   { key: 't', to: '/settings', label: 'Settings' },
 ] as const;
 

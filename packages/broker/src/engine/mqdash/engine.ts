@@ -81,10 +81,12 @@ export class Engine {
   /**
    * Reads the stored sessions back (call once, before `handle`): subscriptions return to the
    * router, the expiry runs on from the stored disconnect (from now for a session that was
-   * connected when the process stopped), a stored will waits for its delay again.
+   * connected when the process stopped), a stored will waits for its delay again. `owned` picks
+   * the sessions this engine takes (a store shared by several nodes holds the others' too: they are
+   * neither loaded nor touched).
    */
-  async restore(): Promise<number> {
-    const states = await this.store.loadSessions();
+  async restore(owned: (clientId: string) => boolean = () => true): Promise<number> {
+    const states = (await this.store.loadSessions()).filter((state) => owned(state.clientId));
     const now = Date.now();
     for (const state of states) this.restoreSession(state, now);
     return states.length;

@@ -84,6 +84,11 @@ export class RedisBus implements Bus {
     this.publisher.publish(this.channel, toJson({ node: this.nodeId, message })!).catch((error: unknown) => this.options.onError?.(error, 'redis bus publish'));
   }
 
+  /** Whether both Redis connections are open now (readiness). */
+  get connected(): boolean {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
   subscribe(handler: BusHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);

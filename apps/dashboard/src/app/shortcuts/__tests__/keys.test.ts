@@ -29,7 +29,8 @@ test('arrows move between rows only inside the table; g then a letter goes to a 
   assert.deepEqual(commandFor(key('o', { afterG: true })), { kind: 'go', to: '/overview' });
   assert.deepEqual(commandFor(key('s', { afterG: true })), { kind: 'go', to: '/sessions' });
   assert.deepEqual(commandFor(key('t', { afterG: true })), { kind: 'go', to: '/settings' });
+  assert.deepEqual(commandFor(key('n', { afterG: true })), { kind: 'go', to: '/nodes' });
   assert.equal(commandFor(key('z', { afterG: true })), null);
   // The help lists every g-letter the handler knows.
-  assert.equal(shortcutList.filter((s) => s.keys[0] === 'g').length, 5);
+  assert.equal(shortcutList.filter((s) => s.keys[0] === 'g').length, 6);
 });
