@@ -25,7 +25,7 @@ import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
 import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
-import { Retention, type RetentionOptions } from './retention/retention.ts';
+import { queuedMessagesLog, Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -214,6 +214,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
+        ...(typeof durable === 'object' && pick(durable, ['loadInBackground', 'loadSliceRows'])),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
       : await Engine.create({
@@ -238,9 +239,16 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         if (!mqttState.isOpen) throw new Error('the stored MQTT sessions are still loading');
       });
       void (engine as Engine).restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
+    } else if (engine instanceof MqdashBrokerEngine) {
+      // The own engine loads its stored sessions after listening too (issue 14).
+      readiness.add('mqtt state', () => {
+        if (!engine.isRestored) throw new Error('the stored MQTT sessions are still loading');
+      });
+      void engine.restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(engine.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
     }
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
+    retention.addBoundedLog(queuedMessagesLog(engine));
     retention.start();
     return new Broker({
       store, registry, engine, auth, audit, feed, feedTokens, apiKeys, mqttUsers, emqxClients, labels: new LabelStore(store.db), messaging, signInLimiter, access, readiness, backups, retention, metrics, log,

@@ -44,7 +44,8 @@ export function toJson(value: unknown): string | null {
 
 export function fromJson<T = unknown>(text: string | null | undefined): T | undefined {
   if (text === null || text === undefined) return undefined;
-  return JSON.parse(text, reviver) as T;
+  // Without an encoded Buffer (toJson writes its key as `"$b64"`) no reviver is needed: several times faster (start-up, issue 14).
+  return (text.includes(`"${B64}"`) ? JSON.parse(text, reviver) : JSON.parse(text)) as T;
 }
 
 export interface PacketRow {
