@@ -381,11 +381,11 @@ export class MqdashBrokerEngine implements BrokerEngine {
   }
 
   countQueuedBefore(cutoff: number): number {
-    return this.engine.countQueuedBefore(cutoff);
+    return this.isRestored ? this.engine.countQueuedBefore(cutoff) : 0;
   }
 
   purgeQueuedBefore(cutoff: number, limit: number): number {
-    return this.engine.purgeQueuedBefore(cutoff, limit);
+    return this.isRestored ? this.engine.purgeQueuedBefore(cutoff, limit) : 0;
   }
 
   queuedMessages(): number {
