@@ -28,7 +28,7 @@ import { AdminFeed } from './feed/admin-feed.ts';
 import { Backups } from './backup/backups.ts';
 import { databaseFile } from './backup/restore.ts';
 import { Readiness, sqliteWriteProbe } from './health/readiness.ts';
-import { Retention, type RetentionOptions } from './retention/retention.ts';
+import { queuedMessagesLog, Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, listenTls, type TlsListenerOptions, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
@@ -255,6 +255,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         ...(cluster ? { store: cluster.store, bus: cluster.bus, nodeName } : {}),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
+        ...(typeof durable === 'object' && pick(durable, ['loadInBackground', 'loadSliceRows'])),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
       : await Engine.create({
@@ -284,9 +285,16 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         if (!mqttState.isOpen) throw new Error('the stored MQTT sessions are still loading');
       });
       void (engine as Engine).restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
+    } else if (engine instanceof MqdashBrokerEngine) {
+      // The own engine loads its stored sessions after listening too (issue 14).
+      readiness.add('mqtt state', () => {
+        if (!engine.isRestored) throw new Error('the stored MQTT sessions are still loading');
+      });
+      void engine.restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(engine.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
     }
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);
+    retention.addBoundedLog(queuedMessagesLog(engine));
     retention.start();
     const alerts = new AlertRules(new AlertRuleStore(store.db), {
       store, droppedTotal: () => Object.values(metrics.totals().dropped).reduce((a, b) => a + b, 0),

@@ -9,6 +9,7 @@ export function retentionCountsText(c: RetentionCounts): string {
     c.permanentSessions && plural(c.permanentSessions, 'permanent session'),
     c.auditLogEntries && plural(c.auditLogEntries, 'audit log entry', 'audit log entries'),
     c.sessionEvents && plural(c.sessionEvents, 'session timeline event'),
+    c.queuedMessages && plural(c.queuedMessages, 'queued message'),
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'nothing';
 }

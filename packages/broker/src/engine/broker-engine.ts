@@ -111,6 +111,13 @@ export interface BrokerEngine {
   wipe(clientName: string): void;
   /** Messages queued for MQTT sessions and not yet acknowledged. */
   queuedMessages(): number;
+  /**
+   * Retention (issue 14): messages queued before `cutoff` (epoch ms) for sessions whose client is
+   * not connected, and not sent yet (in flight ones stay). Counted; 0 while the stored state loads.
+   */
+  countQueuedBefore(cutoff: number): number;
+  /** Removes up to `limit` of those (each session's oldest first) and their rows; returns how many (0: none left). */
+  purgeQueuedBefore(cutoff: number, limit: number): number;
   retainedMessages(): Promise<number>;
   /** Publishes as the broker (or, with `packet.clientId`, as that session: No Local applies). */
   publish(packet: PublishPacket): Promise<void>;

@@ -13,7 +13,7 @@ import {
   type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
-import type { WriteAhead } from '../persistence/sqlite-persistence.ts';
+import type { QueuePurge, WriteAhead } from '../persistence/sqlite-persistence.ts';
 import { willPacket, type WillSettings } from './will.ts';
 import { applyConnectOverrides } from './connect-overrides.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
@@ -127,6 +127,8 @@ export class Engine implements BrokerEngine {
   readonly backlog: BacklogCounter;
   readonly counters: TrafficCounters = { in: 0, out: 0 };
   private writeAhead: WriteAhead | null = null;
+  /** The durable persistence's queues, for retention (none in memory: tests and benchmarks). */
+  private queues: QueuePurge | null = null;
   /**
    * Resolves once the durable persistence's stored state is loaded, restored and its write-ahead
    * replayed (at once without one). With loadInBackground that is after listening (issue 14):
@@ -438,6 +440,7 @@ export class Engine implements BrokerEngine {
       if (!writeAhead.loadsInBackground) await engine.restored;
     }
     engine.writeAhead = writeAhead;
+    if (typeof (persistence as Partial<QueuePurge>).purgeQueuedBefore === 'function') engine.queues = persistence as unknown as QueuePurge;
     counters = engine.counters;
     registry.on('removed', (clientName: string) => engine.wipe(clientName));
     // An account disabled (or anonymous access switched off) while a client was between its
@@ -452,6 +455,16 @@ export class Engine implements BrokerEngine {
   /** Messages queued for MQTT sessions and not yet acknowledged (offline queues plus in flight; see BacklogCounter). */
   queuedMessages(): number {
     return this.backlog.total();
+  }
+
+  countQueuedBefore(cutoff: number): number {
+    return this.queues?.countQueuedBefore(cutoff, (id) => this.isConnected(id)) ?? 0;
+  }
+
+  purgeQueuedBefore(cutoff: number, limit: number): number {
+    const removed = this.queues?.purgeQueuedBefore(cutoff, limit, (id) => this.isConnected(id)) ?? [];
+    for (const { clientId, packet } of removed) this.backlog.cleared(clientId, packet);
+    return removed.length;
   }
 
   /**

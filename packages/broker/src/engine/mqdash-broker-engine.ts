@@ -56,6 +56,13 @@ export interface MqdashEngineOptions {
   onStoreCommit?: (seconds: number) => void;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
+  /**
+   * Issue 14: `create` resolves before the stored sessions are loaded (true, the default); they load
+   * in slices after it (`loadSliceRows` rows, default 5,000) and every MQTT call waits for them.
+   * false: `create` resolves once they are loaded.
+   */
+  loadInBackground?: boolean;
+  loadSliceRows?: number;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
@@ -201,9 +208,23 @@ export class MqdashBrokerEngine implements BrokerEngine {
   /** The backlog last told to the registry, per session. */
   private readonly backlogs = new Map<string, number>();
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
+  /**
+   * Resolves once the stored sessions are loaded and restored (issue 14); rejects when they could
+   * not be. Until then connections wait before their first packet is read, and subscribe,
+   * unsubscribe, publish and hasSubscribers wait too: no message is routed before every stored
+   * subscription is known, so none is lost for a session not loaded yet.
+   */
+  restored: Promise<void> = Promise.resolve();
+  /** Whether the stored sessions are loaded (the readiness check `mqtt state`). */
+  isRestored = false;
+  /** How long the load took (ms), once it is done. */
+  loadMs: number | undefined;
+  /** Sessions the registry removed while the load ran: wiped once it is done. */
+  private readonly wipeAfterLoad = new Set<string>();
+  private closing = false;
 
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.store ?? (o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore());
+    const store = o.store ?? (o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit, loadSliceRows: o.loadSliceRows }) : new MemorySessionStore());
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
@@ -217,19 +238,37 @@ export class MqdashBrokerEngine implements BrokerEngine {
 
   static async create(o: MqdashEngineOptions): Promise<MqdashBrokerEngine> {
     const engine = new MqdashBrokerEngine(o);
-    const known = o.registry.clientNames();
+    const started = performance.now();
+    engine.restored = engine.load().then(() => {
+      engine.loadMs = performance.now() - started;
+      engine.isRestored = true;
+    });
+    engine.restored.catch((err: unknown) => {
+      if (engine.closing) o.log.debug({ err }, 'closed while the stored MQTT state loaded');
+      else o.log.error({ err }, 'the stored MQTT state could not be loaded');
+    });
+    if (o.loadInBackground === false) await engine.restored;
+    return engine;
+  }
+
+  private async load(): Promise<void> {
+    const { registry } = this.o;
+    // Not a row before the caller's own start-up work is done (the broker listens first).
+    await new Promise((resolve) => setImmediate(resolve));
+    const known = registry.clientNames();
     // A store shared by the nodes of a cluster (issue 11) also holds the sessions of other nodes:
     // this node takes only those its registry knows (connected here) and leaves the rest alone.
-    await engine.engine.restore(o.store ? (clientId) => known.has(clientId) : undefined);
-    // Sessions the registry ended while no engine listened (expired or deleted while the broker was down).
-    for (const clientId of [...engine.engine.sessions.keys()]) if (!known.has(clientId)) engine.wipe(clientId);
+    await this.engine.restore(this.o.store ? (clientId) => known.has(clientId) : undefined, this.o.loadSliceRows);
+    // Sessions the registry ended while no engine listened (expired or deleted while the broker was
+    // down), or while they loaded.
+    for (const clientId of [...this.engine.sessions.keys()]) if (!known.has(clientId) || this.wipeAfterLoad.has(clientId)) this.wipeNow(clientId);
+    this.wipeAfterLoad.clear();
     // The queues as loaded: the registry's backlog stats start from them.
-    for (const session of engine.engine.sessions.values()) {
+    for (const session of this.engine.sessions.values()) {
       if (session.backlog === 0) continue;
-      engine.backlogs.set(session.clientId, session.backlog);
-      o.registry.restoreBacklog(session.clientId, session.backlog);
+      this.backlogs.set(session.clientId, session.backlog);
+      registry.restoreBacklog(session.clientId, session.backlog);
     }
-    return engine;
   }
 
   get maximumPacketSize(): number {
@@ -243,6 +282,13 @@ export class MqdashBrokerEngine implements BrokerEngine {
   }
 
   handle(stream: Duplex, req?: IncomingMessage): void {
+    if (!this.isRestored) {
+      // Its bytes wait in the stream (nothing reads it yet) until the stored sessions are loaded.
+      void this.restored.then(() => {
+        if (!stream.destroyed) this.handle(stream, req);
+      }, () => stream.destroy());
+      return;
+    }
     if (req) {
       // A WebSocket stream has no address of its own: the hooks read the HTTP request's.
       Object.defineProperty(stream, 'remoteAddress', { value: req.socket.remoteAddress, configurable: true });
@@ -285,6 +331,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
   }
 
   async subscribe(clientName: string, subs: SubscriptionRequest[]): Promise<'live' | 'stored'> {
+    if (!this.isRestored) await this.restored;
     const live = this.engine.connections.has(clientName);
     let session = this.engine.sessions.get(clientName);
     if (!session) {
@@ -315,6 +362,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
   }
 
   async unsubscribe(clientName: string, topics: string[]): Promise<'live' | 'stored'> {
+    if (!this.isRestored) await this.restored;
     const session = this.engine.sessions.get(clientName);
     if (session) {
       for (const t of topics) {
@@ -331,10 +379,23 @@ export class MqdashBrokerEngine implements BrokerEngine {
   }
 
   wipe(clientName: string): void {
+    if (this.isRestored) this.wipeNow(clientName);
+    else this.wipeAfterLoad.add(clientName);
+  }
+
+  private wipeNow(clientName: string): void {
     const session = this.engine.sessions.get(clientName);
     // The session is gone: its will is not published, its subscriptions and queue go.
     this.engine.wills.cancel(clientName);
     if (session && !session.connection) this.engine.endSession(session);
+  }
+
+  countQueuedBefore(cutoff: number): number {
+    return this.isRestored ? this.engine.countQueuedBefore(cutoff) : 0;
+  }
+
+  purgeQueuedBefore(cutoff: number, limit: number): number {
+    return this.isRestored ? this.engine.purgeQueuedBefore(cutoff, limit) : 0;
   }
 
   queuedMessages(): number {
@@ -347,9 +408,9 @@ export class MqdashBrokerEngine implements BrokerEngine {
     return Promise.resolve(this.engine.retained.count());
   }
 
-  publish(packet: PublishPacket): Promise<void> {
+  async publish(packet: PublishPacket): Promise<void> {
+    if (!this.isRestored) await this.restored;
     this.engine.publish(messageOf(packet));
-    return Promise.resolve();
   }
 
   onPublish(listener: PublishListener): () => void {
@@ -357,12 +418,16 @@ export class MqdashBrokerEngine implements BrokerEngine {
     return () => this.listeners.delete(listener);
   }
 
-  hasSubscribers(topic: string): Promise<boolean> {
-    return Promise.resolve(this.engine.router.matches(topic));
+  async hasSubscribers(topic: string): Promise<boolean> {
+    if (!this.isRestored) await this.restored;
+    return this.engine.router.matches(topic);
   }
 
-  close(): Promise<void> {
-    return this.engine.close();
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.engine.close();
+    // A load under way stops at its next slice (the store is closed).
+    await this.restored.catch(() => undefined);
   }
 
   private registrySubscribe(c: Connected, subs: Subscription[]): void {

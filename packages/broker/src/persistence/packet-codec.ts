@@ -28,13 +28,30 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return value;
 }
 
-function reviver(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    if (typeof v[B64] === 'string' && Object.keys(v).length === 1) return Buffer.from(v[B64], 'base64');
+/**
+ * `{"$b64": …}` objects back to Buffers, in place: what a JSON.parse reviver would do, about three
+ * times faster (a reviver calls back for every value; start-up reads 100,000s of these, issue 14).
+ * A replaced property is defined, not assigned, so a key named `__proto__` stays a plain property.
+ */
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+    return value;
   }
-  return value;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === B64 && typeof o[B64] === 'string') return Buffer.from(o[B64], 'base64');
+  for (const k of keys) {
+    const v = o[k];
+    const r = revive(v);
+    if (r !== v) Object.defineProperty(o, k, { value: r, writable: true, enumerable: true, configurable: true });
+  }
+  return o;
 }
+
+/** JSON.parse, and Buffers back where toJson wrote them (its key is always written as `"$b64"`). */
+const parse = (text: string): unknown => (text.includes(`"${B64}"`) ? revive(JSON.parse(text)) : JSON.parse(text));
 
 /** JSON with Buffers kept (null for undefined). */
 export function toJson(value: unknown): string | null {
@@ -44,7 +61,7 @@ export function toJson(value: unknown): string | null {
 
 export function fromJson<T = unknown>(text: string | null | undefined): T | undefined {
   if (text === null || text === undefined) return undefined;
-  return JSON.parse(text, reviver) as T;
+  return parse(text) as T;
 }
 
 export interface PacketRow {
@@ -67,7 +84,7 @@ export function encodePacket(p: AnyPacket, omit?: string): PacketRow {
 }
 
 export function decodePacket(row: PacketRow): AnyPacket {
-  const p = JSON.parse(row.meta, reviver) as AnyPacket;
+  const p = parse(row.meta) as AnyPacket;
   if (row.topic !== null) p.topic = row.topic;
   if (row.payload !== null) p.payload = row.payload;
   return p;

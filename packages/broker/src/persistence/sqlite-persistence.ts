@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS mqtt_outgoing (
   topic TEXT,
   payload BLOB,
   message_id INTEGER,
-  meta TEXT NOT NULL
+  meta TEXT NOT NULL,
+  queued_at INTEGER
 );
 -- QoS 2 PUBLISHes received and not yet released (PUBREL).
 CREATE TABLE IF NOT EXISTS mqtt_incoming (
@@ -101,7 +102,16 @@ interface SubRecord { qos: number; rh?: number; rap?: boolean; nl?: boolean; sub
 interface Subscriber { clientId: string }
 interface BrokerLike { id: string }
 
-interface OutEntry { seq: number; clientId: string; packet: AnyPacket }
+/** `queuedAt`: epoch ms it joined the queue (retention's queuedMessagesMaxAgeDays; rows written before issue 14: when they were loaded). */
+interface OutEntry { seq: number; clientId: string; packet: AnyPacket; queuedAt: number }
+
+/** Retention's view of the queues (issue 14): see BrokerEngine.countQueuedBefore. */
+export interface QueuePurge {
+  /** Messages queued before `cutoff` and not sent yet, of the clients `skip` does not name. */
+  countQueuedBefore(cutoff: number, skip: (clientId: string) => boolean): number;
+  /** Removes up to `limit` of them; returns them with their clients. */
+  purgeQueuedBefore(cutoff: number, limit: number, skip: (clientId: string) => boolean): Array<{ clientId: string; packet: AnyPacket }>;
+}
 /** What a flush must do for one queue row. */
 interface OutChange { entry: OutEntry; inserted: boolean; deleted: boolean; replaced: boolean; gen: number }
 interface WalEntry { clientId: string; receivedAt: number; topic: string; payload: Buffer; qos: number; retain: boolean; properties: unknown }
@@ -165,6 +175,8 @@ export interface WriteAhead {
   destroy(): Promise<void>;
 }
 
+/** A queued PUBLISH not given a packet identifier yet (not sent). */
+const notSent = (e: OutEntry): boolean => e.packet.messageId === undefined && (e.packet.cmd ?? 'publish') === 'publish';
 const key = (a: string, b: string | number) => `${a}\u0000${b}`;
 const bool = (v: number | null): boolean | undefined => (v === null ? undefined : v === 1);
 const int = (v: boolean | undefined): number | null => (v === undefined || v === null ? null : v ? 1 : 0);
@@ -173,7 +185,7 @@ function* multiIterables<T>(iterables: Iterable<T>[]): Generator<T> {
   for (const it of iterables) yield* it;
 }
 
-export class SqlitePersistence implements WriteAhead {
+export class SqlitePersistence implements WriteAhead, QueuePurge {
   private brokerRef: BrokerLike | null = null;
   private destroyed = false;
   private commit!: GroupCommit;
@@ -262,6 +274,9 @@ export class SqlitePersistence implements WriteAhead {
   async setup(broker: BrokerLike): Promise<void> {
     this.brokerRef = broker;
     this.db.exec(schema);
+    // Issue 14: the time a message was queued (a column added to tables made before it; NULL: unknown).
+    if (!(this.db.prepare('PRAGMA table_info(mqtt_outgoing)').all() as Array<{ name: string }>).some((c) => c.name === 'queued_at'))
+      this.db.exec('ALTER TABLE mqtt_outgoing ADD COLUMN queued_at INTEGER');
     const v = this.db.prepare('SELECT max(version) AS v FROM mqtt_schema').get() as { v: number | null };
     if (v.v === null) this.db.prepare('INSERT INTO mqtt_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     else if (v.v > SCHEMA_VERSION) throw new Error(`the MQTT tables have schema version ${v.v}, newer than this mqdash (${SCHEMA_VERSION})`);
@@ -318,7 +333,7 @@ export class SqlitePersistence implements WriteAhead {
       deleteRetained: p('DELETE FROM mqtt_retained WHERE topic = ?'),
       upsertSub: p('INSERT OR REPLACE INTO mqtt_subscriptions (client_id, topic, qos, rh, rap, nl, subscription_identifier) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       deleteSub: p('DELETE FROM mqtt_subscriptions WHERE client_id = ? AND topic = ?'),
-      insertOut: p('INSERT INTO mqtt_outgoing (seq, client_id, topic, payload, message_id, meta) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertOut: p('INSERT INTO mqtt_outgoing (seq, client_id, topic, payload, message_id, meta, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       replaceOut: p('UPDATE mqtt_outgoing SET topic = ?, payload = ?, message_id = ?, meta = ? WHERE seq = ?'),
       updateOutId: p('UPDATE mqtt_outgoing SET message_id = ? WHERE seq = ?'),
       deleteOut: p('DELETE FROM mqtt_outgoing WHERE seq = ?'),
@@ -397,15 +412,16 @@ export class SqlitePersistence implements WriteAhead {
         if (rec.qos > 0) this.trie.add(r.topic, { clientId: r.client_id, topic: r.topic, qos: rec.qos, rh: rec.rh, rap: rec.rap, nl: rec.nl });
       }
     }
-    type OutRow = PacketRow & { seq: number; client_id: string; message_id: number | null };
-    const outCols = 'SELECT seq, client_id, topic, payload, message_id, meta FROM mqtt_outgoing';
+    type OutRow = PacketRow & { seq: number; client_id: string; message_id: number | null; queued_at: number | null };
+    const outCols = 'SELECT seq, client_id, topic, payload, message_id, meta, queued_at FROM mqtt_outgoing';
+    const loadedAt = Date.now();
     for await (const rows of this.slices<OutRow>(`${outCols} ORDER BY seq LIMIT ?`, `${outCols} WHERE seq > ? ORDER BY seq LIMIT ?`, (r) => [r.seq])) {
       for (const r of rows) {
         const packet = decodePacket(r);
         if (r.message_id !== null || (packet.qos ?? 0) > 0 || packet.cmd !== 'publish') packet.messageId = r.message_id ?? undefined;
         let q = this.outgoing.get(r.client_id);
         if (!q) this.outgoing.set(r.client_id, (q = []));
-        q.push({ seq: r.seq, clientId: r.client_id, packet });
+        q.push({ seq: r.seq, clientId: r.client_id, packet, queuedAt: r.queued_at ?? loadedAt });
         this.nextSeq = r.seq + 1;
       }
     }
@@ -463,7 +479,7 @@ export class SqlitePersistence implements WriteAhead {
       }
       if (c.inserted || c.replaced) {
         const r = encodePacket(packet, 'messageId');
-        if (c.inserted) s.insertOut.run(seq, clientId, r.topic, r.payload, packet.messageId ?? null, r.meta);
+        if (c.inserted) s.insertOut.run(seq, clientId, r.topic, r.payload, packet.messageId ?? null, r.meta, c.entry.queuedAt);
         else s.replaceOut.run(r.topic, r.payload, packet.messageId ?? null, r.meta, seq);
       } else s.updateOutId.run(packet.messageId ?? null, seq);
       rows++;
@@ -726,10 +742,10 @@ export class SqlitePersistence implements WriteAhead {
 
   // ---- outgoing queues ------------------------------------------------------------------------
 
-  private enqueueOne(clientId: string, packet: AnyPacket, gen: number): void {
+  private enqueueOne(clientId: string, packet: AnyPacket, gen: number, queuedAt: number): void {
     let q = this.outgoing.get(clientId);
     if (!q) this.outgoing.set(clientId, (q = []));
-    const entry: OutEntry = { seq: this.nextSeq++, clientId, packet: queuedCopy(packet) };
+    const entry: OutEntry = { seq: this.nextSeq++, clientId, packet: queuedCopy(packet), queuedAt };
     q.push(entry);
     this.pOut.set(entry.seq, { entry, inserted: true, deleted: false, replaced: false, gen });
     // Full: the oldest goes (one comparison on the hot path; a shift only once a queue overflows).
@@ -758,14 +774,15 @@ export class SqlitePersistence implements WriteAhead {
   async outgoingEnqueue(sub: Subscriber, packet: AnyPacket): Promise<void> {
     if (!this.open) await this.gate;
     const gen = this.commit.stamp();
-    this.enqueueOne(sub.clientId, packet, gen);
+    this.enqueueOne(sub.clientId, packet, gen, Date.now());
     this.enqueued(packet, 1, gen);
   }
 
   async outgoingEnqueueCombi(subs: Subscriber[], packet: AnyPacket): Promise<void> {
     if (!this.open) await this.gate;
     const gen = this.commit.stamp();
-    for (let i = 0; i < subs.length; i++) this.enqueueOne(subs[i]!.clientId, packet, gen);
+    const now = Date.now();
+    for (let i = 0; i < subs.length; i++) this.enqueueOne(subs[i]!.clientId, packet, gen, now);
     this.enqueued(packet, subs.length, gen);
   }
 
@@ -820,6 +837,38 @@ export class SqlitePersistence implements WriteAhead {
       }
     }
     return undefined;
+  }
+
+  countQueuedBefore(cutoff: number, skip: (clientId: string) => boolean): number {
+    if (!this.open) return 0;
+    let n = 0;
+    for (const [clientId, q] of this.outgoing) {
+      if (skip(clientId)) continue;
+      for (let i = 0; i < q.length && q[i]!.queuedAt < cutoff; i++) if (notSent(q[i]!)) n++;
+    }
+    return n;
+  }
+
+  purgeQueuedBefore(cutoff: number, limit: number, skip: (clientId: string) => boolean): Array<{ clientId: string; packet: AnyPacket }> {
+    const removed: Array<{ clientId: string; packet: AnyPacket }> = [];
+    if (!this.open) return removed;
+    for (const [clientId, q] of this.outgoing) {
+      if (removed.length >= limit) break;
+      if (skip(clientId) || q.length === 0 || q[0]!.queuedAt >= cutoff) continue;
+      // The queue is in arrival order: the old ones lead it (in flight ones among them stay).
+      const kept: OutEntry[] = [];
+      let i = 0;
+      for (; i < q.length && q[i]!.queuedAt < cutoff && removed.length < limit; i++) {
+        const entry = q[i]!;
+        if (notSent(entry)) {
+          this.outChanged(entry, 'delete');
+          removed.push({ clientId, packet: entry.packet });
+        } else kept.push(entry);
+      }
+      q.splice(0, i, ...kept);
+      if (q.length === 0) this.outgoing.delete(clientId);
+    }
+    return removed;
   }
 
   outgoingStream(client: Client): Readable {

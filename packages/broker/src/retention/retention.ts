@@ -11,13 +11,13 @@ import {
   defaultRetentionPolicy, type RetentionCounts, type RetentionPolicy, type RetentionPolicyInfo, type RetentionPreview, type RetentionRun,
 } from '@mqdash/contracts';
 import type { AuditLog } from '../audit.ts';
+import type { BrokerEngine } from '../engine/broker-engine.ts';
 import type { SessionRegistry } from '../registry/registry.ts';
 import { RetentionStore, type SessionKind } from './retention-store.ts';
 
 const DAY_MS = 86_400_000;
 const POLICY = 'retentionPolicy';
 const LAST_RUN = 'retentionLastRun';
-const QUEUE_NOTE = 'queuedMessagesMaxAgeDays is stored but not applied yet: purging queued messages needs the persistence of mqdash\'s own MQTT engine (issue 10).';
 
 /** A log the policy bounds, besides the sessions: the audit log and the session timeline events (issue 13). */
 export interface BoundedLog {
@@ -92,7 +92,7 @@ export class Retention {
       ...(stored ? { updatedDateTime: new Date(stored.updated_at).toISOString(), ...(stored.updated_by ? { updatedBy: stored.updated_by } : {}) } : {}),
       lastRun: last ? (JSON.parse(last.value) as RetentionRun) : null,
       ...(policy.enabled && this.nextRunAt !== null ? { nextRunDateTime: new Date(this.nextRunAt).toISOString() } : {}),
-      notes: policy.queuedMessagesMaxAgeDays > 0 ? [QUEUE_NOTE] : [],
+      notes: [],
     };
   }
 
@@ -112,13 +112,14 @@ export class Retention {
     const s = this.store.countSessions(cutoff);
     const wouldRemove: RetentionCounts = {
       temporarySessions: s.temporary, inactiveSessions: s.inactive, permanentSessions: policy.includePermanentSessions ? s.permanent : 0,
-      auditLogEntries: 0, sessionEvents: 0, queuedMessages: null,
+      auditLogEntries: 0, sessionEvents: 0, queuedMessages: 0,
     };
     for (const l of this.logs) (wouldRemove[l.field] as number) = l.count(policy, now);
     return {
       policy, sessionsCutoffDateTime: new Date(cutoff).toISOString(), wouldRemove,
+      ...(policy.queuedMessagesMaxAgeDays > 0 && { queuedMessagesCutoffDateTime: new Date(ageCutoff(policy.queuedMessagesMaxAgeDays, now)).toISOString() }),
       permanentSessionsKept: policy.includePermanentSessions ? 0 : s.permanent, bannedSessionsKept: s.banned,
-      notes: policy.queuedMessagesMaxAgeDays > 0 ? [QUEUE_NOTE] : [],
+      notes: [],
     };
   }
 
@@ -134,7 +135,7 @@ export class Retention {
     const policy = this.policy();
     if (!policy.enabled) return null;
     const startedAt = this.now();
-    const removed: RetentionCounts = { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null };
+    const removed: RetentionCounts = { temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: 0 };
     let error: string | undefined;
     try {
       await this.removeSessions(policy, startedAt, removed);
@@ -156,13 +157,15 @@ export class Retention {
       if (any || error) {
         this.audit.record({
           actor: 'retention', action: 'runRetention', target: 'retention', errorCode: error ? 14099 : 0,
-          details: { removed, sessionsNotConnectedForDays: policy.sessionsNotConnectedForDays, ...(error ? { errorMessage: error } : {}) },
+          details: {
+            removed, sessionsNotConnectedForDays: policy.sessionsNotConnectedForDays,
+            ...(policy.queuedMessagesMaxAgeDays > 0 ? { queuedMessagesMaxAgeDays: policy.queuedMessagesMaxAgeDays } : {}), ...(error ? { errorMessage: error } : {}) },
         });
       }
     } catch (err) {
       this.log.error({ err }, 'the retention run could not be recorded');
     }
-    if (any) this.log.info({ removed }, 'retention removed old sessions and log entries');
+    if (any) this.log.info({ removed }, 'retention removed old sessions, log entries and queued messages');
     return run;
   }
 
@@ -210,6 +213,19 @@ export class Retention {
     }, delayMs);
     this.timer.unref();
   }
+}
+
+/**
+ * Messages queued for offline sessions longer than queuedMessagesMaxAgeDays (0: off), on either
+ * engine: removed from its memory and its tables (aedes' `mqtt_outgoing`, the own engine's
+ * `mqdash_messages`), a batch per step; in flight ones stay.
+ */
+export function queuedMessagesLog(engine: Pick<BrokerEngine, 'countQueuedBefore' | 'purgeQueuedBefore'>): BoundedLog {
+  return {
+    field: 'queuedMessages',
+    count: (p, now) => (p.queuedMessagesMaxAgeDays > 0 ? engine.countQueuedBefore(ageCutoff(p.queuedMessagesMaxAgeDays, now)) : 0),
+    trim: (p, now, limit) => (p.queuedMessagesMaxAgeDays > 0 ? engine.purgeQueuedBefore(ageCutoff(p.queuedMessagesMaxAgeDays, now), limit) : 0),
+  };
 }
 
 function auditCutoff(p: RetentionPolicy, now: number): number {

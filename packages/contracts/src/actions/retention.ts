@@ -22,8 +22,8 @@ export const retentionPolicySchema = z.object({
   /** At most this many audit log entries are kept (the newest); 0: no limit. */
   auditLogMaxEntries: z.int().min(0).max(1_000_000_000),
   /**
-   * Messages queued for offline sessions longer than this are removed; 0: off. Stored now, applied
-   * once mqdash's own MQTT engine and its persistence land (issue 10): today it removes nothing.
+   * Messages queued for offline sessions longer than this are removed; 0: off (the default). Only
+   * messages waiting to be sent: one sent and not yet acknowledged (in flight) stays. Both engines.
    */
   queuedMessagesMaxAgeDays: days(36_500),
   /** Session timeline events (connects, disconnects, refusals, health turns) older than this are removed; 0: none by age (issue 13). */
@@ -60,8 +60,8 @@ export interface RetentionCounts {
   auditLogEntries: number;
   /** Session timeline events (older than sessionEventsMaxAgeDays). */
   sessionEvents: number;
-  /** null: not applied yet (see queuedMessagesMaxAgeDays). */
-  queuedMessages: number | null;
+  /** Messages queued for offline sessions longer than queuedMessagesMaxAgeDays (0 while that is 0). */
+  queuedMessages: number;
 }
 
 export interface RetentionRun {
@@ -88,6 +88,8 @@ export interface RetentionPreview {
   policy: RetentionPolicy;
   /** Sessions last seen before this time, and audit entries older than it by age, are removed. */
   sessionsCutoffDateTime: string;
+  /** Messages queued before this time for offline sessions are removed (only while queuedMessagesMaxAgeDays > 0). */
+  queuedMessagesCutoffDateTime?: string;
   wouldRemove: RetentionCounts;
   /** Permanent sessions as old as that, kept because includePermanentSessions is false. */
   permanentSessionsKept: number;

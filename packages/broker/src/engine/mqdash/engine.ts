@@ -60,6 +60,7 @@ export class Engine {
   /** Sessions changed since the last save; saved together once the current task ends. */
   private readonly changed = new Set<Session>();
   private saving = true;
+  private closed = false;
 
   constructor(
     options: EngineOptions = {},
@@ -85,10 +86,14 @@ export class Engine {
    * the sessions this engine takes (a store shared by several nodes holds the others' too: they are
    * neither loaded nor touched).
    */
-  async restore(owned: (clientId: string) => boolean = () => true): Promise<number> {
+  async restore(owned: (clientId: string) => boolean = () => true, sliceSessions = 5000): Promise<number> {
     const states = (await this.store.loadSessions()).filter((state) => owned(state.clientId));
     const now = Date.now();
-    for (const state of states) this.restoreSession(state, now);
+    for (let i = 0; i < states.length && !this.closed; i++) {
+      this.restoreSession(states[i]!, now);
+      // A turn of the event loop between slices (issue 14: it may run after the broker listens).
+      if ((i + 1) % sliceSessions === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     return states.length;
   }
 
@@ -148,6 +153,23 @@ export class Engine {
     }
   }
 
+  /** Messages queued before `cutoff` for sessions without a connection, not sent yet (retention, issue 14). */
+  countQueuedBefore(cutoff: number): number {
+    let n = 0;
+    for (const session of this.sessions.values()) if (!session.connection) n += session.queuedBefore(cutoff);
+    return n;
+  }
+
+  /** Removes up to `limit` of them (each session's oldest first); returns how many. */
+  purgeQueuedBefore(cutoff: number, limit: number): number {
+    let n = 0;
+    for (const session of this.sessions.values()) {
+      if (n >= limit) break;
+      if (!session.connection) n += session.purgeQueuedBefore(cutoff, limit - n);
+    }
+    return n;
+  }
+
   /** Disconnects a connected client (0x98 administrative action by default); the session stays. */
   disconnectClient(clientId: string, reasonCode = 0x98): boolean {
     const connection = this.connections.get(clientId);
@@ -179,6 +201,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stopRouting();
     // the sessions are stored as they are, wills included: they wait for the next start
     for (const session of this.sessions.values()) this.sessionChanged(session);

@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   qos: QoS;
   retain: boolean;
   subscriptionIds: number[];
+  /** Epoch ms it joined this session's queue (QoS 1/2; retention's queuedMessagesMaxAgeDays, issue 14). */
+  queuedAt?: number;
 }
 
 interface InFlight extends StoredMessage {
@@ -70,6 +72,9 @@ export class Session {
     for (const subscription of state.subscriptions) session.subscriptions.set(subscription.filter, subscription);
     for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { seq: entry.seq, outgoing: entry.outgoing, state: entry.state });
     session.queue.push(...state.queue);
+    // Rows stored without the time they were queued (imported from the aedes build) count from now.
+    const now = Date.now();
+    for (const entry of state.queue) entry.outgoing.queuedAt ??= now;
     // (a loop, not Math.max(...): a queue may hold more entries than a call takes arguments)
     for (const entry of [...state.inFlight, ...state.queue]) session.nextSeq = Math.max(session.nextSeq, entry.seq + 1);
     // packet identifiers go on after the highest in flight (not stored: it changes with every delivery)
@@ -126,11 +131,28 @@ export class Session {
       this.dropped++;
       this.onDrop?.('queue_full');
     }
+    outgoing.queuedAt = Date.now();
     const entry = { seq: this.nextSeq++, outgoing };
     this.queue.push(entry);
     this.store?.addMessage(this.clientId, entry);
     this.drain();
     this.onChange?.();
+  }
+
+  /** Messages waiting in the queue (not sent) since before `cutoff` (epoch ms): in arrival order, they lead it. */
+  queuedBefore(cutoff: number): number {
+    let n = 0;
+    while (n < this.queue.length && (this.queue[n]!.outgoing.queuedAt ?? Infinity) < cutoff) n++;
+    return n;
+  }
+
+  /** Removes up to `limit` of them with their rows (retention, issue 14); returns how many. */
+  purgeQueuedBefore(cutoff: number, limit: number): number {
+    const n = Math.min(this.queuedBefore(cutoff), limit);
+    if (n === 0) return 0;
+    for (const { seq } of this.queue.splice(0, n)) this.store?.removeMessage(this.clientId, seq);
+    this.onChange?.();
+    return n;
   }
 
   /**

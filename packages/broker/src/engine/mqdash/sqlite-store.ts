@@ -53,7 +53,13 @@ export interface SqliteSessionStoreOptions extends Partial<Omit<GroupCommitOptio
   onError?: (error: Error) => void;
   /** Told what the import of the aedes build's tables brought over (once per data folder). */
   onImport?: (counts: ImportCounts) => void;
+  /** Rows read per slice by `loadSessions`, which leaves the event loop free between slices (default 5,000). */
+  loadSliceRows?: number;
 }
+
+type MessageRow = { client_id: string; seq: number; packet_id: number | null; flight: InFlightState['state'] | null; payload: Buffer; meta: string };
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The in-memory tree for SUBSCRIBE; every change also goes to the table with the next commit. */
 class SqliteRetainedStore extends RecordingRetainedStore {
@@ -77,6 +83,8 @@ export class SqliteSessionStore implements SessionStore {
   private readonly commit: GroupCommit;
   private readonly statements;
   private readonly pending = new PendingChanges(() => this.commit.changed());
+  private readonly sliceRows: number;
+  private closed = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -96,7 +104,7 @@ export class SqliteSessionStore implements SessionStore {
       putRetained: p('INSERT INTO mqdash_retained (topic, message) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET message = excluded.message'),
       clearRetained: p('DELETE FROM mqdash_retained WHERE topic = ?'),
     };
-    for (const row of p('SELECT client_id, state FROM mqdash_sessions').all() as Array<{ client_id: string; state: string }>) this.pending.knownMeta(row.client_id, row.state);
+    this.sliceRows = Math.max(1, options.loadSliceRows ?? 5000);
     this.commit = new GroupCommit(
       db,
       { write: () => this.write(), committed: () => this.committed(), failed: () => undefined },
@@ -112,28 +120,44 @@ export class SqliteSessionStore implements SessionStore {
     this.retained = new SqliteRetainedStore(db, (message) => this.pending.putRetained(message));
   }
 
-  loadSessions(): Promise<SessionState[]> {
+  /**
+   * Reads the stored sessions and their messages in slices of `loadSliceRows` rows (by key), with a
+   * turn of the event loop between slices: at 100,000 sessions the server answers meanwhile (issue 14).
+   */
+  async loadSessions(): Promise<SessionState[]> {
     this.commit.flush(true);
     const states = new Map<string, SessionState>();
-    for (const row of this.db.prepare('SELECT client_id, state FROM mqdash_sessions ORDER BY client_id').all() as Array<{ client_id: string; state: string }>) {
-      states.set(row.client_id, { ...fromJson<SessionMeta>(row.state)!, inFlight: [], queue: [] });
+    const limit = this.sliceRows;
+    const sessions = this.db.prepare('SELECT client_id, state FROM mqdash_sessions WHERE client_id > ? ORDER BY client_id LIMIT ?');
+    for (let after = '', n = limit; n === limit; await this.nextSlice()) {
+      const rows = sessions.all(after, limit) as Array<{ client_id: string; state: string }>;
+      for (const row of rows) {
+        this.pending.knownMeta(row.client_id, row.state);
+        states.set(row.client_id, { ...fromJson<SessionMeta>(row.state)!, inFlight: [], queue: [] });
+      }
+      n = rows.length;
+      if (n > 0) after = rows[n - 1]!.client_id;
     }
-    const rows = this.db.prepare('SELECT client_id, seq, packet_id, flight, payload, meta FROM mqdash_messages ORDER BY client_id, seq').iterate() as Iterable<{
-      client_id: string;
-      seq: number;
-      packet_id: number | null;
-      flight: InFlightState['state'] | null;
-      payload: Buffer;
-      meta: string;
-    }>;
-    for (const row of rows) {
-      const state = states.get(row.client_id);
-      if (!state) continue; // rows of a session whose meta was never written: nothing to resume
-      const outgoing = decodeOutgoing(row.payload, row.meta);
-      if (row.packet_id === null) state.queue.push({ seq: row.seq, outgoing });
-      else state.inFlight.push({ seq: row.seq, outgoing, packetId: row.packet_id, state: row.flight ?? 'publish' });
+    const messages = this.db.prepare('SELECT client_id, seq, packet_id, flight, payload, meta FROM mqdash_messages WHERE (client_id, seq) > (?, ?) ORDER BY client_id, seq LIMIT ?');
+    for (let after: [string, number] = ['', 0], n = limit; n === limit; await this.nextSlice()) {
+      const rows = messages.all(...after, limit) as MessageRow[];
+      for (const row of rows) {
+        const state = states.get(row.client_id);
+        if (!state) continue; // rows of a session whose meta was never written: nothing to resume
+        const outgoing = decodeOutgoing(row.payload, row.meta);
+        if (row.packet_id === null) state.queue.push({ seq: row.seq, outgoing });
+        else state.inFlight.push({ seq: row.seq, outgoing, packetId: row.packet_id, state: row.flight ?? 'publish' });
+      }
+      n = rows.length;
+      if (n > 0) after = [rows[n - 1]!.client_id, rows[n - 1]!.seq];
     }
-    return Promise.resolve([...states.values()]);
+    return [...states.values()];
+  }
+
+  /** A turn of the event loop between slices; stops the load once the store is closed. */
+  private async nextSlice(): Promise<void> {
+    await nextTurn();
+    if (this.closed) throw new Error('the session store was closed while its sessions loaded');
   }
 
   saveSession(meta: SessionMeta): void {
@@ -165,6 +189,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     this.commit.close();
     return Promise.resolve(); // the database belongs to the caller
   }

@@ -22,6 +22,8 @@ test('bad numbers are named by field, in words', () => {
 });
 
 test('counts read as one sentence', () => {
-  assert.equal(countsText({ temporarySessions: 2, inactiveSessions: 0, permanentSessions: 1, auditLogEntries: 1, sessionEvents: 3, queuedMessages: null }), '2 temporary sessions, 1 permanent session, 1 audit log entry, 3 session timeline events');
-  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: null }), 'nothing');
+  assert.equal(countsText({ temporarySessions: 2, inactiveSessions: 0, permanentSessions: 1, auditLogEntries: 1, sessionEvents: 3, queuedMessages: 0 }), '2 temporary sessions, 1 permanent session, 1 audit log entry, 3 session timeline events');
+  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: 1 }), '1 queued message');
+  assert.equal(countsText({ temporarySessions: 1, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: 1200 }), '1 temporary session, 1,200 queued messages');
+  assert.equal(countsText({ temporarySessions: 0, inactiveSessions: 0, permanentSessions: 0, auditLogEntries: 0, sessionEvents: 0, queuedMessages: 0 }), 'nothing');
 });

@@ -24,6 +24,7 @@ function PreviewResult({ preview }: { preview: RetentionPreview }) {
       </p>
       <ul className="muted small">
         <li>Sessions last seen before {formatDateTime(preview.sessionsCutoffDateTime)}.</li>
+        {preview.queuedMessagesCutoffDateTime && <li>Messages queued for offline sessions before {formatDateTime(preview.queuedMessagesCutoffDateTime)}.</li>}
         {preview.permanentSessionsKept > 0 && <li>{plural(preview.permanentSessionsKept, 'permanent session')} as old {preview.permanentSessionsKept === 1 ? 'is' : 'are'} kept (not included).</li>}
         {preview.bannedSessionsKept > 0 && <li>{plural(preview.bannedSessionsKept, 'banned session')} as old {preview.bannedSessionsKept === 1 ? 'is' : 'are'} kept, so the ban holds.</li>}
         {preview.notes.map((n) => <li key={n}>{n}</li>)}
@@ -111,7 +112,7 @@ export function RetentionCard() {
     <Card title="Retention">
       <Form className="stack" onSubmit={(e) => { e.preventDefault(); onSave(); }}>
         <p className="card-lead muted">
-          Removes sessions that have not connected for a while, and keeps the audit log bounded. It runs every hour in small
+          Removes sessions that have not connected for a while and, if you choose, old queued messages, and keeps the audit log bounded. It runs every hour in small
           steps while the broker keeps serving, and reports what it removed in the audit log and on the overview. Banned
           sessions are never removed, so their bans hold.
         </p>
@@ -130,7 +131,7 @@ export function RetentionCard() {
           {field('auditLogMaxEntries', 'Keep at most', 'The newest audit log entries; 0 for no limit.', 'entries')}
         </>)}
         {section('Session timelines', field('sessionEventsMaxAgeDays', 'Keep session timeline events for', 'Connects, disconnects, refusals and health turns (at most 200 per session); 0 keeps them whatever their age.', 'days'))}
-        {section('Queued messages', field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Stored now, applied once mqdash’s own MQTT engine lands; 0 is off.', 'days'))}
+        {section('Queued messages', field('queuedMessagesMaxAgeDays', 'Remove queued messages older than', 'Messages waiting for an offline session longer than this (not those sent and awaiting acknowledgement); 0 is off.', 'days'))}
         <div className="backup-actions">
           <Button type="submit" variant="primary" isPending={alter.isPending || (preview.isPending && form.enabled)}>Save</Button>
           <Button onPress={onPreview} isPending={preview.isPending && !form.enabled}>Preview</Button>
