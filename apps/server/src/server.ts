@@ -36,7 +36,12 @@ export function runningMessage(url: string, passwordFile: string | null): string
 export async function startServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   const broker = await createBroker({
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
-    mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
+    mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous,
+      limits: {
+        maxConnections: config.mqttMaxConnections, maxConnectRate: config.mqttMaxConnectRate, maxPublishRate: config.mqttMaxPublishRate,
+        maxPublishBytesRate: config.mqttMaxPublishBytesRate, maxSubscriptionsPerClient: config.mqttMaxSubscriptionsPerClient, maxQueuedBytes: config.mqttMaxQueuedBytes,
+      },
+    },
   });
   const hosts = hostPolicy(config.host, config.allowedHosts);
   const app = createApp(broker, { maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, hosts, metricsAllow: config.metricsAllow });

@@ -7,6 +7,7 @@
 import type { Duplex } from 'node:stream';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
 import { connectProtocol, Framer, validFirstByte } from './framing.ts';
+import type { RateLimit } from './rate-limit.ts';
 import type { OutgoingMessage, Session, SessionSink } from './session.ts';
 import type { ClientInfo } from './types.ts';
 import type { PendingWill } from './will.ts';
@@ -39,6 +40,9 @@ export class Connection implements SessionSink {
   requestProblemInformation = true;
   /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are the session's incomingQos2). */
   inboundQos1 = 0;
+  /** The client's PUBLISH rate and payload bytes rate limits (set at CONNECT when configured). */
+  publishRate: RateLimit | undefined;
+  publishBytesRate: RateLimit | undefined;
   readonly inboundAliases = new Map<number, string>();
   private readonly outboundAliases = new Map<string, number>();
   private readonly framer: Framer;
