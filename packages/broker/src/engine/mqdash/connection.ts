@@ -26,8 +26,10 @@ export interface ConnectionEvents {
 /** What SharedParser touches of mqtt-packet's parser (9.0.x) besides its public `parse`. */
 interface ParserState {
   settings: { protocolVersion?: number };
+  error: Error | null;
   _list: { length: number };
   _stateCounter: number;
+  _pos: number;
   _resetState(): void;
 }
 
@@ -66,8 +68,12 @@ class SharedParser {
     } finally {
       this.onPacket = undefined;
       this.onError = undefined;
-      // an error leaves the rest of its frame; the next parse must start from a clean state
-      if (state._list.length > 0 || state._stateCounter !== 0) state._resetState();
+      // an error leaves the rest of its frame and its read position (which _resetState keeps):
+      // the next connection's parse must start from a clean state
+      if (state.error || state._list.length > 0 || state._stateCounter !== 0) {
+        state._resetState();
+        state._pos = 0;
+      }
     }
   }
 }
