@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: throughput (mqdash vs bare aedes), listMqSessions latency and broker memory,
+ * `npm run bench`: throughput (mqdash on aedes and on its own engine vs bare aedes and Debian's
+ * mosquitto), listMqSessions latency and broker memory (RSS per idle connection, CPU per connect),
  * every baseline measured in the same run. Prints a table and writes bench/results/latest.json.
  * Also: QoS 1 with the durable SQLite persistence vs in-memory (durable), `GET /api/v5/clients`
  * latency (emqx), getMessagesFromMqTopic throughput (topics) and the dashboard table in Chromium

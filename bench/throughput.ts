@@ -1,8 +1,11 @@
 /**
- * (1) Message throughput, mqdash vs bare aedes. Per run both brokers start fresh in their own
- * processes; each scenario is measured on both, the order alternating between runs so drift in
- * the shared machine's load does not favour one broker.
+ * (1) Message throughput: mqdash on aedes (`mqdash`), mqdash's own engine (`engine`), bare aedes
+ * and Debian's mosquitto. Per run every broker starts fresh in its own process; each scenario is
+ * measured on each, the order rotating between runs so drift in the shared machine's load does not
+ * favour one broker. Brokers are pinned to CPU 0, the load generator to CPU 1 (BENCH_PIN=0: not).
+ * Only messages delivered count (a broker that drops QoS 1 messages under load is not credited).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +21,8 @@ export const scenarios: Scenario[] = [
   { key: 'qos0_1to100', label: 'QoS 0, 1 pub → 100 subs', pubs: 1, subs: 100, qos: 0, pubWindow: 20, e2eWindow: 100 },
 ];
 
-export type Kind = 'mqdash' | 'aedes';
+export const kinds = ['mqdash', 'engine', 'aedes', 'mosquitto'] as const;
+export type Kind = (typeof kinds)[number];
 export interface Sample {
   rate: number;
   /** Messages per second of broker CPU: unlike `rate`, barely moved by CPU other processes take. */
@@ -61,8 +65,9 @@ export async function measure(broker: Child, port: number, gen: Child, s: Scenar
 
 export async function runThroughput(cfg: BenchConfig, log: (s: string) => void) {
   const samples: Record<string, Record<Kind, Sample[]>> = {};
-  for (const s of scenarios) samples[s.key] = { mqdash: [], aedes: [] };
+  for (const s of scenarios) samples[s.key] = { mqdash: [], engine: [], aedes: [], mosquitto: [] };
   const gen = Child.start('load-generator.ts', [], 'load-generator');
+  pin(gen, 1);
   // Other engineers share the 2 cores. Before each sample wait (within a budget) until the machine
   // is idle; a sample where the broker still did not get a core is measured once more, within a
   // budget too, so the whole run stays under ~15 minutes.
@@ -71,20 +76,26 @@ export async function runThroughput(cfg: BenchConfig, log: (s: string) => void) 
   try {
     for (let run = 0; run < cfg.runs; run++) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-tp-'));
+      const engineDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-bench-tp-engine-'));
       const brokers: Record<Kind, Child> = {
         mqdash: Child.start('broker-process.ts', ['mqdash', dataDir], 'mqdash broker'),
+        engine: Child.start('broker-process.ts', ['engine', engineDir], 'own engine broker'),
         aedes: Child.start('broker-process.ts', ['aedes'], 'aedes broker'),
+        mosquitto: Child.start('broker-process.ts', ['mosquitto'], 'mosquitto broker'),
       };
+      for (const kind of kinds) pin(brokers[kind], 0);
       try {
-        const ports = { mqdash: (await brokers.mqdash.request<Listening>({ cmd: 'listen' })).port, aedes: (await brokers.aedes.request<Listening>({ cmd: 'listen' })).port };
-        const order: Kind[] = run % 2 === 0 ? ['mqdash', 'aedes'] : ['aedes', 'mqdash'];
+        const ports = {} as Record<Kind, number>;
+        for (const kind of kinds) ports[kind] = (await brokers[kind].request<Listening>({ cmd: 'listen' })).port;
+        // rotate the order each run: every broker is measured first, second, … as often
+        const order: Kind[] = kinds.map((_, i) => kinds[(i + run) % kinds.length]!);
         for (const s of scenarios) {
           for (const kind of order) {
             let r: Sample;
             for (let attempt = 0; ; attempt++) {
               await waitForQuiet(quiet, log);
               r = await measure(brokers[kind], ports[kind], gen, s, cfg);
-              log(`  run ${run + 1}/${cfg.runs} ${s.label.padEnd(24)} ${kind.padEnd(6)} ${Math.round(r.rate).toString().padStart(7)} msgs/s`
+              log(`  run ${run + 1}/${cfg.runs} ${s.label.padEnd(24)} ${kind.padEnd(9)} ${Math.round(r.rate).toString().padStart(7)} msgs/s`
                 + `  broker CPU ${r.brokerCpu.toFixed(0)}%  generator CPU ${r.generatorCpu.toFixed(0)}%  load ${r.loadAverage.toFixed(2)}`
                 + (r.contended ? (retries > 0 && attempt === 0 ? '  contended: again' : '  contended: kept') : ''));
               if (!r.contended || attempt > 0 || retries-- <= 0) break;
@@ -93,27 +104,43 @@ export async function runThroughput(cfg: BenchConfig, log: (s: string) => void) 
           }
         }
       } finally {
-        await Promise.all([brokers.mqdash.stop(), brokers.aedes.stop()]);
+        await Promise.all(kinds.map((kind) => brokers[kind].stop()));
         fs.rmSync(dataDir, { recursive: true, force: true });
+        fs.rmSync(engineDir, { recursive: true, force: true });
       }
     }
   } finally {
     await gen.stop();
   }
+  const perKind = (f: (k: Kind) => number) => Object.fromEntries(kinds.map((k) => [k, f(k)])) as Record<Kind, number>;
   return scenarios.map((s) => {
     const m = samples[s.key]!;
-    const mq = median(m.mqdash.map((x) => x.rate));
-    const ae = median(m.aedes.map((x) => x.rate));
-    const mqCpu = median(m.mqdash.map((x) => x.perCpuSecond));
-    const aeCpu = median(m.aedes.map((x) => x.perCpuSecond));
+    const rate = perKind((k) => median(m[k].map((x) => x.rate)));
+    const cpu = perKind((k) => median(m[k].map((x) => x.perCpuSecond)));
+    const all = kinds.flatMap((k) => m[k]);
     return {
-      key: s.key, label: s.label, mqdash: mq, aedes: ae, ratio: mq / ae,
-      perCpuSecond: { mqdash: mqCpu, aedes: aeCpu, ratio: mqCpu / aeCpu },
-      contendedSamples: [...m.mqdash, ...m.aedes].filter((x) => x.contended).length,
-      brokerCpu: { mqdash: median(m.mqdash.map((x) => x.brokerCpu)), aedes: median(m.aedes.map((x) => x.brokerCpu)) },
-      generatorCpu: median([...m.mqdash, ...m.aedes].map((x) => x.generatorCpu)),
+      key: s.key, label: s.label, mqdash: rate.mqdash, aedes: rate.aedes, ratio: rate.mqdash / rate.aedes,
+      /** Medians of every broker, and the own engine against bare aedes and mosquitto. */
+      rates: rate,
+      engineRatio: { aedes: rate.engine / rate.aedes, mosquitto: rate.engine / rate.mosquitto },
+      perCpuSecond: { mqdash: cpu.mqdash, aedes: cpu.aedes, ratio: cpu.mqdash / cpu.aedes, all: cpu },
+      /** Messages the broker did not deliver (published × subscribers − received), per broker, summed over the runs. */
+      undelivered: perKind((k) => m[k].reduce((sum, x) => sum + Math.max(0, x.published * s.subs - x.received), 0)),
+      contendedSamples: all.filter((x) => x.contended).length,
+      brokerCpu: perKind((k) => median(m[k].map((x) => x.brokerCpu))),
+      generatorCpu: median(all.map((x) => x.generatorCpu)),
       samples: m,
     };
   });
+}
+
+/** Pins a child (and the processes it starts) to one CPU, so brokers and the generator do not share one. */
+export function pin(child: Child, cpu: number): void {
+  if (process.env.BENCH_PIN === '0' || os.cpus().length < 2 || !child.proc.pid) return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(child.proc.pid)], { stdio: 'ignore' });
+  } catch {
+    // taskset missing: unpinned, as before
+  }
 }
 

@@ -50,6 +50,17 @@ const configSchema = z.object({
   maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Messages queued per persistent MQTT session; beyond it the oldest are dropped and counted (stats.droppedMessages). 0: no limit. */
   mqttMaxQueuedMessages: z.coerce.number().int().min(0).default(100_000),
+  /**
+   * Overload limits of the own engine (MQDASH_ENGINE=mqdash; issue 10, README). 0: no limit.
+   * Connected clients; new CONNECTs per second; PUBLISHes and payload bytes per second per client;
+   * subscriptions per client; payload bytes queued per session.
+   */
+  mqttMaxConnections: z.coerce.number().int().min(0).default(0),
+  mqttMaxConnectRate: z.coerce.number().int().min(0).default(0),
+  mqttMaxPublishRate: z.coerce.number().int().min(0).default(0),
+  mqttMaxPublishBytesRate: z.coerce.number().int().min(0).default(0),
+  mqttMaxSubscriptionsPerClient: z.coerce.number().int().min(0).default(0),
+  mqttMaxQueuedBytes: z.coerce.number().int().min(0).default(0),
   /** A client that stops reading is disconnected once its socket has stayed full this long (ms). 0: never. */
   mqttDrainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
   /**
@@ -111,6 +122,9 @@ const flags = {
   'api-key-bootstrap-file': 'API_KEY_BOOTSTRAP_FILE',
   'mqtt-max-queued-messages': 'MQTT_MAX_QUEUED_MESSAGES', 'mqtt-drain-timeout-ms': 'MQTT_DRAIN_TIMEOUT_MS',
   'mqtt-allow-anonymous': 'MQTT_ALLOW_ANONYMOUS',
+  'mqtt-max-connections': 'MQTT_MAX_CONNECTIONS', 'mqtt-max-connect-rate': 'MQTT_MAX_CONNECT_RATE',
+  'mqtt-max-publish-rate': 'MQTT_MAX_PUBLISH_RATE', 'mqtt-max-publish-bytes-rate': 'MQTT_MAX_PUBLISH_BYTES_RATE',
+  'mqtt-max-subscriptions-per-client': 'MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT', 'mqtt-max-queued-bytes': 'MQTT_MAX_QUEUED_BYTES',
   'headers-timeout-ms': 'HEADERS_TIMEOUT_MS', 'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
   'trust-proxy': 'TRUST_PROXY', 'allowed-hosts': 'ALLOWED_HOSTS', 'metrics-allow': 'METRICS_ALLOW',
   'alert-evaluate-seconds': 'ALERT_EVALUATE_SECONDS',

@@ -76,7 +76,12 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
   let material: TlsMaterial | null = secure && readTlsMaterial(secure);
   const broker = await createBroker({
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
-    mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous },
+    mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous,
+      limits: {
+        maxConnections: config.mqttMaxConnections, maxConnectRate: config.mqttMaxConnectRate, maxPublishRate: config.mqttMaxPublishRate,
+        maxPublishBytesRate: config.mqttMaxPublishBytesRate, maxSubscriptionsPerClient: config.mqttMaxSubscriptionsPerClient, maxQueuedBytes: config.mqttMaxQueuedBytes,
+      },
+    },
     alerts: { evaluateMs: Math.round(config.alertEvaluateSeconds * 1000) },
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, nodeName: config.nodeName ?? defaultNodeName(config.mqttPort ?? config.mqttsPort ?? 1883),
   });

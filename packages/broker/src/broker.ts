@@ -16,6 +16,7 @@ import { ensureAdminAccount } from './auth/bootstrap.ts';
 import { FirstStart } from './auth/first-start.ts';
 import { SignInLimiter, signInTarget, type FailedSignIn, type SignInLimits } from './auth/sign-in-limiter.ts';
 import { Engine, type EngineOptions } from './engine/engine.ts';
+import { parseOverloadLimits, type OverloadLimits } from './engine/overload-limits.ts';
 import type { BrokerEngine } from './engine/broker-engine.ts';
 import { MqdashBrokerEngine } from './engine/mqdash-broker-engine.ts';
 import { resolveEngineKind, type EngineKind } from './engine/engine-kind.ts';
@@ -75,6 +76,12 @@ export interface BrokerOptions {
      * state is kept in its own tables of the database (in memory when `durable` is false).
      */
     engine?: EngineKind;
+    /**
+     * Overload limits of the own engine (`engine: 'mqdash'`), each 0 for none: maxConnections,
+     * maxConnectRate, maxPublishRate, maxPublishBytesRate, maxSubscriptionsPerClient, maxQueuedBytes
+     * (engine/overload-limits.ts; env MQTT_MAX_* in the README). Validated: a bad value stops the start.
+     */
+    limits?: OverloadLimits;
   };
   /** Timings of the admin feed (tests shorten them). */
   feed?: { batchMs?: number; overviewMs?: number; sampleMs?: number; tokenTtlMs?: number };
@@ -206,6 +213,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const messagingOptions = resolveMessagingOptions(o.messaging);
   const clusterSettings = parseClusterSettings({ databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, nodeName: o.nodeName });
   const nodeName = clusterSettings.nodeName ?? defaultNodeName();
+  const limits = parseOverloadLimits(o.mqtt?.limits);
   fs.mkdirSync(o.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = new SqliteStore(o.databaseFile ?? databaseFile(o.dataDir));
   const startedAt = Date.now();
@@ -234,7 +242,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
-    const { durable = true, allowAnonymous = true, engine: engineChoice, ...mqtt } = o.mqtt ?? {};
+    const { durable = true, allowAnonymous = true, engine: engineChoice, limits: _limits, ...mqtt } = o.mqtt ?? {};
     const engineKind = resolveEngineKind(engineChoice, process.env, clusterSettings.databaseUrl ? 'mqdash' : 'aedes');
     if (clusterSettings.databaseUrl && engineKind === 'aedes')
       throw new Error(`${engineChoice !== undefined ? 'mqtt.engine' : 'MQDASH_ENGINE'} "aedes" cannot run with ${clusterSettings.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'}: only the own engine (mqdash) keeps its MQTT state in PostgreSQL; remove the setting or set it to mqdash`);
@@ -256,7 +264,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
         ...(typeof durable === 'object' && pick(durable, ['loadInBackground', 'loadSliceRows'])),
-        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
+        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access, limits,
       })
       : await Engine.create({
         registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),

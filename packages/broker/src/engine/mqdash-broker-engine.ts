@@ -30,6 +30,7 @@ import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
 import { willOf } from './mqdash/will.ts';
+import type { OverloadLimits } from './overload-limits.ts';
 import { applyConnectOverrides, type OverridablePacket } from './connect-overrides.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type ConnectRequest, type EngineHooks, type EngineMessage, type Subscription } from './mqdash/types.ts';
 
@@ -63,6 +64,8 @@ export interface MqdashEngineOptions {
    */
   loadInBackground?: boolean;
   loadSliceRows?: number;
+  /** Overload limits (connections, CONNECT rate, publish rates, subscriptions, queued bytes); validated by createBroker. */
+  limits?: OverloadLimits;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
@@ -231,6 +234,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
       ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
+      ...o.limits,
     }, o.bus ?? new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);
     o.registry.on('removed', (clientName: string) => this.wipe(clientName));

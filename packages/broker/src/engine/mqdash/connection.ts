@@ -7,6 +7,7 @@
 import type { Duplex } from 'node:stream';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
 import { connectProtocol, Framer, validFirstByte } from './framing.ts';
+import type { RateLimit } from './rate-limit.ts';
 import type { OutgoingMessage, Session, SessionSink } from './session.ts';
 import type { ClientInfo } from './types.ts';
 import type { PendingWill } from './will.ts';
@@ -21,6 +22,63 @@ export interface ConnectionEvents {
   /** The connection ended (once). `withWill`: the will is to be published. */
   closed(connection: Connection, reasonCode: number, withWill: boolean): void;
 }
+
+/** What SharedParser touches of mqtt-packet's parser (9.0.x) besides its public `parse`. */
+interface ParserState {
+  settings: { protocolVersion?: number };
+  error: Error | null;
+  _list: { length: number };
+  _stateCounter: number;
+  _pos: number;
+  _resetState(): void;
+}
+
+/**
+ * One mqtt-packet parser for every connection: a parser with its BufferList stream costs about
+ * 4 KB of heap, which an idle connection would hold for nothing. The Framer hands it one whole
+ * packet at a time, so a parse runs to its end synchronously (emitting that packet or an error)
+ * and leaves nothing behind for the next connection; the protocol version is set before each parse
+ * (mqtt-packet takes it from the last CONNECT parsed). A parse started from inside a packet
+ * handler (a stream that delivers data synchronously) gets a parser of its own.
+ */
+class SharedParser {
+  private readonly parser = mqttPacket.parser({ protocolVersion: 4 });
+  private onPacket: ((packet: Packet) => void) | undefined;
+  private onError: (() => void) | undefined;
+
+  constructor() {
+    this.parser.on('packet', (packet) => this.onPacket?.(packet));
+    this.parser.on('error', () => this.onError?.());
+  }
+
+  parse(connection: Connection, frame: Buffer, onPacket: (packet: Packet) => void, onError: () => void): void {
+    if (this.onPacket) {
+      const own = mqttPacket.parser({ protocolVersion: connection.protocolVersion });
+      own.on('packet', onPacket);
+      own.on('error', onError);
+      own.parse(frame);
+      return;
+    }
+    const state = this.parser as unknown as ParserState;
+    state.settings = { protocolVersion: connection.protocolVersion };
+    this.onPacket = onPacket;
+    this.onError = onError;
+    try {
+      this.parser.parse(frame);
+    } finally {
+      this.onPacket = undefined;
+      this.onError = undefined;
+      // an error leaves the rest of its frame and its read position (which _resetState keeps):
+      // the next connection's parse must start from a clean state
+      if (state.error || state._list.length > 0 || state._stateCounter !== 0) {
+        state._resetState();
+        state._pos = 0;
+      }
+    }
+  }
+}
+
+const sharedParser = new SharedParser();
 
 export class Connection implements SessionSink {
   protocolVersion: 4 | 5 = 4;
@@ -39,10 +97,12 @@ export class Connection implements SessionSink {
   requestProblemInformation = true;
   /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are the session's incomingQos2). */
   inboundQos1 = 0;
+  /** The client's PUBLISH rate and payload bytes rate limits (set at CONNECT when configured). */
+  publishRate: RateLimit | undefined;
+  publishBytesRate: RateLimit | undefined;
   readonly inboundAliases = new Map<number, string>();
   private readonly outboundAliases = new Map<string, number>();
   private readonly framer: Framer;
-  private parser = mqttPacket.parser({ protocolVersion: 4 });
   private backlog: Packet[] = [];
   private busy = false;
   private corked = false;
@@ -60,8 +120,6 @@ export class Connection implements SessionSink {
     private readonly maxWriteBufferBytes: number,
   ) {
     this.framer = new Framer(maximumPacketSize);
-    this.parser.on('packet', (packet) => this.dispatch(packet));
-    this.parser.on('error', () => this.disconnect(0x81)); // malformed packet [MQTT-4.13.1-1]
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('drain', () => this.session?.drain());
     stream.on('error', () => this.end(0x80, true));
@@ -93,11 +151,6 @@ export class Connection implements SessionSink {
   /** After CONNECT: packets are parsed with the connection's protocol version. */
   setProtocolVersion(version: 4 | 5): void {
     this.protocolVersion = version;
-    if (version === 4) return; // the parser the connection started with already speaks 3.1.1
-    this.parser.removeAllListeners();
-    this.parser = mqttPacket.parser({ protocolVersion: version });
-    this.parser.on('packet', (packet) => this.dispatch(packet));
-    this.parser.on('error', () => this.disconnect(0x81));
   }
 
   /** [MQTT-3.1.2-24] the server closes after 1.5 × Keep Alive without a packet; 0 turns it off. */
@@ -217,7 +270,7 @@ export class Connection implements SessionSink {
       if (frame.kind === 'malformed') return this.disconnect(0x81);
       if (frame.kind === 'too-large') return this.disconnect(0x95); // over the server's Maximum Packet Size (MQTT 5 §3.2.2.3.6)
       if (!this.connectSeen && !this.checkConnectFrame(frame.packet)) return;
-      this.parser.parse(frame.packet);
+      sharedParser.parse(this, frame.packet, (packet) => this.dispatch(packet), () => this.disconnect(0x81)); // malformed [MQTT-4.13.1-1]
       if (this.closed) return;
     }
   }

@@ -12,7 +12,8 @@ import { MemorySessionStore } from './memory-store.ts';
 import type { SessionMeta, SessionState, SessionStore } from './persistence.ts';
 import type { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
-import { Session } from './session.ts';
+import { rateLimitOf, type RateLimit } from './rate-limit.ts';
+import { Session, type QueueLimits } from './session.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions } from './types.ts';
 import { startTimer } from './timer.ts';
 import { WillTimers, type PendingWill } from './will.ts';
@@ -28,6 +29,10 @@ export interface EngineSettings {
   maxWriteBufferBytes: number;
   maxConnections: number;
   maxSubscriptionsPerClient: number;
+  maxConnectRate: number;
+  maxPublishRate: number;
+  maxPublishBytesRate: number;
+  maxQueuedBytes: number;
   responseInformation: string;
 }
 
@@ -42,6 +47,10 @@ export const defaultSettings: EngineSettings = {
   maxWriteBufferBytes: 1024 * 1024,
   maxConnections: 0,
   maxSubscriptionsPerClient: 0,
+  maxConnectRate: 0,
+  maxPublishRate: 0,
+  maxPublishBytesRate: 0,
+  maxQueuedBytes: Number.POSITIVE_INFINITY,
   responseInformation: '',
 };
 
@@ -61,6 +70,8 @@ export class Engine {
   private readonly changed = new Set<Session>();
   private saving = true;
   private closed = false;
+  /** CONNECTs per second, engine-wide (maxConnectRate); undefined: no limit. */
+  readonly connectRate: RateLimit | undefined;
 
   constructor(
     options: EngineOptions = {},
@@ -70,9 +81,14 @@ export class Engine {
     const { hooks, ...settings } = options;
     this.settings = { ...defaultSettings, ...settings };
     this.hooks = hooks ?? {};
+    this.connectRate = rateLimitOf(this.settings.maxConnectRate);
     // wills and expiries run from timers: a faulty hook there must not take the process down
     this.wills = new WillTimers((will) => void this.publishWill(will).catch((error) => this.fault(error, 'will')));
     this.stopRouting = bus.subscribe((message) => this.route(message));
+  }
+
+  private get queueLimits(): QueueLimits {
+    return { maxQueued: this.settings.maxQueuedMessages, maxQueuedBytes: this.settings.maxQueuedBytes || Number.POSITIVE_INFINITY };
   }
 
   get retained(): RetainedStore {
@@ -99,7 +115,7 @@ export class Engine {
 
   /** Creates a session and wires it to the persistence. */
   newSession(clientId: string): Session {
-    const session = new Session(clientId, this.settings.maxQueuedMessages);
+    const session = new Session(clientId, this.queueLimits);
     this.track(session);
     return session;
   }
@@ -249,7 +265,7 @@ export class Engine {
   }
 
   private restoreSession(state: SessionState, now: number): void {
-    const session = Session.restore(state, this.settings.maxQueuedMessages);
+    const session = Session.restore(state, this.queueLimits);
     this.track(session);
     this.sessions.set(session.clientId, session);
     for (const subscription of session.subscriptions.values()) this.router.add(subscription);

@@ -25,6 +25,14 @@ interface InFlight extends StoredMessage {
   held?: boolean;
 }
 
+/** How much one session may queue; beyond either the oldest queued messages are dropped (`queue_full`). */
+export interface QueueLimits {
+  /** QoS 1/2 messages queued (Infinity: no limit). */
+  maxQueued: number;
+  /** Payload bytes of the queued messages (Infinity: no limit). */
+  maxQueuedBytes: number;
+}
+
 /** What a session needs of its connection. */
 export interface SessionSink {
   /** The client's Receive Maximum: QoS 1/2 PUBLISHes it accepts unacknowledged. */
@@ -50,6 +58,8 @@ export class Session {
   dropped = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly queue: StoredMessage[] = [];
+  /** Payload bytes of the queued messages (the queued-bytes limit counts these). */
+  private queuedBytes = 0;
   private nextPacketId = 1;
   /** The `seq` of the next message (its row in the store). */
   private nextSeq = 1;
@@ -62,19 +72,21 @@ export class Session {
 
   constructor(
     readonly clientId: string,
-    private readonly maxQueued: number,
+    private readonly limits: QueueLimits,
   ) {}
 
   /** A session as it was stored, with its subscriptions (which the caller adds to the router). */
-  static restore(state: SessionState, maxQueued: number): Session {
-    const session = new Session(state.clientId, maxQueued);
+  static restore(state: SessionState, limits: QueueLimits): Session {
+    const session = new Session(state.clientId, limits);
     session.expiryInterval = state.expiryInterval;
     for (const subscription of state.subscriptions) session.subscriptions.set(subscription.filter, subscription);
     for (const entry of state.inFlight) session.inFlight.set(entry.packetId, { seq: entry.seq, outgoing: entry.outgoing, state: entry.state });
-    session.queue.push(...state.queue);
     // Rows stored without the time they were queued (imported from the aedes build) count from now.
     const now = Date.now();
-    for (const entry of state.queue) entry.outgoing.queuedAt ??= now;
+    for (const entry of state.queue) {
+      entry.outgoing.queuedAt ??= now;
+      session.enqueue(entry);
+    }
     // (a loop, not Math.max(...): a queue may hold more entries than a call takes arguments)
     for (const entry of [...state.inFlight, ...state.queue]) session.nextSeq = Math.max(session.nextSeq, entry.seq + 1);
     // packet identifiers go on after the highest in flight (not stored: it changes with every delivery)
@@ -125,15 +137,24 @@ export class Session {
       else this.connection?.sendPublish(outgoing, undefined, false);
       return;
     }
-    if (this.queue.length >= this.maxQueued) {
-      const oldest = this.queue.shift()!; // a full queue keeps the newest messages
+    const { maxQueued, maxQueuedBytes } = this.limits;
+    const bytes = outgoing.message.payload.length;
+    if (bytes > maxQueuedBytes) {
+      // larger than the whole byte budget: it could never be queued, so it is the one dropped
+      this.dropped++;
+      this.onDrop?.('queue_full');
+      return;
+    }
+    // a full queue keeps the newest messages: the oldest go until the new one fits (count and bytes)
+    while (this.queue.length > 0 && (this.queue.length >= maxQueued || this.queuedBytes + bytes > maxQueuedBytes)) {
+      const oldest = this.dequeue();
       this.store?.removeMessage(this.clientId, oldest.seq);
       this.dropped++;
       this.onDrop?.('queue_full');
     }
     outgoing.queuedAt = Date.now();
     const entry = { seq: this.nextSeq++, outgoing };
-    this.queue.push(entry);
+    this.enqueue(entry);
     this.store?.addMessage(this.clientId, entry);
     this.drain();
     this.onChange?.();
@@ -163,7 +184,7 @@ export class Session {
     const sink = this.connection;
     if (!sink) return;
     while (this.queue.length > 0 && this.inFlight.size < sink.receiveMaximum && !sink.congested) {
-      const { seq, outgoing } = this.queue.shift()!;
+      const { seq, outgoing } = this.dequeue();
       const expiresAt = outgoing.message.expiresAt;
       if (expiresAt !== undefined && expiresAt <= Date.now()) {
         // [MQTT-3.3.2-5] a message that expired while it waited is not sent
@@ -246,6 +267,17 @@ export class Session {
     if (entry.state === 'pubrel') return sink.sendPubrel(packetId);
     if (sink.sendPublish(entry.outgoing, packetId, false)) return;
     this.complete(packetId); // too large for this client: dropped
+  }
+
+  private enqueue(entry: StoredMessage): void {
+    this.queue.push(entry);
+    this.queuedBytes += entry.outgoing.message.payload.length;
+  }
+
+  private dequeue(): StoredMessage {
+    const entry = this.queue.shift()!;
+    this.queuedBytes -= entry.outgoing.message.payload.length;
+    return entry;
   }
 
   private allocatePacketId(): number {

@@ -131,6 +131,14 @@ export interface EngineOptions {
   responseInformation?: string;
   /** Subscriptions one session may hold; beyond it SUBACK says 0x97 Quota exceeded. 0 = no limit. */
   maxSubscriptionsPerClient?: number;
+  /** New CONNECTs per second, engine-wide; beyond it CONNACK 0x9F Connection rate exceeded (3.1.1: 3). 0 = no limit. */
+  maxConnectRate?: number;
+  /** PUBLISHes per second one connection may send; beyond it DISCONNECT 0x96 Message rate too high (3.1.1: closed). 0 = no limit. */
+  maxPublishRate?: number;
+  /** Payload bytes per second one connection may publish; beyond it DISCONNECT 0x97 Quota exceeded (3.1.1: closed). 0 = no limit. */
+  maxPublishBytesRate?: number;
+  /** Payload bytes queued per session; beyond it the oldest queued messages are dropped (queue_full). 0 = no limit. */
+  maxQueuedBytes?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;

@@ -198,6 +198,28 @@ describe('malformed packets', () => {
     bystander.close();
   });
 
+  test('connections share one parser: a packet that fails mid-parse, and CONNECTs of the other version, leave the next packets of others intact', async () => {
+    const sub = await server.raw(5);
+    await sub.connect('shared-sub');
+    await sub.subscribe('shared/#', 0);
+    const bad = await server.raw(5);
+    await bad.connect('shared-bad');
+    // PUBLISH whose Property Length (9) runs past its end: whole to the framer, an error to the parser
+    bad.writeBytes(Buffer.from([0x30, 6, 0, 1, 0x61, 9, 0x01, 0x01]));
+    assert.equal(await bad.disconnectReason(), 0x81);
+    const v4 = await server.raw(4); // a 3.1.1 CONNECT parsed in between
+    await v4.connect('shared-v4');
+    const pub = await server.raw(5);
+    await pub.connect('shared-pub');
+    pub.send({ cmd: 'publish', topic: 'shared/a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { userProperties: { k: 'v' }, contentType: 'text/plain' } });
+    v4.send({ cmd: 'publish', topic: 'shared/b', payload: Buffer.from('y'), qos: 0, retain: false, dup: false });
+    const first = await sub.next('publish');
+    const second = await sub.next('publish');
+    assert.deepEqual([first.topic, first.properties?.contentType, { ...first.properties?.userProperties }], ['shared/a', 'text/plain', { k: 'v' }]);
+    assert.equal(second.topic, 'shared/b');
+    for (const c of [sub, v4, pub]) c.close();
+  });
+
   test('a Remaining Length of more than four bytes is malformed', async () => {
     const raw = await server.raw(4);
     await raw.connect('long-length');

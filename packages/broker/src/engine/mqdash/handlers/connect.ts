@@ -6,6 +6,7 @@
 import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
+import { rateLimitOf } from '../rate-limit.ts';
 import { isValidTopicName } from '../topics.ts';
 import { UNLIMITED_EXPIRY } from '../types.ts';
 import { willOf } from '../will.ts';
@@ -59,6 +60,8 @@ function validate(engine: Engine, connection: Connection, packet: IConnectPacket
   // overload: a new client beyond the connection limit (a takeover replaces one, so it is let in)
   const { maxConnections } = engine.settings;
   if (maxConnections > 0 && engine.connections.size >= maxConnections && !engine.connections.has(packet.clientId)) return 0x89;
+  // overload: more CONNECTs this second than maxConnectRate (checked last: a refusal for another reason costs no token)
+  if (engine.connectRate && !engine.connectRate.take()) return 0x9f;
   return 0;
 }
 
@@ -111,6 +114,8 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   connection.topicAliasMaximum = properties.topicAliasMaximum ?? 0;
   connection.requestProblemInformation = properties.requestProblemInformation !== false;
   connection.will = willOf(packet, clientId);
+  connection.publishRate = rateLimitOf(engine.settings.maxPublishRate);
+  connection.publishBytesRate = rateLimitOf(engine.settings.maxPublishBytesRate);
   connection.session = session;
 
   const keepAlive = request.keepAlive !== requestedKeepAlive ? request.keepAlive : keepAliveOf(engine, requestedKeepAlive, v5);

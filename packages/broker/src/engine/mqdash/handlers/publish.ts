@@ -42,6 +42,10 @@ function messageOf(connection: Connection, packet: IPublishPacket, topic: string
 export function handlePublish(engine: Engine, connection: Connection, packet: IPublishPacket): void | Promise<void> {
   const session = connection.session!;
   const packetId = packet.messageId ?? 0;
+  // overload: a client over its publish rate is disconnected, the message is not routed (MQTT 5
+  // §4.13: 0x96 Message rate too high for messages/s, 0x97 Quota exceeded for bytes/s; 3.1.1: closed)
+  if (connection.publishRate && !connection.publishRate.take()) return connection.disconnect(0x96);
+  if (connection.publishBytesRate && !connection.publishBytesRate.take(packet.payload.length)) return connection.disconnect(0x97);
   const topic = resolveTopic(engine, connection, packet);
   if (typeof topic === 'number') return connection.disconnect(topic);
   // [MQTT-3.3.2-2] no wildcards in a topic name; 0x90 Topic Name invalid
