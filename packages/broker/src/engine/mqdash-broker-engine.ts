@@ -27,6 +27,7 @@ import { InProcessBus } from './mqdash/bus.ts';
 import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
+import { deliverRetained, wantsRetained } from './mqdash/handlers/subscribe.ts';
 import { willOf } from './mqdash/will.ts';
 import { applyConnectOverrides, type OverridablePacket } from './connect-overrides.ts';
 import { UNLIMITED_EXPIRY, type ClientInfo, type ConnectRequest, type EngineHooks, type EngineMessage, type Subscription } from './mqdash/types.ts';
@@ -285,22 +286,23 @@ export class MqdashBrokerEngine implements BrokerEngine {
       this.engine.sessions.set(clientName, session);
     }
     const added: Subscription[] = [];
+    const retained: Subscription[] = [];
     for (const s of subs) {
       const parsed = parseFilter(s.topic);
       if (!parsed) throw new Error(`topic filter ${JSON.stringify(s.topic)} is not valid`);
       const subscription: Subscription = {
         clientId: clientName, filter: s.topic, topicFilter: parsed.topicFilter, group: parsed.group,
         qos: Math.min(Math.max(s.qos, 0), 2) as QoS, noLocal: s.nl === true, retainAsPublished: s.rap === true, retainHandling: (s.rh ?? 0) as 0 | 1 | 2,
+        ...(s.subscriptionIdentifier !== undefined ? { subscriptionId: s.subscriptionIdentifier } : {}),
       };
-      const previous = session.subscriptions.get(s.topic);
-      if (previous) this.engine.router.remove(previous);
-      session.subscriptions.set(s.topic, subscription);
-      this.engine.router.add(subscription);
+      if (wantsRetained(subscription, this.engine.addSubscription(session, subscription))) retained.push(subscription);
       added.push(subscription);
     }
     this.engine.sessionChanged(session);
     const c = this.connected.get(clientName);
     if (live && c) this.registrySubscribe(c, added);
+    // a connected client gets the retained messages as for its own SUBSCRIBE (a stored session, as on aedes, does not)
+    if (live) deliverRetained(this.engine, session, retained);
     return live ? 'live' : 'stored';
   }
 
@@ -370,6 +372,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     if (refusal) {
       log.info({ clientName: r.clientId, reason: refusal.reason }, 'connect refused');
       stats.refused(refusal.kind === 'banned' ? 'banned' : 'client_id_in_use');
+      r.reasonString = refusal.reason;
       return refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid;
     }
     const access = this.o.access ?? allowEverything;
@@ -380,6 +383,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     if (banned) {
       recordRefusal(registry, log, r.clientId, r.username, banned);
       stats.refused('banned');
+      r.reasonString = banned;
       return Reason.banned;
     }
     // alterMqSession's overrides, as the aedes wrapper applies them (DESIGN §3: at the next CONNECT)
@@ -441,7 +445,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
         username: c.username,
         ipAddress: normalizeIp(info.remoteAddress),
         port: info.remotePort ?? null,
-        keepAlive: c.keepAlive,
+        keepAlive: connection?.keepAlive ?? c.keepAlive, // Server Keep Alive included
         sessionExpiry: expiry >= UNLIMITED_EXPIRY ? NEVER_EXPIRES : expiry,
         temporary: expiry < UNLIMITED_EXPIRY,
         settings: { ...c.settings, listener },

@@ -37,6 +37,8 @@ export class Connection implements SessionSink {
   maximumPacketSize = Number.POSITIVE_INFINITY;
   topicAliasMaximum = 0;
   requestProblemInformation = true;
+  /** The keep-alive in force, seconds (the client's, or Server Keep Alive); 0: none. */
+  keepAlive = 0;
   /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are the session's incomingQos2). */
   inboundQos1 = 0;
   readonly inboundAliases = new Map<number, string>();
@@ -102,6 +104,7 @@ export class Connection implements SessionSink {
 
   /** [MQTT-3.1.2-24] the server closes after 1.5 × Keep Alive without a packet; 0 turns it off. */
   startKeepAlive(seconds: number): void {
+    this.keepAlive = seconds;
     clearTimeout(this.timer);
     this.timer = seconds > 0 ? setTimeout(() => this.disconnect(0x8d), seconds * 1500) : undefined;
   }

@@ -13,7 +13,7 @@ import type { SessionMeta, SessionState, SessionStore } from './persistence.ts';
 import type { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
-import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions } from './types.ts';
+import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions, type Subscription } from './types.ts';
 import { startTimer } from './timer.ts';
 import { WillTimers, type PendingWill } from './will.ts';
 
@@ -95,6 +95,15 @@ export class Engine {
     const session = new Session(clientId, this.settings.maxQueuedMessages);
     this.track(session);
     return session;
+  }
+
+  /** Adds (or replaces [MQTT-3.8.4-3]) a session's subscription; true when one was replaced. */
+  addSubscription(session: Session, subscription: Subscription): boolean {
+    const previous = session.subscriptions.get(subscription.filter);
+    if (previous) this.router.remove(previous);
+    session.subscriptions.set(subscription.filter, subscription);
+    this.router.add(subscription);
+    return previous !== undefined;
   }
 
   /** Saves the session once the current task ends (many changes, one write). */
@@ -202,6 +211,8 @@ export class Engine {
     session.log = this.store; // its messages, one row each, while it is persistent
     const onDrop = this.hooks.onDrop;
     if (onDrop) session.onDrop = (reason) => onDrop(session.clientId, reason);
+    const onDeliver = this.hooks.onDeliver;
+    if (onDeliver) session.onSent = (outgoing) => onDeliver(session.clientId, outgoing.message, outgoing.qos);
   }
 
   private saveChanged(): void {
@@ -250,12 +261,9 @@ export class Engine {
     const online = (clientId: string) => this.connections.has(clientId);
     const deliveries = this.router.route(message, online);
     this.routed += deliveries.length;
-    const onDeliver = this.hooks.onDeliver;
     for (const delivery of deliveries) {
-      const session = this.sessions.get(delivery.clientId);
-      if (!session) continue;
-      session.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
-      onDeliver?.(delivery.clientId, message, delivery.qos);
+      // the onDeliver hook hears of it once it is written to the client (Session.onSent)
+      this.sessions.get(delivery.clientId)?.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
     }
   }
 

@@ -51,6 +51,8 @@ export interface ConnectRequest extends ClientInfo {
   cleanStart: boolean;
   keepAlive: number;
   packet: IConnectPacket;
+  /** Set by authenticate along with a refusal: why, in words, in an MQTT 5 CONNACK's Reason String. */
+  reasonString?: string;
 }
 
 /** An MQTT 5 reason code; 0 means success. The engine maps it to a 3.1.1 return code. */
@@ -90,7 +92,10 @@ export interface EngineHooks {
   onUnsubscribe?(client: ClientInfo, filters: string[]): void;
   /** A session's queue or in-flight window changed: its backlog (messages in flight and queued). */
   onBacklog?(clientId: string, backlog: number): void;
-  /** A message was routed to a session (sent now or queued), at the QoS it is delivered with. */
+  /**
+   * A message was written to a client for the first time (now, or when its queue drained; not a
+   * resend with DUP), at the QoS it is delivered with. Dropped and expired messages are not reported here.
+   */
   onDeliver?(clientId: string, message: EngineMessage, qos: number): void;
   /** A message a session let go undelivered, and why (see DropReason). */
   onDrop?(clientId: string, reason: DropReason): void;
