@@ -112,19 +112,12 @@ function messageOf(p: PublishPacket): EngineMessage {
   };
 }
 
-/** Who stored a retained message and when; known for messages retained since this process started. */
-interface RetainedMeta {
-  storedAt: number;
-  publisherClientName?: string;
-  publisherUsername?: string;
-}
-
 /**
- * The console's retained messages (issue 14) over the engine's RetainedStore. A message loaded from
- * the database at start has no stored time or publisher there: it shows the start as its time.
+ * The console's retained messages (issue 14) over the engine's RetainedStore, which keeps when and
+ * by whom each was stored. A message without a stored time (imported from an aedes folder) shows
+ * the start as its time.
  */
 class MqdashRetainedMessages implements RetainedMessages {
-  readonly meta = new Map<string, RetainedMeta>();
   private readonly loadedAt = Date.now();
 
   constructor(private readonly engine: Engine) {}
@@ -166,15 +159,13 @@ class MqdashRetainedMessages implements RetainedMessages {
   /** An empty retained message clears the topic [MQTT-3.3.1-6], in memory and in the table. */
   private clear(topic: string): void {
     this.engine.retained.put({ topic, payload: Buffer.alloc(0), qos: 0, retain: true, properties: {} });
-    this.meta.delete(topic);
   }
 
   private toRetained(m: EngineMessage): RetainedMessage {
-    const meta = this.meta.get(m.topic);
-    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: meta?.storedAt ?? this.loadedAt };
+    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: m.storedAt ?? this.loadedAt };
     if (m.expiresAt !== undefined) out.expiresAt = m.expiresAt;
-    if (meta?.publisherClientName !== undefined) out.publisherClientName = meta.publisherClientName;
-    if (meta?.publisherUsername !== undefined) out.publisherUsername = meta.publisherUsername;
+    if (m.origin !== undefined) out.publisherClientName = m.origin;
+    if (m.publisherUsername !== undefined) out.publisherUsername = m.publisherUsername;
     if (Object.keys(m.properties).length) out.properties = m.properties as MqttProps;
     return out;
   }
@@ -531,14 +522,6 @@ export class MqdashBrokerEngine implements BrokerEngine {
         this.backlogs.delete(clientId);
       },
       onPublish: (client, message) => {
-        if (message.retain) {
-          if (message.payload.length === 0) this.retained.meta.delete(message.topic);
-          else this.retained.meta.set(message.topic, {
-            storedAt: Date.now(),
-            ...(message.origin !== undefined ? { publisherClientName: message.origin } : {}),
-            ...(client?.username !== undefined ? { publisherUsername: client.username } : {}),
-          });
-        }
         if (this.listeners.size === 0) return;
         const packet = packetOf(message);
         const publisher = client?.clientId ?? message.origin ?? null;

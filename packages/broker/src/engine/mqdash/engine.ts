@@ -140,7 +140,12 @@ export class Engine {
    * whether any subscriber matched, or undefined when the bus cannot tell (another node may have one).
    */
   publish(message: EngineMessage, client?: ClientInfo): boolean | undefined {
-    if (message.retain) this.retained.put(message);
+    if (message.retain) {
+      // the stored copy says when and by whom (the console's retained messages, issue 14)
+      const stored = message.payload.length === 0 ? message : { ...message, storedAt: Date.now() };
+      if (stored !== message && client?.username !== undefined) stored.publisherUsername = client.username;
+      this.retained.put(stored);
+    }
     this.hooks.onPublish?.(client, message);
     this.routed = 0;
     this.bus.publish(message);

@@ -18,6 +18,10 @@ export interface EngineMessage {
   expiresAt?: number;
   /** The publishing client id, for No Local; undefined for the broker's own messages. */
   origin?: string;
+  /** Retained messages only: epoch ms when the broker stored it (kept with it across restarts). */
+  storedAt?: number;
+  /** Retained messages only: the publisher's CONNECT user name. */
+  publisherUsername?: string;
 }
 
 /** One subscription of a session, as SUBSCRIBE gave it. */
