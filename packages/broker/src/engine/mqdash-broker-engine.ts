@@ -49,6 +49,8 @@ export interface MqdashEngineOptions {
   onStoreCommit?: (seconds: number) => void;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
+  /** A client whose socket stays full this long is disconnected (MQTT_DRAIN_TIMEOUT_MS; 0: never). Default 60 s. */
+  drainTimeoutMs?: number;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
@@ -193,6 +195,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
+      drainTimeoutMs: o.drainTimeoutMs ?? 60_000,
       ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
     }, new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);

@@ -29,6 +29,7 @@ export interface EngineSettings {
   maxConnections: number;
   maxSubscriptionsPerClient: number;
   responseInformation: string;
+  drainTimeoutMs: number;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -43,6 +44,7 @@ export const defaultSettings: EngineSettings = {
   maxConnections: 0,
   maxSubscriptionsPerClient: 0,
   responseInformation: '',
+  drainTimeoutMs: 0,
 };
 
 export class Engine {
@@ -130,6 +132,7 @@ export class Engine {
       this.settings.maximumPacketSize,
       this.settings.connectTimeoutMs,
       this.settings.maxWriteBufferBytes,
+      this.settings.drainTimeoutMs,
     );
     this.open.add(connection);
     return connection;

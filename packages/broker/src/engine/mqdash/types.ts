@@ -137,6 +137,11 @@ export interface EngineOptions {
   responseInformation?: string;
   /** Subscriptions one session may hold; beyond it SUBACK says 0x97 Quota exceeded. 0 = no limit. */
   maxSubscriptionsPerClient?: number;
+  /**
+   * A client whose stream stays full (a write refused by its buffer, no 'drain' since) this many ms
+   * is disconnected, its pending writes discarded. 0 = never.
+   */
+  drainTimeoutMs?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;
