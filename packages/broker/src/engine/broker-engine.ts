@@ -57,6 +57,8 @@ export interface SubscriptionRequest {
   nl?: boolean;
   rap?: boolean;
   rh?: number;
+  /** MQTT 5 Subscription Identifier sent with the messages this subscription delivers. */
+  subscriptionIdentifier?: number;
 }
 
 export interface DisconnectOptions {

@@ -29,6 +29,7 @@ import type { SessionStore } from './mqdash/persistence.ts';
 import { MemorySessionStore } from './mqdash/memory-store.ts';
 import { SqliteSessionStore } from './mqdash/sqlite-store.ts';
 import { parseFilter } from './mqdash/topics.ts';
+import { deliverRetained, wantsRetained } from './mqdash/handlers/subscribe.ts';
 import { willOf } from './mqdash/will.ts';
 import type { OverloadLimits } from './overload-limits.ts';
 import { applyConnectOverrides, type OverridablePacket } from './connect-overrides.ts';
@@ -66,6 +67,8 @@ export interface MqdashEngineOptions {
   loadSliceRows?: number;
   /** Overload limits (connections, CONNECT rate, publish rates, subscriptions, queued bytes); validated by createBroker. */
   limits?: OverloadLimits;
+  /** A client whose socket stays full this long is disconnected (MQTT_DRAIN_TIMEOUT_MS; 0: never). Default 60 s. */
+  drainTimeoutMs?: number;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
@@ -129,19 +132,12 @@ function messageOf(p: PublishPacket): EngineMessage {
   };
 }
 
-/** Who stored a retained message and when; known for messages retained since this process started. */
-interface RetainedMeta {
-  storedAt: number;
-  publisherClientName?: string;
-  publisherUsername?: string;
-}
-
 /**
- * The console's retained messages (issue 14) over the engine's RetainedStore. A message loaded from
- * the database at start has no stored time or publisher there: it shows the start as its time.
+ * The console's retained messages (issue 14) over the engine's RetainedStore, which keeps when and
+ * by whom each was stored. A message without a stored time (imported from an aedes folder) shows
+ * the start as its time.
  */
 class MqdashRetainedMessages implements RetainedMessages {
-  readonly meta = new Map<string, RetainedMeta>();
   private readonly loadedAt = Date.now();
 
   constructor(private readonly engine: Engine) {}
@@ -183,15 +179,13 @@ class MqdashRetainedMessages implements RetainedMessages {
   /** An empty retained message clears the topic [MQTT-3.3.1-6], in memory and in the table. */
   private clear(topic: string): void {
     this.engine.retained.put({ topic, payload: Buffer.alloc(0), qos: 0, retain: true, properties: {} });
-    this.meta.delete(topic);
   }
 
   private toRetained(m: EngineMessage): RetainedMessage {
-    const meta = this.meta.get(m.topic);
-    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: meta?.storedAt ?? this.loadedAt };
+    const out: RetainedMessage = { topic: m.topic, payload: m.payload, qos: m.qos, storedAt: m.storedAt ?? this.loadedAt };
     if (m.expiresAt !== undefined) out.expiresAt = m.expiresAt;
-    if (meta?.publisherClientName !== undefined) out.publisherClientName = meta.publisherClientName;
-    if (meta?.publisherUsername !== undefined) out.publisherUsername = meta.publisherUsername;
+    if (m.origin !== undefined) out.publisherClientName = m.origin;
+    if (m.publisherUsername !== undefined) out.publisherUsername = m.publisherUsername;
     if (Object.keys(m.properties).length) out.properties = m.properties as MqttProps;
     return out;
   }
@@ -233,6 +227,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
+      drainTimeoutMs: o.drainTimeoutMs ?? 60_000,
       ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
       ...o.limits,
     }, o.bus ?? new InProcessBus(), store);
@@ -346,22 +341,23 @@ export class MqdashBrokerEngine implements BrokerEngine {
       this.engine.sessions.set(clientName, session);
     }
     const added: Subscription[] = [];
+    const retained: Subscription[] = [];
     for (const s of subs) {
       const parsed = parseFilter(s.topic);
       if (!parsed) throw new Error(`topic filter ${JSON.stringify(s.topic)} is not valid`);
       const subscription: Subscription = {
         clientId: clientName, filter: s.topic, topicFilter: parsed.topicFilter, group: parsed.group,
         qos: Math.min(Math.max(s.qos, 0), 2) as QoS, noLocal: s.nl === true, retainAsPublished: s.rap === true, retainHandling: (s.rh ?? 0) as 0 | 1 | 2,
+        ...(s.subscriptionIdentifier !== undefined ? { subscriptionId: s.subscriptionIdentifier } : {}),
       };
-      const previous = session.subscriptions.get(s.topic);
-      if (previous) this.engine.router.remove(previous);
-      session.subscriptions.set(s.topic, subscription);
-      this.engine.router.add(subscription);
+      if (wantsRetained(subscription, this.engine.addSubscription(session, subscription))) retained.push(subscription);
       added.push(subscription);
     }
     this.engine.sessionChanged(session);
     const c = this.connected.get(clientName);
     if (live && c) this.registrySubscribe(c, added);
+    // a connected client gets the retained messages as for its own SUBSCRIBE (a stored session, as on aedes, does not)
+    if (live) deliverRetained(this.engine, session, retained);
     return live ? 'live' : 'stored';
   }
 
@@ -449,6 +445,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     if (refusal) {
       log.info({ clientName: r.clientId, reason: refusal.reason }, 'connect refused');
       stats.refused(refusal.kind === 'banned' ? 'banned' : 'client_id_in_use');
+      r.reasonString = refusal.reason;
       return refusal.kind === 'banned' ? Reason.banned : Reason.clientIdNotValid;
     }
     const access = this.o.access ?? allowEverything;
@@ -467,6 +464,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     if (banned) {
       recordRefusal(registry, log, r.clientId, r.username, banned);
       stats.refused('banned');
+      r.reasonString = banned;
       return Reason.banned;
     }
     // alterMqSession's overrides, as the aedes wrapper applies them (DESIGN §3: at the next CONNECT)
@@ -533,7 +531,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
         username: c.username,
         ipAddress: normalizeIp(info.remoteAddress),
         port: info.remotePort ?? null,
-        keepAlive: c.keepAlive,
+        keepAlive: connection?.keepAlive ?? c.keepAlive, // Server Keep Alive included
         sessionExpiry: expiry >= UNLIMITED_EXPIRY ? NEVER_EXPIRES : expiry,
         temporary: expiry < UNLIMITED_EXPIRY,
         settings: { ...c.settings, listener, ...(this.o.nodeName !== undefined && { nodeName: this.o.nodeName }) },
@@ -619,14 +617,6 @@ export class MqdashBrokerEngine implements BrokerEngine {
         this.backlogs.delete(clientId);
       },
       onPublish: (client, message) => {
-        if (message.retain) {
-          if (message.payload.length === 0) this.retained.meta.delete(message.topic);
-          else this.retained.meta.set(message.topic, {
-            storedAt: Date.now(),
-            ...(message.origin !== undefined ? { publisherClientName: message.origin } : {}),
-            ...(client?.username !== undefined ? { publisherUsername: client.username } : {}),
-          });
-        }
         if (this.listeners.size === 0) return;
         const packet = packetOf(message);
         const publisher = client?.clientId ?? message.origin ?? null;

@@ -181,10 +181,15 @@ function read(db: Database.Database): ImportCounts {
   const putRetained = db.prepare('INSERT OR IGNORE INTO mqdash_retained (topic, message) VALUES (?, ?)');
   for (const row of db.prepare('SELECT topic, payload, meta FROM mqtt_retained').all() as Array<PacketRow & { topic: string }>) {
     const packet = decode('mqtt_retained', row.topic, row);
+    // when and by whom it was stored go on with it (the console's retained messages)
+    const [at, by, byUser] = [packet[RETAINED_AT], packet[RETAINED_BY], packet[RETAINED_BY_USER]];
     for (const key of [RETAINED_AT, RETAINED_BY, RETAINED_BY_USER]) delete packet[key];
     const message = messageOf(packet);
     if (message.payload.length === 0) continue;
     message.retain = true;
+    if (typeof at === 'number') message.storedAt = at;
+    if (typeof by === 'string') message.origin = by;
+    if (typeof byUser === 'string') message.publisherUsername = byUser;
     putRetained.run(row.topic, toJson(message));
     counts.retained++;
   }

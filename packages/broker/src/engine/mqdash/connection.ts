@@ -95,6 +95,8 @@ export class Connection implements SessionSink {
   maximumPacketSize = Number.POSITIVE_INFINITY;
   topicAliasMaximum = 0;
   requestProblemInformation = true;
+  /** The keep-alive in force, seconds (the client's, or Server Keep Alive); 0: none. */
+  keepAlive = 0;
   /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are the session's incomingQos2). */
   inboundQos1 = 0;
   /** The client's PUBLISH rate and payload bytes rate limits (set at CONNECT when configured). */
@@ -111,6 +113,8 @@ export class Connection implements SessionSink {
   private framedVersion: 4 | 5 = 4;
   private cachedInfo: ClientInfo | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Runs while the stream's buffer is full (a write returned false) until 'drain'. */
+  private drainTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly stream: Duplex,
@@ -118,10 +122,16 @@ export class Connection implements SessionSink {
     maximumPacketSize: number,
     connectTimeoutMs: number,
     private readonly maxWriteBufferBytes: number,
+    /** A client whose stream stays full this long is cut off (MQTT_DRAIN_TIMEOUT_MS); 0: never. */
+    private readonly drainTimeoutMs = 0,
   ) {
     this.framer = new Framer(maximumPacketSize);
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('drain', () => this.session?.drain());
+    stream.on('drain', () => {
+      clearTimeout(this.drainTimer);
+      this.drainTimer = undefined;
+      this.session?.drain();
+    });
     stream.on('error', () => this.end(0x80, true));
     stream.on('close', () => this.end(0x80, true));
     stream.on('end', () => this.end(0x80, true));
@@ -155,6 +165,7 @@ export class Connection implements SessionSink {
 
   /** [MQTT-3.1.2-24] the server closes after 1.5 × Keep Alive without a packet; 0 turns it off. */
   startKeepAlive(seconds: number): void {
+    this.keepAlive = seconds;
     clearTimeout(this.timer);
     this.timer = seconds > 0 ? setTimeout(() => this.disconnect(0x8d), seconds * 1500) : undefined;
   }
@@ -177,7 +188,11 @@ export class Connection implements SessionSink {
         this.stream.uncork();
       });
     }
-    this.stream.write(bytes);
+    if (!this.stream.write(bytes) && this.drainTimeoutMs > 0 && this.drainTimer === undefined) {
+      // a client that stopped reading: its unsent packets must not pile up in memory for ever
+      this.drainTimer = setTimeout(() => this.cutOff(), this.drainTimeoutMs);
+      this.drainTimer.unref();
+    }
     return true;
   }
 
@@ -232,10 +247,18 @@ export class Connection implements SessionSink {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.drainTimer);
     this.backlog = [];
     this.stream.end();
     setTimeout(() => this.stream.destroy(), 1000).unref();
     this.events.closed(this, reasonCode, withWill);
+  }
+
+  /** The stream stayed full for the drain timeout: closed at once, pending writes discarded (the will applies). */
+  private cutOff(): void {
+    this.drainTimer = undefined;
+    this.end(0x80, true);
+    this.stream.destroy();
   }
 
   /** Topic Alias Maximum of the client > 0: repeated topics go out as aliases (MQTT 5 §3.3.2.3.4). */

@@ -14,7 +14,7 @@ import type { RetainedStore } from './retained.ts';
 import { Router } from './router.ts';
 import { rateLimitOf, type RateLimit } from './rate-limit.ts';
 import { Session, type QueueLimits } from './session.ts';
-import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions } from './types.ts';
+import { UNLIMITED_EXPIRY, type ClientInfo, type EngineHooks, type EngineMessage, type EngineOptions, type Subscription } from './types.ts';
 import { startTimer } from './timer.ts';
 import { WillTimers, type PendingWill } from './will.ts';
 
@@ -34,6 +34,7 @@ export interface EngineSettings {
   maxPublishBytesRate: number;
   maxQueuedBytes: number;
   responseInformation: string;
+  drainTimeoutMs: number;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -52,6 +53,7 @@ export const defaultSettings: EngineSettings = {
   maxPublishBytesRate: 0,
   maxQueuedBytes: Number.POSITIVE_INFINITY,
   responseInformation: '',
+  drainTimeoutMs: 0,
 };
 
 export class Engine {
@@ -120,6 +122,15 @@ export class Engine {
     return session;
   }
 
+  /** Adds (or replaces [MQTT-3.8.4-3]) a session's subscription; true when one was replaced. */
+  addSubscription(session: Session, subscription: Subscription): boolean {
+    const previous = session.subscriptions.get(subscription.filter);
+    if (previous) this.router.remove(previous);
+    session.subscriptions.set(subscription.filter, subscription);
+    this.router.add(subscription);
+    return previous !== undefined;
+  }
+
   /** Saves the session once the current task ends (many changes, one write). */
   sessionChanged(session: Session): void {
     if (!this.saving || session.expiryInterval === 0) return; // a session that ends with its connection is never stored
@@ -144,6 +155,7 @@ export class Engine {
       this.settings.maximumPacketSize,
       this.settings.connectTimeoutMs,
       this.settings.maxWriteBufferBytes,
+      this.settings.drainTimeoutMs,
     );
     this.open.add(connection);
     return connection;
@@ -154,7 +166,12 @@ export class Engine {
    * whether any subscriber matched, or undefined when the bus cannot tell (another node may have one).
    */
   publish(message: EngineMessage, client?: ClientInfo): boolean | undefined {
-    if (message.retain) this.retained.put(message);
+    if (message.retain) {
+      // the stored copy says when and by whom (the console's retained messages, issue 14)
+      const stored = message.payload.length === 0 ? message : { ...message, storedAt: Date.now() };
+      if (stored !== message && client?.username !== undefined) stored.publisherUsername = client.username;
+      this.retained.put(stored);
+    }
     this.hooks.onPublish?.(client, message);
     this.routed = 0;
     this.bus.publish(message);
@@ -243,6 +260,8 @@ export class Engine {
     session.log = this.store; // its messages, one row each, while it is persistent
     const onDrop = this.hooks.onDrop;
     if (onDrop) session.onDrop = (reason) => onDrop(session.clientId, reason);
+    const onDeliver = this.hooks.onDeliver;
+    if (onDeliver) session.onSent = (outgoing) => onDeliver(session.clientId, outgoing.message, outgoing.qos);
   }
 
   private saveChanged(): void {
@@ -291,12 +310,9 @@ export class Engine {
     const online = (clientId: string) => this.connections.has(clientId);
     const deliveries = this.router.route(message, online);
     this.routed += deliveries.length;
-    const onDeliver = this.hooks.onDeliver;
     for (const delivery of deliveries) {
-      const session = this.sessions.get(delivery.clientId);
-      if (!session) continue;
-      session.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
-      onDeliver?.(delivery.clientId, message, delivery.qos);
+      // the onDeliver hook hears of it once it is written to the client (Session.onSent)
+      this.sessions.get(delivery.clientId)?.deliver({ message, qos: delivery.qos, retain: delivery.retain, subscriptionIds: delivery.subscriptionIds });
     }
   }
 

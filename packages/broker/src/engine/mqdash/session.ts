@@ -69,6 +69,8 @@ export class Session {
   onChange: (() => void) | undefined;
   /** Called for each message this session lets go undelivered, with why (for the broker's counters). */
   onDrop: ((reason: DropReason) => void) | undefined;
+  /** Called when a message is first written to the client (not for a resend with DUP): delivered. */
+  onSent: ((outgoing: OutgoingMessage) => void) | undefined;
 
   constructor(
     readonly clientId: string,
@@ -134,7 +136,7 @@ export class Session {
         this.dropped++; // a slow reader loses QoS 0, the broker's memory stays bounded
         this.onDrop?.('congested');
       }
-      else this.connection?.sendPublish(outgoing, undefined, false);
+      else if (this.connection) this.sent(outgoing, this.connection.sendPublish(outgoing, undefined, false));
       return;
     }
     const { maxQueued, maxQueuedBytes } = this.limits;
@@ -201,13 +203,10 @@ export class Session {
         this.store.afterDurable(() => this.release(packetId, entry));
         continue;
       }
-      if (sink.sendPublish(outgoing, packetId, false)) {
+      if (this.sent(outgoing, sink.sendPublish(outgoing, packetId, false))) {
         this.inFlight.set(packetId, { seq, outgoing, state: 'publish' });
         this.store?.markInFlight(this.clientId, seq, packetId, 'publish');
-      } else {
-        this.store?.removeMessage(this.clientId, seq);
-        this.onDrop?.('too_large'); // over the client's Maximum Packet Size [MQTT-3.1.2-25]
-      }
+      } else this.store?.removeMessage(this.clientId, seq);
     }
     this.onChange?.();
   }
@@ -265,8 +264,18 @@ export class Session {
     const sink = this.connection;
     if (!sink) return;
     if (entry.state === 'pubrel') return sink.sendPubrel(packetId);
-    if (sink.sendPublish(entry.outgoing, packetId, false)) return;
-    this.complete(packetId); // too large for this client: dropped
+    if (this.sent(entry.outgoing, sink.sendPublish(entry.outgoing, packetId, false))) return;
+    this.complete(packetId); // dropped
+  }
+
+  /**
+   * Reports a first send: delivered, or dropped when the connection refused it (over the client's
+   * Maximum Packet Size [MQTT-3.1.2-25], or expired just now [MQTT-3.3.2-5]). Returns `written`.
+   */
+  private sent(outgoing: OutgoingMessage, written: boolean): boolean {
+    if (written) this.onSent?.(outgoing);
+    else this.onDrop?.(expired(outgoing) ? 'expired' : 'too_large');
+    return written;
   }
 
   private enqueue(entry: StoredMessage): void {
@@ -288,3 +297,5 @@ export class Session {
     }
   }
 }
+
+const expired = (outgoing: OutgoingMessage) => outgoing.message.expiresAt !== undefined && outgoing.message.expiresAt <= Date.now();

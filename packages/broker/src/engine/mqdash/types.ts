@@ -19,6 +19,10 @@ export interface EngineMessage {
   expiresAt?: number;
   /** The publishing client id, for No Local; undefined for the broker's own messages. */
   origin?: string;
+  /** Retained messages only: epoch ms when the broker stored it (kept with it across restarts). */
+  storedAt?: number;
+  /** Retained messages only: the publisher's CONNECT user name. */
+  publisherUsername?: string;
 }
 
 /** One subscription of a session, as SUBSCRIBE gave it. */
@@ -54,6 +58,8 @@ export interface ConnectRequest extends ClientInfo {
   cleanStart: boolean;
   keepAlive: number;
   packet: IConnectPacket;
+  /** Set by authenticate along with a refusal: why, in words, in an MQTT 5 CONNACK's Reason String. */
+  reasonString?: string;
 }
 
 /** An MQTT 5 reason code; 0 means success. The engine maps it to a 3.1.1 return code. */
@@ -93,7 +99,10 @@ export interface EngineHooks {
   onUnsubscribe?(client: ClientInfo, filters: string[]): void;
   /** A session's queue or in-flight window changed: its backlog (messages in flight and queued). */
   onBacklog?(clientId: string, backlog: number): void;
-  /** A message was routed to a session (sent now or queued), at the QoS it is delivered with. */
+  /**
+   * A message was written to a client for the first time (now, or when its queue drained; not a
+   * resend with DUP), at the QoS it is delivered with. Dropped and expired messages are not reported here.
+   */
   onDeliver?(clientId: string, message: EngineMessage, qos: number): void;
   /** A message a session let go undelivered, and why (see DropReason). */
   onDrop?(clientId: string, reason: DropReason): void;
@@ -139,6 +148,11 @@ export interface EngineOptions {
   maxPublishBytesRate?: number;
   /** Payload bytes queued per session; beyond it the oldest queued messages are dropped (queue_full). 0 = no limit. */
   maxQueuedBytes?: number;
+  /**
+   * A client whose stream stays full (a write refused by its buffer, no 'drain' since) this many ms
+   * is disconnected, its pending writes discarded. 0 = never.
+   */
+  drainTimeoutMs?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;

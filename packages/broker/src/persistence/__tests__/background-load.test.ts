@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createBroker, type Broker } from '../../broker.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { resolveEngineKind } from '../../engine/engine-kind.ts';
 import { newSessionDefaults } from '../../registry/registry.ts';
 import { SqliteStore } from '../../store/sqlite-store.ts';
 import { ADMIN_PASSWORD, collect, tempDir, waitFor } from '../../__tests__/helpers.ts';
@@ -21,6 +22,11 @@ import type { SqlitePersistence } from '../sqlite-persistence.ts';
 
 /** The background load belongs to the aedes build's SqlitePersistence. */
 const aedesEngine = (broker: Broker) => broker.engine as Engine;
+/**
+ * The own engine (MQDASH_ENGINE=mqdash) restores its stored state before it listens: it has no
+ * background load yet (issue 10/14, not done), so these tests name that instead of passing.
+ */
+const onAedes = { skip: resolveEngineKind(undefined) === 'mqdash' ? 'the own engine has no background load yet: it restores before listening' : false };
 
 const clients: MqttClient[] = [];
 const brokers: Broker[] = [];
@@ -81,7 +87,7 @@ function seedFleet(dataDir: string, sessions: number): void {
   }
 }
 
-test('a client connecting, subscribing and publishing right after listening gets everything stored, while the stored state is still loading', async () => {
+test('a client connecting, subscribing and publishing right after listening gets everything stored, while the stored state is still loading', onAedes, async () => {
   const dir = newDir();
   // First run: a persistent session with a subscription and three queued QoS 1 messages, and a retained message.
   {
@@ -148,7 +154,7 @@ test('a client connecting, subscribing and publishing right after listening gets
   assert.deepEqual(devGot.map((m) => m.text), ['seed-2999', 'new']);
 });
 
-test('closing the broker while the stored state is still loading stops the load and loses nothing', async () => {
+test('closing the broker while the stored state is still loading stops the load and loses nothing', onAedes, async () => {
   const dir = newDir();
   {
     const { broker } = await open(dir);

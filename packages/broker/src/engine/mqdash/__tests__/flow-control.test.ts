@@ -182,4 +182,37 @@ describe('slow readers', () => {
       await limited.close();
     }
   });
+
+  test('drainTimeoutMs (MQTT_DRAIN_TIMEOUT_MS): a client whose socket stays full that long is disconnected; one that reads is not', async () => {
+    const drainMs = 500;
+    const limited = await startEngine({ drainTimeoutMs: drainMs });
+    try {
+      const stuck = await limited.raw(5);
+      await stuck.connect('drain-stuck');
+      await stuck.subscribe('drain/#', 0);
+      const reader = await limited.raw(5);
+      await reader.connect('drain-reader');
+      await reader.subscribe('drain/#', 0);
+      stuck.pause();
+      const connection = limited.engine.connections.get('drain-stuck')!;
+      const chunk = Buffer.alloc(32 * 1024, 0x62);
+      // the broker's own messages, 1 MB every 10 ms until it is cut off: its socket fills (the kernel's
+      // buffers first), and a stream that drains now and then restarts the timeout
+      let full = 0;
+      const flood = setInterval(() => {
+        for (let k = 0; k < 32; k++) limited.engine.publish({ topic: 'drain/x', payload: chunk, qos: 0, retain: false, properties: {} });
+        if (full === 0 && connection.stream.writableNeedDrain) full = Date.now();
+      }, 10);
+      // (the paused client itself reads nothing, so it would not notice the close: the broker's side is watched)
+      await waitFor(() => !limited.engine.connections.has('drain-stuck'), 10_000, 'the stuck client to be cut off').finally(() => clearInterval(flood));
+      const after = Date.now() - full;
+      assert.ok(full > 0 && after >= drainMs - 20, `cut off ${after} ms after its socket first filled, the timeout is ${drainMs} ms`);
+      assert.equal(connection.closed, true);
+      assert.equal(connection.stream.destroyed, true, 'its unsent packets are discarded at once');
+      assert.equal(limited.engine.connections.has('drain-reader'), true, 'a client that reads stays connected');
+      reader.close();
+    } finally {
+      await limited.close();
+    }
+  });
 });

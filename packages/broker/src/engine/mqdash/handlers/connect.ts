@@ -8,7 +8,7 @@ import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
 import { rateLimitOf } from '../rate-limit.ts';
 import { isValidTopicName } from '../topics.ts';
-import { UNLIMITED_EXPIRY } from '../types.ts';
+import { UNLIMITED_EXPIRY, type ConnectRequest } from '../types.ts';
 import { willOf } from '../will.ts';
 
 /** 3.1.1 has six CONNACK return codes; every MQTT 5 refusal maps to the nearest (3.1.1 §3.2.2.3). */
@@ -32,9 +32,11 @@ export function returnCodeOf(reasonCode: number): number {
 }
 
 /** CONNACK with a failure code, then close [MQTT-3.2.2-6, 3.2.2-7]; no session is touched. */
-function refuse(connection: Connection, reasonCode: number): void {
+function refuse(connection: Connection, reasonCode: number, reasonString?: string): void {
   const connack: IConnackPacket =
     connection.protocolVersion === 5 ? { cmd: 'connack', sessionPresent: false, reasonCode } : { cmd: 'connack', sessionPresent: false, returnCode: returnCodeOf(reasonCode) };
+  // a CONNACK may carry a Reason String whatever Request Problem Information says [MQTT-3.1.2-29]
+  if (connection.protocolVersion === 5 && reasonString !== undefined) connack.properties = { reasonString };
   connection.send(connack);
   connection.end(reasonCode, false);
 }
@@ -76,10 +78,10 @@ export async function handleConnect(engine: Engine, connection: Connection, pack
   connection.clientId = clientId;
   connection.username = packet.username;
   const requestedKeepAlive = packet.keepalive ?? 0;
-  const request = { ...connection.info, password: packet.password, cleanStart: packet.clean !== false, keepAlive: requestedKeepAlive, packet, stream: connection.stream };
+  const request: ConnectRequest = { ...connection.info, password: packet.password, cleanStart: packet.clean !== false, keepAlive: requestedKeepAlive, packet, stream: connection.stream };
   const verdict = (await engine.hooks.authenticate?.(request)) ?? 0;
   if (connection.closed) return;
-  if (verdict !== 0) return refuse(connection, verdict);
+  if (verdict !== 0) return refuse(connection, verdict, request.reasonString);
   // the hook may have named the user otherwise (a client certificate's CN)
   connection.username = packet.username;
   // the hook may have applied an administrator's overrides to the packet and the keep-alive

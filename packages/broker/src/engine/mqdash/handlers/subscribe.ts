@@ -6,6 +6,7 @@
 import type { ISubscribePacket, ISubscription, QoS } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
+import type { Session } from '../session.ts';
 import { parseFilter } from '../topics.ts';
 import type { Subscription } from '../types.ts';
 
@@ -51,26 +52,34 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
       continue;
     }
     subscription.qos = Math.min(granted, subscription.qos) as QoS;
-    const previous = session.subscriptions.get(subscription.filter);
     const limit = engine.settings.maxSubscriptionsPerClient;
-    if (!previous && limit > 0 && session.subscriptions.size >= limit) {
+    if (!session.subscriptions.has(subscription.filter) && limit > 0 && session.subscriptions.size >= limit) {
       codes.push(v5 ? 0x97 : 0x80); // Quota exceeded
       continue;
     }
-    if (previous) engine.router.remove(previous);
-    session.subscriptions.set(subscription.filter, subscription);
-    engine.router.add(subscription);
+    const replaced = engine.addSubscription(session, subscription);
     codes.push(subscription.qos);
     added.push(subscription);
-    // [MQTT-3.3.1-9, 3.3.1-10, 3.3.1-11] Retain Handling 0: always, 1: only for a new subscription,
-    // 2: never; shared subscriptions get no retained messages (MQTT 5 §4.8.2)
-    const wanted = subscription.retainHandling === 0 || (subscription.retainHandling === 1 && !previous);
-    if (wanted && subscription.group === undefined) sendRetained.push(subscription);
+    if (wantsRetained(subscription, replaced)) sendRetained.push(subscription);
   }
   connection.send({ cmd: 'suback', messageId: packet.messageId, granted: codes }); // [MQTT-3.8.4-1]
   if (added.length > 0) engine.hooks.onSubscribe?.(connection.info, added);
+  deliverRetained(engine, session, sendRetained);
+}
+
+/**
+ * [MQTT-3.3.1-9, 3.3.1-10, 3.3.1-11] Retain Handling 0: always, 1: only for a new subscription,
+ * 2: never; shared subscriptions get no retained messages (MQTT 5 §4.8.2).
+ */
+export function wantsRetained(subscription: Subscription, replaced: boolean): boolean {
+  const wanted = subscription.retainHandling === 0 || (subscription.retainHandling === 1 && !replaced);
+  return wanted && subscription.group === undefined;
+}
+
+/** Sends a session the retained messages its new subscriptions match (also for subscriptions made on its behalf). */
+export function deliverRetained(engine: Engine, session: Session, subscriptions: Subscription[]): void {
   const now = Date.now();
-  for (const subscription of sendRetained) {
+  for (const subscription of subscriptions) {
     for (const message of engine.retained.match(subscription.topicFilter, now)) {
       // retained messages sent for a new subscription keep RETAIN set [MQTT-3.3.1-9]
       session.deliver({
