@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
-import { allRows, publishInOrder, rowCounts, runCli } from './cli-helpers.ts';
+import { allRows, heldMessages, publishInOrder, rowCounts, runCli } from './cli-helpers.ts';
 
 const ADMIN_PASSWORD = 'cli-backup-admin-pw';
 const persistent: IClientOptions = { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 0xffffffff } };
@@ -53,13 +53,11 @@ async function connect(port: number, clientId: string, opts: IClientOptions, got
   return c;
 }
 
-/** Payloads queued for the subscriber in a database: its queue rows and the write-ahead entries (replayed to it at start). */
+/** Payloads queued for the subscriber in a database (either engine's tables, cli-helpers.ts). */
 function heldFor(file: string, clientId: string): number[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const queued = db.prepare('SELECT payload FROM mqtt_outgoing WHERE client_id = ? ORDER BY seq').pluck().all(clientId) as Buffer[];
-    const ahead = db.prepare("SELECT payload FROM mqtt_write_ahead WHERE topic LIKE 'load/%' ORDER BY id").pluck().all() as Buffer[];
-    return [...queued, ...ahead].map((p) => Number(p.toString()));
+    return heldMessages(db, clientId, 'load/%').map((p) => Number(p.toString()));
   } finally {
     db.close();
   }
