@@ -63,7 +63,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     const httpPort = (server.address() as AddressInfo).port;
     const mqttPort = (mqtt.address() as AddressInfo).port;
     const url = dashboardUrl(config.host, httpPort);
-    log.info({ event: 'mqdash listening', host: config.host, httpPort, mqttPort, dataDir: config.dataDir, url }, runningMessage(url, broker.initialPasswordFile));
+    log.info({ event: 'mqdash listening', host: config.host, httpPort, mqttPort, dataDir: config.dataDir, url, engine: broker.engine.kind }, runningMessage(url, broker.initialPasswordFile));
     return {
       broker, http: server, mqtt, httpPort, mqttPort,
       async close() {
