@@ -204,15 +204,17 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const mqttUserStore = new MqttUserStore(store.db);
     const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
     const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore);
+    // Either engine's protocol state failing to write (a full disk): said in words, once per failed flush.
+    const onMqttStateError = (err: Error) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`);
     const mqttState = engineKind === 'aedes' && durable && !mqtt.persistence
       // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
-      ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
+      ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: onMqttStateError })
       : undefined;
     const verifyFeedToken = (t: string) => feedTokens.verify(t);
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
-        ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
+        ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds), onStoreError: onMqttStateError } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
@@ -238,6 +240,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         if (!mqttState.isOpen) throw new Error('the stored MQTT sessions are still loading');
       });
       void (engine as Engine).restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
+    } else if (engine instanceof MqdashBrokerEngine && durable) {
+      // The own engine has loaded its state before listening; not ready while it cannot write it.
+      readiness.add('mqtt state', () => {
+        if (engine.storeFailure) throw new Error(`the MQTT state could not be written: ${storageProblem(engine.storeFailure) ?? engine.storeFailure.message}`);
+      });
     }
     const backups = new Backups(store.db, path.join(o.dataDir, 'backups'));
     const retention = new Retention(store.db, registry, audit, log, o.retention);

@@ -46,6 +46,8 @@ export interface MqdashEngineOptions {
   maxQueuedMessages?: number;
   /** Each commit of the protocol state to the database, with its duration in seconds. */
   onStoreCommit?: (seconds: number) => void;
+  /** A commit of the protocol state failed (a full disk); the PUBLISHes waiting for it are refused. */
+  onStoreError?: (error: Error) => void;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
 }
@@ -193,9 +195,20 @@ export class MqdashBrokerEngine implements BrokerEngine {
   /** The backlog last told to the registry, per session. */
   private readonly backlogs = new Map<string, number>();
   private readonly listenerOf = new WeakMap<Duplex, 'tcp' | 'ws'>();
+  /** The last commit of the protocol state failed with this (a full disk); null once one succeeds. */
+  storeFailure: Error | null = null;
 
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit }) : new MemorySessionStore();
+    const store = o.db ? new SqliteSessionStore(o.db, {
+      onCommit: (seconds) => {
+        this.storeFailure = null;
+        o.onStoreCommit?.(seconds);
+      },
+      onError: (err) => {
+        this.storeFailure = err;
+        o.onStoreError?.(err);
+      },
+    }) : new MemorySessionStore();
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
