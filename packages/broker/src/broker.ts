@@ -67,7 +67,7 @@ export interface BrokerOptions {
     allowAnonymous?: boolean;
     /**
      * Which MQTT engine runs (MQDASH_ENGINE): `aedes` (default) or `mqdash`, the project's own
-     * (issue 10). With `mqdash`, `persistence` and `drainTimeoutMs` do not apply, and its protocol
+     * (issue 10). With `mqdash`, `persistence` does not apply, and its protocol
      * state is kept in its own tables of the database (in memory when `durable` is false).
      */
     engine?: EngineKind;
@@ -213,7 +213,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const verifyFeedToken = (t: string) => feedTokens.verify(t);
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
-        registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum']),
+        registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum', 'drainTimeoutMs']),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds), onStoreError: onMqttStateError } : {}),
         ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,

@@ -48,6 +48,8 @@ export interface MqdashEngineOptions {
   onStoreCommit?: (seconds: number) => void;
   /** A commit of the protocol state failed (a full disk); the PUBLISHes waiting for it are refused. */
   onStoreError?: (error: Error) => void;
+  /** A client whose socket stays full this long is disconnected (MQTT_DRAIN_TIMEOUT_MS, as on aedes). 0: never. Default 60 s. */
+  drainTimeoutMs?: number;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
 }
@@ -86,6 +88,7 @@ function endReasonOf(code: number): string {
   if (code === 0x8d) return 'keep-alive timeout';
   if (code === 0x8e) return 'session taken over';
   if (code === 0x80) return 'connection lost';
+  if (code === 0x97) return 'stopped reading: its socket stayed full for the drain timeout';
   return `closed by the server (reason 0x${code.toString(16)})`;
 }
 
@@ -214,6 +217,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       maximumPacketSize: o.maximumPacketSize,
       topicAliasMaximum: o.topicAliasMaximum,
       keepAliveLimit: o.keepAliveLimit,
+      drainTimeoutMs: o.drainTimeoutMs ?? 60_000,
       ...(o.maxQueuedMessages !== undefined && { maxQueuedMessages: o.maxQueuedMessages === 0 ? Infinity : o.maxQueuedMessages }),
     }, new InProcessBus(), store);
     this.retained = new MqdashRetainedMessages(this.engine);
@@ -526,9 +530,11 @@ export class MqdashBrokerEngine implements BrokerEngine {
         const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
         if (live) registry.onDeliver(live, Date.now());
       },
-      onDrop: (_clientId, reason) => {
+      onDrop: (clientId, reason) => {
         if (reason === 'expired') stats().expired();
         else if (reason === 'queue_full' || reason === 'too_large') stats().dropped(reason);
+        // the session's stats.droppedMessages and the "queue full" warning, as on aedes
+        if (reason === 'queue_full') registry.onDrop(clientId);
         // QoS 0 lost by a slow reader is counted in the session's `dropped`, as on aedes
       },
       onBacklog: (clientId, backlog) => {

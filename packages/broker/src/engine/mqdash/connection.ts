@@ -51,6 +51,8 @@ export class Connection implements SessionSink {
   private framedVersion: 4 | 5 = 4;
   private cachedInfo: ClientInfo | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Running while a write waits for the socket to drain (drainTimeoutMs). */
+  private drainTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly stream: Duplex,
@@ -58,12 +60,17 @@ export class Connection implements SessionSink {
     maximumPacketSize: number,
     connectTimeoutMs: number,
     private readonly maxWriteBufferBytes: number,
+    private readonly drainTimeoutMs = 0,
   ) {
     this.framer = new Framer(maximumPacketSize);
     this.parser.on('packet', (packet) => this.dispatch(packet));
     this.parser.on('error', () => this.disconnect(0x81)); // malformed packet [MQTT-4.13.1-1]
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('drain', () => this.session?.drain());
+    stream.on('drain', () => {
+      clearTimeout(this.drainTimer);
+      this.drainTimer = undefined;
+      this.session?.drain();
+    });
     stream.on('error', () => this.end(0x80, true));
     stream.on('close', () => this.end(0x80, true));
     stream.on('end', () => this.end(0x80, true));
@@ -124,7 +131,11 @@ export class Connection implements SessionSink {
         this.stream.uncork();
       });
     }
-    this.stream.write(bytes);
+    // The socket's buffer is full: a client that does not read it empty within drainTimeoutMs is
+    // cut off, so a stalled reader cannot hold the broker's memory (QoS 1/2 to it wait in its queue).
+    if (!this.stream.write(bytes) && this.drainTimeoutMs > 0 && !this.drainTimer) {
+      this.drainTimer = setTimeout(() => this.disconnect(0x97), this.drainTimeoutMs);
+    }
     return true;
   }
 
@@ -179,6 +190,7 @@ export class Connection implements SessionSink {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.drainTimer);
     this.backlog = [];
     this.stream.end();
     setTimeout(() => this.stream.destroy(), 1000).unref();

@@ -26,6 +26,7 @@ export interface EngineSettings {
   maxQueuedMessages: number;
   connectTimeoutMs: number;
   maxWriteBufferBytes: number;
+  drainTimeoutMs: number;
   maxConnections: number;
   maxSubscriptionsPerClient: number;
   responseInformation: string;
@@ -40,6 +41,7 @@ export const defaultSettings: EngineSettings = {
   maxQueuedMessages: 1000,
   connectTimeoutMs: 10_000,
   maxWriteBufferBytes: 1024 * 1024,
+  drainTimeoutMs: 0,
   maxConnections: 0,
   maxSubscriptionsPerClient: 0,
   responseInformation: '',
@@ -121,6 +123,7 @@ export class Engine {
       this.settings.maximumPacketSize,
       this.settings.connectTimeoutMs,
       this.settings.maxWriteBufferBytes,
+      this.settings.drainTimeoutMs,
     );
     this.open.add(connection);
     return connection;

@@ -120,7 +120,9 @@ export class Session {
       else this.connection?.sendPublish(outgoing, undefined, false);
       return;
     }
-    if (this.queue.length >= this.maxQueued) {
+    // The limit counts the messages in flight too (MQTT_MAX_QUEUED_MESSAGES); those were sent and
+    // wait for their acknowledgement, so only queued ones are dropped.
+    if (this.queue.length > 0 && this.backlog >= this.maxQueued) {
       const oldest = this.queue.shift()!; // a full queue keeps the newest messages
       this.store?.removeMessage(this.clientId, oldest.seq);
       this.dropped++;

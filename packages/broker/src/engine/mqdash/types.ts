@@ -119,6 +119,11 @@ export interface EngineOptions {
    * dropped and its QoS 1/2 messages wait in the session queue until the buffer drains.
    */
   maxWriteBufferBytes?: number;
+  /**
+   * How long a write to a client may wait for its socket to drain, in ms, before the connection is
+   * ended (DISCONNECT 0x97): a client that stops reading cannot hold the broker's memory. 0 = never.
+   */
+  drainTimeoutMs?: number;
   /** Connected clients at most; a CONNECT beyond it gets 0x89 Server busy (3.1.1: 3). 0 = no limit. */
   maxConnections?: number;
   /**
