@@ -29,7 +29,7 @@ import { Retention, type RetentionOptions } from './retention/retention.ts';
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
-import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
+import { DEFAULT_MAX_QUEUED_PER_CLIENT, SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import type { RetainedMessages } from './persistence/retained-messages.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
@@ -215,7 +215,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum', 'drainTimeoutMs']),
         ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds), onStoreError: onMqttStateError } : {}),
-        ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
+        // the same per-session queue limit as on aedes, its default included
+        maxQueuedMessages: (typeof durable === 'object' ? durable.maxQueuedPerClient : undefined) ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
       })
       : await Engine.create({
