@@ -111,6 +111,10 @@ test('an IP ban added in Settings → Bans refuses an MQTT client from 127.0.0.1
 });
 
 test('a deny-publish rule added in Settings → Topic permissions gets a QoS 1 publish PUBACK 0x87; the default switch denies the rest', async () => {
+  // A subscriber to every topic used, so an accepted publish is answered 0x00 Success on either
+  // engine (with none, MQTT 5 allows 0x10 No matching subscribers, which the own engine sends).
+  const watcher = await connectClient(server.mqttPort, 'e2e-watcher', { protocolVersion: 5 });
+  await watcher.subscribeAsync('e2e/#', { qos: 1 });
   const client = await connectClient(server.mqttPort, 'e2e-publisher', { protocolVersion: 5 });
   assert.equal(await pubackReason(client, 'e2e/locked/valve'), 0, 'allowed before any rule');
 

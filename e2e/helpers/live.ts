@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { takeConsoleErrors } from './dashboard';
-import { serverCommand, type RunningServer } from './server';
+import { engineProblem, serverCommand, type RunningServer } from './server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -22,13 +22,11 @@ export async function restartServer(previous: RunningServer, env: Record<string,
   await previous.stop();
   const { httpPort, mqttPort, dataDir, adminPassword, baseUrl } = previous;
   const [command, args] = serverCommand();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir };
+  delete childEnv.NODE_TEST_CONTEXT;
   const child = spawn(command, args, {
     cwd: repoRoot,
-    env: (() => {
-      const e: NodeJS.ProcessEnv = { ...process.env, ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir };
-      delete e.NODE_TEST_CONTEXT;
-      return e;
-    })(),
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -64,6 +62,11 @@ export async function restartServer(previous: RunningServer, env: Record<string,
       throw new Error(`restarted server did not answer /healthz within ${HEALTH_TIMEOUT_MS / 1000} s\n${output.slice(-4000)}`);
     }
     await sleep(100);
+  }
+  const wrongEngine = await engineProblem(childEnv, () => output);
+  if (wrongEngine) {
+    await stop();
+    throw new Error(`restarted server: ${wrongEngine}\n${output.slice(-4000)}`);
   }
   return { baseUrl, httpPort, mqttPort, dataDir, adminPassword, child, output: () => output, stop };
 }

@@ -58,6 +58,27 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
+ * The MQTT engine a run asks for: MQDASH_ENGINE (the harness hands the whole environment to every
+ * server it starts), else the default. Checked against the server's `mqdash listening` line, so an
+ * e2e run with MQDASH_ENGINE=mqdash cannot pass on another engine. Resolves what is wrong, or null.
+ */
+export async function engineProblem(env: NodeJS.ProcessEnv, output: () => string, timeoutMs = 10_000): Promise<string | null> {
+  // The line is logged at info: a quieter LOG_LEVEL leaves nothing to check.
+  if (!['info', 'debug', 'trace', undefined].includes(env.LOG_LEVEL)) return null;
+  const expected = env.MQDASH_ENGINE || 'aedes';
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = output().split('\n').find((l) => l.includes('"event":"mqdash listening"'));
+    if (line) {
+      const engine = (JSON.parse(line) as { engine?: unknown }).engine;
+      return engine === expected ? null : `the server runs the ${String(engine)} engine, not ${expected} (MQDASH_ENGINE)`;
+    }
+    if (Date.now() > deadline) return `the server logged no "mqdash listening" line within ${timeoutMs / 1000} s`;
+    await sleep(50);
+  }
+}
+
+/**
  * The command that starts the compiled server. A stale build would test yesterday's code (and
  * start.mjs would spend the start-up timeout building it), so it must be fresh.
  */
@@ -138,6 +159,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     if (Date.now() > deadline) await fail(`GET ${baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
     await sleep(100);
   }
+  const wrongEngine = await engineProblem(env, () => output);
+  if (wrongEngine) await fail(wrongEngine);
 
   return { baseUrl, httpPort, mqttPort, dataDir, adminPassword, child, output: () => output, stop };
 }

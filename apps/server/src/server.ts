@@ -125,7 +125,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
     log.info({
       event: 'mqdash listening', host: config.host, httpPort: ports.http, mqttPort: ports.mqtt,
       ...(ports.https !== null ? { httpsPort: ports.https } : {}), ...(ports.mqtts !== null ? { mqttsPort: ports.mqtts } : {}),
-      dataDir: config.dataDir, url,
+      dataDir: config.dataDir, url, engine: broker.engine.kind,
     }, url ? runningMessage(url, broker.initialPasswordFile) : 'mqdash is running without a dashboard listener (PORT=off)');
     return {
       broker, listeners, ports,

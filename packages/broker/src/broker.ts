@@ -33,7 +33,7 @@ import { queuedMessagesLog, Retention, type RetentionOptions } from './retention
 import { FeedTokens } from './feed/feed-tokens.ts';
 import { attachWebSocket, listenTcp, listenTls, type TlsListenerOptions, type WebSocketOptions } from './engine/listeners.ts';
 import { Messaging, resolveMessagingOptions, type MessagingOptions } from './messaging/messaging.ts';
-import { SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
+import { DEFAULT_MAX_QUEUED_PER_CLIENT, SqlitePersistence, type SqlitePersistenceOptions } from './persistence/sqlite-persistence.ts';
 import type { RetainedMessages } from './persistence/retained-messages.ts';
 import { SessionRegistry } from './registry/registry.ts';
 import { ApiKeyStore } from './store/api-key-store.ts';
@@ -252,17 +252,20 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const mqttUserStore = new MqttUserStore(store.db);
     const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
     const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore, { sessionOwner: (clientId) => registry.get(clientId)?.username });
+    // Either engine's protocol state failing to write (a full disk): said in words, once per failed flush.
+    const onMqttStateError = (err: Error) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`);
     const mqttState = engineKind === 'aedes' && durable && !mqtt.persistence
       // Issue 14: listening does not wait for the stored subscriptions and queues (loadInBackground).
-      ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: (err) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`) })
+      ? new SqlitePersistence(store.db, { loadInBackground: true, ...(durable === true ? {} : durable), onCommit: (seconds) => metrics.observeStoreWrite('mqtt_state', seconds), onError: onMqttStateError })
       : undefined;
     const verifyFeedToken = (t: string) => feedTokens.verify(t);
     const engine: BrokerEngine = engineKind === 'mqdash'
       ? await MqdashBrokerEngine.create({
         registry, log, ...defaultMqttOptions, ...pick(mqtt, ['maximumPacketSize', 'keepAliveLimit', 'topicAliasMaximum', 'drainTimeoutMs']),
         ...(cluster ? { store: cluster.store, bus: cluster.bus, nodeName } : {}),
-        ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds) } : {}),
-        ...(typeof durable === 'object' && durable.maxQueuedPerClient !== undefined && { maxQueuedMessages: durable.maxQueuedPerClient }),
+        ...(durable ? { db: store.db, onStoreCommit: (seconds: number) => metrics.observeStoreWrite('mqtt_state', seconds), onStoreError: onMqttStateError } : {}),
+        // the same per-session queue limit as on aedes, its default included
+        maxQueuedMessages: (typeof durable === 'object' ? durable.maxQueuedPerClient : undefined) ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
         ...(typeof durable === 'object' && pick(durable, ['loadInBackground', 'loadSliceRows'])),
         verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access, limits,
       })
@@ -294,9 +297,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       });
       void (engine as Engine).restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(mqttState.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
     } else if (engine instanceof MqdashBrokerEngine) {
-      // The own engine loads its stored sessions after listening too (issue 14).
+      // The own engine loads its stored sessions after listening too (issue 14), and is not ready
+      // while it cannot write its state.
       readiness.add('mqtt state', () => {
         if (!engine.isRestored) throw new Error('the stored MQTT sessions are still loading');
+        if (engine.storeFailure) throw new Error(`the MQTT state could not be written: ${storageProblem(engine.storeFailure) ?? engine.storeFailure.message}`);
       });
       void engine.restored.then(() => log.info({ event: 'mqtt state loaded', loadMs: Math.round(engine.loadMs ?? 0) }, 'stored MQTT sessions loaded'), () => {});
     }

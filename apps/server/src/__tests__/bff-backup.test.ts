@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { createBroker, type Broker } from '@mqdash/broker';
 import { createApp } from '../app.ts';
-import { publishInOrder } from './cli-helpers.ts';
+import { heldMessages, publishInOrder } from './cli-helpers.ts';
 import { waitFor } from './emqx-helpers.ts';
 
 const ADMIN = 'bff-backup-admin-pw';
@@ -80,10 +80,7 @@ test('a backup made under QoS 1 traffic downloads once, complete and consistent,
   try {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     assert.equal(db.prepare("SELECT count(*) FROM sessions WHERE client_name = 'bb-offline'").pluck().get(), 1);
-    const held = [
-      ...(db.prepare("SELECT payload FROM mqtt_outgoing WHERE client_id = 'bb-offline' ORDER BY seq").pluck().all() as Buffer[]),
-      ...(db.prepare("SELECT payload FROM mqtt_write_ahead WHERE topic = 'bb/x' ORDER BY id").pluck().all() as Buffer[]),
-    ].map((p) => Number(p.toString()));
+    const held = heldMessages(db, 'bb-offline', 'bb/x').map((p) => Number(p.toString()));
     assert.deepEqual(held, held.map((_, i) => i), 'the queued messages are 0..k, none missing or twice');
     assert.ok(held.length >= ackedBefore, `every message acknowledged before the backup is in it (${held.length} ≥ ${ackedBefore})`);
   } finally {

@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { createBroker, type Broker } from '@mqdash/broker';
-import { allRows, publishInOrder, rowCounts, runCli } from './cli-helpers.ts';
+import { allRows, heldMessages, publishInOrder, rowCounts, runCli } from './cli-helpers.ts';
 
 const ADMIN_PASSWORD = 'cli-backup-admin-pw';
 const persistent: IClientOptions = { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 0xffffffff } };
@@ -53,13 +53,11 @@ async function connect(port: number, clientId: string, opts: IClientOptions, got
   return c;
 }
 
-/** Payloads queued for the subscriber in a database: its queue rows and the write-ahead entries (replayed to it at start). */
+/** Payloads queued for the subscriber in a database (either engine's tables, cli-helpers.ts). */
 function heldFor(file: string, clientId: string): number[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const queued = db.prepare('SELECT payload FROM mqtt_outgoing WHERE client_id = ? ORDER BY seq').pluck().all(clientId) as Buffer[];
-    const ahead = db.prepare("SELECT payload FROM mqtt_write_ahead WHERE topic LIKE 'load/%' ORDER BY id").pluck().all() as Buffer[];
-    return [...queued, ...ahead].map((p) => Number(p.toString()));
+    return heldMessages(db, clientId, 'load/%').map((p) => Number(p.toString()));
   } finally {
     db.close();
   }
@@ -114,12 +112,14 @@ test('backup while QoS 1 traffic flows, a second one when quiet, restore, and ev
   // the whole queue on disk) and nothing changing. A backup now equals the database, row for row.
   await sub.endAsync();
   await pub.endAsync();
-  for (let previous = ''; ;) {
+  // Every row unchanged for longer than the registry's one-second stats flush (its counters of the
+  // queued messages are written on its tick, after the queue rows themselves).
+  for (let previous = '', since = Date.now(); ;) {
     await new Promise((res) => setTimeout(res, 300));
-    const now = JSON.stringify(rowCounts(allRows(dbFile))) + JSON.stringify(heldFor(dbFile, 'backup-offline-sub').length);
-    const open = (allRows(dbFile).mqtt_write_ahead ?? []).length;
-    if (now === previous && open === 0) break;
-    previous = now;
+    const rows = allRows(dbFile);
+    const now = JSON.stringify(rows);
+    if (now !== previous) [previous, since] = [now, Date.now()];
+    else if ((rows.mqtt_write_ahead ?? []).length === 0 && Date.now() - since >= 1500) break;
   }
   const quiet = path.join(dir, 'quiet.db');
   const b2 = await runCli(['backup', quiet, '--data-dir', dataDir]);

@@ -45,6 +45,20 @@ export function allRows(file: string): Record<string, unknown[]> {
   }
 }
 
+/**
+ * The payloads a database holds for a persistent subscriber, in order, whichever engine wrote it:
+ * mqdash's own engine keeps them as rows of `mqdash_messages` (its write-ahead), the aedes build
+ * as `mqtt_outgoing` rows plus the write-ahead entries of `topicLike` not yet routed (replayed at start).
+ */
+export function heldMessages(db: Database.Database, clientId: string, topicLike: string): Buffer[] {
+  const own = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mqdash_messages'").pluck().get() === 1;
+  if (own) return db.prepare('SELECT payload FROM mqdash_messages WHERE client_id = ? ORDER BY seq').pluck().all(clientId) as Buffer[];
+  return [
+    ...(db.prepare('SELECT payload FROM mqtt_outgoing WHERE client_id = ? ORDER BY seq').pluck().all(clientId) as Buffer[]),
+    ...(db.prepare('SELECT payload FROM mqtt_write_ahead WHERE topic LIKE ? ORDER BY id').pluck().all(topicLike) as Buffer[]),
+  ];
+}
+
 /** The number of rows of each table, for messages. */
 export const rowCounts = (rows: Record<string, unknown[]>) => Object.fromEntries(Object.entries(rows).map(([t, r]) => [t, r.length]));
 

@@ -56,10 +56,16 @@ export interface EmqxTestServer {
   /** Runs a JSON action as admin; asserts success. */
   ok<T = any>(action: string, params?: Record<string, unknown>): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
   createKey(name: string): Promise<ApiKey>;
-  /** Connects a real mqtt.js client (MQTT 5 unless told); `localAddress` picks the source IP (127.x.y.z). */
-  connect(clientId: string, opts?: IClientOptions & { localAddress?: string; ws?: boolean }): Promise<MqttClient>;
+  /**
+   * Connects a real mqtt.js client (MQTT 5 unless told); `localAddress` picks the source IP (127.x.y.z).
+   * `received` collects every message from before the CONNACK on: a resumed session's queue may
+   * arrive in the same chunk as the CONNACK, before a listener added after `connect` resolves.
+   */
+  connect(clientId: string, opts?: ConnectOptions): Promise<MqttClient>;
   close(): Promise<void>;
 }
+
+export type ConnectOptions = IClientOptions & { localAddress?: string; ws?: boolean; received?: Array<{ topic: string; payload: string }> };
 
 export async function startEmqxServer(): Promise<EmqxTestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdash-emqx-test-'));
@@ -88,8 +94,8 @@ export async function startEmqxServer(): Promise<EmqxTestServer> {
   const key = await createKey('emqx-tests');
   const auth = (t: request.Test) => t.auth(key.apiKey, key.apiSecret);
 
-  const connect = (clientId: string, opts: IClientOptions & { localAddress?: string; ws?: boolean } = {}): Promise<MqttClient> => {
-    const { localAddress, ws, ...rest } = opts;
+  const connect = (clientId: string, opts: ConnectOptions = {}): Promise<MqttClient> => {
+    const { localAddress, ws, received, ...rest } = opts;
     const o: IClientOptions = { clientId, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 5, ...rest };
     const client = ws
       ? mqtt.connect(`ws://127.0.0.1:${httpPort}/mqtt`, o)
@@ -98,6 +104,7 @@ export async function startEmqxServer(): Promise<EmqxTestServer> {
         : mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, o);
     clients.push(client);
     client.on('error', () => {});
+    if (received) client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
     return new Promise((resolve, reject) => {
       client.once('connect', () => resolve(client));
       client.once('error', reject);

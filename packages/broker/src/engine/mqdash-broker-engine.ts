@@ -56,6 +56,10 @@ export interface MqdashEngineOptions {
   maxQueuedMessages?: number;
   /** Each commit of the protocol state to the database, with its duration in seconds. */
   onStoreCommit?: (seconds: number) => void;
+  /** A commit of the protocol state failed (a full disk); the PUBLISHes waiting for it are refused. */
+  onStoreError?: (error: Error) => void;
+  /** A client whose socket stays full this long is disconnected (MQTT_DRAIN_TIMEOUT_MS, as on aedes). 0: never. Default 60 s. */
+  drainTimeoutMs?: number;
   /** The ban list and topic permissions (issue 12, access/types.ts). Default: allowEverything. */
   access?: AccessHooks;
   /**
@@ -105,6 +109,7 @@ function endReasonOf(code: number): string {
   if (code === 0x8d) return 'keep-alive timeout';
   if (code === 0x8e) return 'session taken over';
   if (code === 0x80) return 'connection lost';
+  if (code === 0x97) return 'stopped reading: its socket stayed full for the drain timeout';
   return `closed by the server (reason 0x${code.toString(16)})`;
 }
 
@@ -220,8 +225,21 @@ export class MqdashBrokerEngine implements BrokerEngine {
   private readonly wipeAfterLoad = new Set<string>();
   private closing = false;
 
+  /** The last commit of the protocol state failed with this (a full disk); null once one succeeds. */
+  storeFailure: Error | null = null;
+
   private constructor(private readonly o: MqdashEngineOptions) {
-    const store = o.store ?? (o.db ? new SqliteSessionStore(o.db, { onCommit: o.onStoreCommit, loadSliceRows: o.loadSliceRows }) : new MemorySessionStore());
+    const store = o.store ?? (o.db ? new SqliteSessionStore(o.db, {
+      loadSliceRows: o.loadSliceRows,
+      onCommit: (seconds) => {
+        this.storeFailure = null;
+        o.onStoreCommit?.(seconds);
+      },
+      onError: (err) => {
+        this.storeFailure = err;
+        o.onStoreError?.(err);
+      },
+    }) : new MemorySessionStore());
     this.engine = new Engine({
       hooks: this.hooks(),
       maximumPacketSize: o.maximumPacketSize,
@@ -603,9 +621,11 @@ export class MqdashBrokerEngine implements BrokerEngine {
         const live = this.connected.get(clientId)?.live ?? registry.live.get(clientId);
         if (live) registry.onDeliver(live, Date.now());
       },
-      onDrop: (_clientId, reason) => {
+      onDrop: (clientId, reason) => {
         if (reason === 'expired') stats().expired();
         else if (reason === 'queue_full' || reason === 'too_large') stats().dropped(reason);
+        // the session's stats.droppedMessages and the "queue full" warning, as on aedes
+        if (reason === 'queue_full') registry.onDrop(clientId);
         // QoS 0 lost by a slow reader is counted in the session's `dropped`, as on aedes
       },
       onBacklog: (clientId, backlog) => {

@@ -254,10 +254,13 @@ export class Connection implements SessionSink {
     this.events.closed(this, reasonCode, withWill);
   }
 
-  /** The stream stayed full for the drain timeout: closed at once, pending writes discarded (the will applies). */
+  /**
+   * The stream stayed full for the drain timeout: closed at once, pending writes discarded (the
+   * will applies). Reason 0x97 Quota exceeded, which the client cannot read through its full buffer.
+   */
   private cutOff(): void {
     this.drainTimer = undefined;
-    this.end(0x80, true);
+    this.end(0x97, true);
     this.stream.destroy();
   }
 

@@ -27,6 +27,7 @@ export interface EngineSettings {
   maxQueuedMessages: number;
   connectTimeoutMs: number;
   maxWriteBufferBytes: number;
+  drainTimeoutMs: number;
   maxConnections: number;
   maxSubscriptionsPerClient: number;
   maxConnectRate: number;
@@ -34,7 +35,6 @@ export interface EngineSettings {
   maxPublishBytesRate: number;
   maxQueuedBytes: number;
   responseInformation: string;
-  drainTimeoutMs: number;
 }
 
 export const defaultSettings: EngineSettings = {
@@ -46,6 +46,7 @@ export const defaultSettings: EngineSettings = {
   maxQueuedMessages: 1000,
   connectTimeoutMs: 10_000,
   maxWriteBufferBytes: 1024 * 1024,
+  drainTimeoutMs: 0,
   maxConnections: 0,
   maxSubscriptionsPerClient: 0,
   maxConnectRate: 0,
@@ -53,7 +54,6 @@ export const defaultSettings: EngineSettings = {
   maxPublishBytesRate: 0,
   maxQueuedBytes: Number.POSITIVE_INFINITY,
   responseInformation: '',
-  drainTimeoutMs: 0,
 };
 
 export class Engine {

@@ -147,8 +147,10 @@ export class Session {
       this.onDrop?.('queue_full');
       return;
     }
-    // a full queue keeps the newest messages: the oldest go until the new one fits (count and bytes)
-    while (this.queue.length > 0 && (this.queue.length >= maxQueued || this.queuedBytes + bytes > maxQueuedBytes)) {
+    // A full queue keeps the newest messages: the oldest go until the new one fits. The count limit
+    // (MQTT_MAX_QUEUED_MESSAGES) counts the messages in flight too; those were sent and wait for
+    // their acknowledgement, so only queued ones are dropped.
+    while (this.queue.length > 0 && (this.backlog >= maxQueued || this.queuedBytes + bytes > maxQueuedBytes)) {
       const oldest = this.dequeue();
       this.store?.removeMessage(this.clientId, oldest.seq);
       this.dropped++;

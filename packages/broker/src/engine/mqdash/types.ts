@@ -131,6 +131,11 @@ export interface EngineOptions {
    * dropped and its QoS 1/2 messages wait in the session queue until the buffer drains.
    */
   maxWriteBufferBytes?: number;
+  /**
+   * How long a write to a client may wait for its socket to drain, in ms, before the connection is
+   * ended (DISCONNECT 0x97): a client that stops reading cannot hold the broker's memory. 0 = never.
+   */
+  drainTimeoutMs?: number;
   /** Connected clients at most; a CONNECT beyond it gets 0x89 Server busy (3.1.1: 3). 0 = no limit. */
   maxConnections?: number;
   /**
@@ -148,11 +153,6 @@ export interface EngineOptions {
   maxPublishBytesRate?: number;
   /** Payload bytes queued per session; beyond it the oldest queued messages are dropped (queue_full). 0 = no limit. */
   maxQueuedBytes?: number;
-  /**
-   * A client whose stream stays full (a write refused by its buffer, no 'drain' since) this many ms
-   * is disconnected, its pending writes discarded. 0 = never.
-   */
-  drainTimeoutMs?: number;
 }
 
 export const UNLIMITED_EXPIRY = 0xffffffff;

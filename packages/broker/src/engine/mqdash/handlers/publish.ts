@@ -86,9 +86,25 @@ function accept(engine: Engine, connection: Connection, packet: IPublishPacket, 
   // QoS 2 packet identifier are durable; publishes arriving meanwhile share the commit
   engine.store.afterDurable((error) => {
     if (packet.qos === 1) connection.inboundQos1--;
-    // not durable: no acknowledgement, the client sends the PUBLISH again on its next connection
-    if (error) return void connection.disconnect(0x80);
+    if (error) return void refuseNotDurable(engine, connection, packet, error);
     connection.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode });
+  });
+}
+
+/**
+ * The write-ahead could not be written (a full disk): the PUBLISH is not acknowledged as accepted.
+ * MQTT 5 is told so, 0x80 Unspecified error with the reason when problem information is wanted
+ * (the client decides whether to send it again); MQTT 3.1.1 has no negative acknowledgement, so
+ * its connection ends and the client sends the PUBLISH again on its next one.
+ */
+function refuseNotDurable(engine: Engine, connection: Connection, packet: IPublishPacket, error: Error): void {
+  if (connection.protocolVersion !== 5) return connection.disconnect(0x80);
+  const session = connection.session;
+  if (packet.qos === 2 && session?.incomingQos2.delete(packet.messageId ?? 0)) engine.sessionChanged(session); // the flow ends at PUBREC [MQTT-4.3.3-9]
+  const reasonString = `the message could not be stored: ${error.message}`;
+  connection.send({
+    cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId ?? 0, reasonCode: 0x80,
+    ...(connection.requestProblemInformation ? { properties: { reasonString } } : {}),
   });
 }
 
