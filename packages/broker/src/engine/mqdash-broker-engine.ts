@@ -71,8 +71,6 @@ export interface MqdashEngineOptions {
   loadSliceRows?: number;
   /** Overload limits (connections, CONNECT rate, publish rates, subscriptions, queued bytes); validated by createBroker. */
   limits?: OverloadLimits;
-  /** A client whose socket stays full this long is disconnected (MQTT_DRAIN_TIMEOUT_MS; 0: never). Default 60 s. */
-  drainTimeoutMs?: number;
 }
 
 /** What the hooks learnt of a CONNECT, kept from authenticate to onConnect. */
