@@ -196,6 +196,19 @@ export class Connection implements SessionSink {
     return true;
   }
 
+  /**
+   * Writes an acknowledgement (PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK) with a Reason String when
+   * the client wants problem information [MQTT-3.1.2-29]; without it when the string would make the
+   * packet too large for the client [MQTT-3.4.2-2].
+   */
+  sendAck(packet: Packet, reasonString: string | undefined): boolean {
+    if (this.protocolVersion === 5 && this.requestProblemInformation && reasonString !== undefined) {
+      const properties = { ...(packet as { properties?: object }).properties, reasonString };
+      if (this.send({ ...packet, properties } as Packet)) return true;
+    }
+    return this.send(packet);
+  }
+
   sendPublish(outgoing: OutgoingMessage, packetId: number | undefined, dup: boolean): boolean {
     const { message } = outgoing;
     const packet: IPublishPacket = {

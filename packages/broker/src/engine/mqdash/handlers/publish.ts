@@ -5,6 +5,7 @@
 import type { IPublishPacket, IPubrelPacket } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
+import { reasonStringOf } from '../reasons.ts';
 import { isValidTopicName } from '../topics.ts';
 import type { EngineMessage } from '../types.ts';
 
@@ -87,7 +88,7 @@ function accept(engine: Engine, connection: Connection, packet: IPublishPacket, 
   engine.store.afterDurable((error) => {
     if (packet.qos === 1) connection.inboundQos1--;
     if (error) return void refuseNotDurable(engine, connection, packet, error);
-    connection.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode });
+    connection.sendAck({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packetId, reasonCode }, reasonStringOf(reasonCode));
   });
 }
 
@@ -101,11 +102,10 @@ function refuseNotDurable(engine: Engine, connection: Connection, packet: IPubli
   if (connection.protocolVersion !== 5) return connection.disconnect(0x80);
   const session = connection.session;
   if (packet.qos === 2 && session?.incomingQos2.delete(packet.messageId ?? 0)) engine.sessionChanged(session); // the flow ends at PUBREC [MQTT-4.3.3-9]
-  const reasonString = `the message could not be stored: ${error.message}`;
-  connection.send({
-    cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId ?? 0, reasonCode: 0x80,
-    ...(connection.requestProblemInformation ? { properties: { reasonString } } : {}),
-  });
+  connection.sendAck(
+    { cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId ?? 0, reasonCode: 0x80 },
+    `the message could not be stored: ${error.message}`,
+  );
 }
 
 /** [MQTT-4.3.3-11] PUBREL releases the packet identifier; PUBCOMP answers it (0x92 when unknown). */
@@ -113,5 +113,5 @@ export function handlePubrel(connection: Connection, packet: IPubrelPacket): voi
   const packetId = packet.messageId ?? 0;
   const known = connection.session!.incomingQos2.delete(packetId);
   const reasonCode = known || connection.protocolVersion !== 5 ? 0 : 0x92;
-  connection.send({ cmd: 'pubcomp', messageId: packetId, reasonCode });
+  connection.sendAck({ cmd: 'pubcomp', messageId: packetId, reasonCode }, reasonStringOf(reasonCode));
 }

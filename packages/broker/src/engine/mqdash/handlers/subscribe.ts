@@ -7,6 +7,7 @@ import type { ISubscribePacket, ISubscription, QoS } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
 import type { Session } from '../session.ts';
+import { reasonStringOfCodes } from '../reasons.ts';
 import { parseFilter } from '../topics.ts';
 import type { Subscription } from '../types.ts';
 
@@ -62,7 +63,7 @@ export async function handleSubscribe(engine: Engine, connection: Connection, pa
     added.push(subscription);
     if (wantsRetained(subscription, replaced)) sendRetained.push(subscription);
   }
-  connection.send({ cmd: 'suback', messageId: packet.messageId, granted: codes }); // [MQTT-3.8.4-1]
+  connection.sendAck({ cmd: 'suback', messageId: packet.messageId, granted: codes }, reasonStringOfCodes(codes)); // [MQTT-3.8.4-1]
   if (added.length > 0) engine.hooks.onSubscribe?.(connection.info, added);
   deliverRetained(engine, session, sendRetained);
 }

@@ -2,6 +2,7 @@
 import type { IUnsubscribePacket } from 'mqtt-packet';
 import type { Connection } from '../connection.ts';
 import type { Engine } from '../engine.ts';
+import { reasonStringOfCodes } from '../reasons.ts';
 
 export function handleUnsubscribe(engine: Engine, connection: Connection, packet: IUnsubscribePacket): void {
   const session = connection.session!;
@@ -17,6 +18,6 @@ export function handleUnsubscribe(engine: Engine, connection: Connection, packet
   });
   if (removed.length > 0) engine.hooks.onUnsubscribe?.(connection.info, removed);
   // [MQTT-3.10.4-4, 3.11.3-1] one UNSUBACK, one reason code per filter in MQTT 5
-  if (connection.protocolVersion === 5) connection.send({ cmd: 'unsuback', messageId: packet.messageId, granted: codes });
+  if (connection.protocolVersion === 5) connection.sendAck({ cmd: 'unsuback', messageId: packet.messageId, granted: codes }, reasonStringOfCodes(codes));
   else connection.send({ cmd: 'unsuback', messageId: packet.messageId, granted: [] });
 }
