@@ -98,6 +98,33 @@ describe('CONNECT validation', () => {
     assert.equal(await raw.disconnectReason(), 0x82);
   });
 
+  test('MQTT 5 §3.1.2.11.3, §3.1.2.11.4: a Receive Maximum or Maximum Packet Size of 0 in CONNECT is a protocol error (CONNACK 0x82)', async () => {
+    for (const properties of [{ receiveMaximum: 0 }, { maximumPacketSize: 0 }]) {
+      const raw = await server.raw(5);
+      const connack = await raw.connect('zero-limit', { properties });
+      assert.equal(connack.reasonCode, 0x82, JSON.stringify(properties));
+      await raw.whenClosed();
+    }
+    assert.equal(server.engine.sessions.has('zero-limit'), false);
+  });
+
+  test('[MQTT-3.1.3-5] a client id longer than maxClientIdLength gets 0x85 (3.1.1: return code 2)', async () => {
+    const short = await startEngine({ maxClientIdLength: 8 });
+    try {
+      const raw5 = await short.raw(5);
+      assert.equal((await raw5.connect('nine-long')).reasonCode, 0x85);
+      await raw5.whenClosed();
+      const raw4 = await short.raw(4);
+      assert.equal((await raw4.connect('nine-long')).returnCode, 2);
+      await raw4.whenClosed();
+      const fits = await short.raw(5);
+      assert.equal((await fits.connect('8-chars!')).reasonCode, 0);
+      fits.close();
+    } finally {
+      await short.close();
+    }
+  });
+
   test('[MQTT-3.1.0-2] a second CONNECT is a protocol error (MQTT 5: DISCONNECT 0x82)', async () => {
     const raw = await server.raw(5);
     await raw.connect('twice');

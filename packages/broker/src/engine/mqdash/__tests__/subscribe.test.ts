@@ -213,6 +213,25 @@ describe('shared subscriptions', () => {
     pub.end();
   });
 
+  test('a group with no member online queues each message for the next member in turn, delivered when it returns', async () => {
+    const pub = await server.connect({ clientId: 'share3-pub', protocolVersion: 5 });
+    const members = ['share3-a', 'share3-b'];
+    for (const clientId of members) {
+      const member = await server.connect({ clientId, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } });
+      await member.subscribeAsync('$share/g3/work/#', { qos: 1 });
+      member.end();
+      await waitFor(() => !server.engine.connections.has(clientId));
+    }
+    for (let i = 0; i < 4; i++) await pub.publishAsync('work/x', `${i}`, { qos: 1 });
+    // one copy per message for the group, alternating over its members
+    assert.deepEqual(members.map((id) => server.engine.sessions.get(id)!.backlog), [2, 2]);
+    const back = await Promise.all(members.map((clientId) => server.connect({ clientId, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } })));
+    await waitFor(() => back.every((c) => c.received.length === 2));
+    assert.deepEqual(back.flatMap((c) => c.received.map((m) => m.text)).sort(), ['0', '1', '2', '3']);
+    for (const c of back) c.end();
+    pub.end();
+  });
+
   test('MQTT 5 §4.8.2: a client with a shared and a non-shared subscription gets a copy for each', async () => {
     const both = await server.connect({ clientId: 'share-both', protocolVersion: 5 });
     await both.subscribeAsync('$share/g3/dual/t', { qos: 1 });
