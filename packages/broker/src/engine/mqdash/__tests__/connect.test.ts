@@ -125,6 +125,23 @@ describe('CONNECT validation', () => {
     }
   });
 
+  test('a connection that sends no CONNECT within connectTimeoutMs is closed; one that does is kept', async () => {
+    const strict = await startEngine({ connectTimeoutMs: 1500 });
+    try {
+      const started = Date.now();
+      const silent = await strict.raw(5);
+      const prompt = await strict.raw(5);
+      assert.equal((await prompt.connect('prompt')).reasonCode, 0);
+      await silent.whenClosed(5000);
+      assert.ok(Date.now() - started >= 1400, 'not closed before the timeout');
+      await prompt.sync();
+      assert.equal(prompt.closed, false);
+      prompt.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('[MQTT-3.1.0-2] a second CONNECT is a protocol error (MQTT 5: DISCONNECT 0x82)', async () => {
     const raw = await server.raw(5);
     await raw.connect('twice');
