@@ -27,7 +27,7 @@ const syncWatcher = () => watcher.subscribeAsync('sync/will', { qos: 0 });
 describe('when the will is published', () => {
   test('[MQTT-3.1.2-8] a connection that ends without DISCONNECT publishes its will, with every will property', async () => {
     const raw = await server.raw(5);
-    await raw.connect('will-abrupt', willTo('will/abrupt', { contentType: 'text/plain', responseTopic: 'will/reply', correlationData: Buffer.from('c'), payloadFormatIndicator: true, userProperties: { k: 'v', a: 'b' } }));
+    await raw.connect('will-abrupt', willTo('will/abrupt', { contentType: 'text/plain', responseTopic: 'will/reply', correlationData: Buffer.from('c'), payloadFormatIndicator: true, messageExpiryInterval: 60, userProperties: { k: 'v', a: 'b' } }));
     raw.close();
     await waitFor(() => willsOn('will/abrupt').length === 1);
     const p = willsOn('will/abrupt')[0]!.packet.properties!;
@@ -35,6 +35,8 @@ describe('when the will is published', () => {
     assert.equal(p.responseTopic, 'will/reply');
     assert.equal(p.correlationData?.toString(), 'c');
     assert.equal(p.payloadFormatIndicator, true);
+    // MQTT 5 §3.1.3.2.4: the will's Message Expiry Interval is the PUBLISH's, counted from its publication
+    assert.ok(p.messageExpiryInterval! > 50 && p.messageExpiryInterval! <= 60, `expiry ${p.messageExpiryInterval}`);
     assert.deepEqual(Object.entries(p.userProperties ?? {}), [
       ['k', 'v'],
       ['a', 'b'],
