@@ -68,6 +68,20 @@ const configSchema = z.object({
    * switches it in the dashboard, the stored value wins (README).
    */
   mqttAllowAnonymous: booleanSetting('true'),
+  /**
+   * Device authentication (issue 12, README): a JWT as the MQTT password, HS256 with a secret
+   * (MQTT_JWT_SECRET or the first line of MQTT_JWT_SECRET_FILE), RS256/ES256 with a JWKS file.
+   */
+  mqttJwtSecret: z.string().min(32, 'must be at least 32 characters (HS256 needs 256 bits)').optional(),
+  mqttJwtSecretFile: z.string().min(1).optional(),
+  mqttJwtJwksFile: z.string().min(1).optional(),
+  /** The claim naming the user (default `sub`) and the one with topic permissions (default `acl`). */
+  mqttJwtUsernameClaim: z.string().min(1).max(200).default('sub'),
+  mqttJwtAclClaim: z.string().min(1).max(200).default('acl'),
+  /** The HTTP auth hook: each CONNECT's credentials POSTed to this URL; its timeout and answer cache. */
+  mqttAuthHttpUrl: z.string().url('must be an http:// or https:// URL').refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL').optional(),
+  mqttAuthHttpTimeoutMs: z.coerce.number().int('must be a whole number of ms').min(100).max(60_000).default(5000),
+  mqttAuthHttpCacheSeconds: z.coerce.number().int('must be a whole number of seconds').min(0).max(86_400).default(60),
   /** Time a client has to send the request headers, ms; a slower one (slow-loris) is cut off. */
   headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Time a client has to send the whole request, ms. */
@@ -102,6 +116,8 @@ const configSchema = z.object({
   // Node refuses a headers timeout longer than the request timeout.
   message: 'must not be longer than the request timeout', path: ['headersTimeoutMs'],
 }).superRefine((c, ctx) => {
+  if (c.mqttJwtSecret !== undefined && c.mqttJwtSecretFile !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['mqttJwtSecretFile'], message: 'set either MQTT_JWT_SECRET or MQTT_JWT_SECRET_FILE, not both' });
   const secure = c.mqttsPort !== undefined || c.httpsPort !== undefined;
   for (const key of ['tlsCertFile', 'tlsKeyFile'] as const) {
     if (secure && c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MQTTS_PORT or HTTPS_PORT is set' });
@@ -130,6 +146,9 @@ const flags = {
   'alert-evaluate-seconds': 'ALERT_EVALUATE_SECONDS',
   'mqtts-port': 'MQTTS_PORT', 'https-port': 'HTTPS_PORT', 'tls-cert-file': 'TLS_CERT_FILE', 'tls-key-file': 'TLS_KEY_FILE',
   'tls-ca-file': 'TLS_CA_FILE', 'tls-client-cert': 'TLS_CLIENT_CERT', 'tls-cert-cn-as-username': 'TLS_CERT_CN_AS_USERNAME',
+  'mqtt-jwt-secret': 'MQTT_JWT_SECRET', 'mqtt-jwt-secret-file': 'MQTT_JWT_SECRET_FILE', 'mqtt-jwt-jwks-file': 'MQTT_JWT_JWKS_FILE',
+  'mqtt-jwt-username-claim': 'MQTT_JWT_USERNAME_CLAIM', 'mqtt-jwt-acl-claim': 'MQTT_JWT_ACL_CLAIM',
+  'mqtt-auth-http-url': 'MQTT_AUTH_HTTP_URL', 'mqtt-auth-http-timeout-ms': 'MQTT_AUTH_HTTP_TIMEOUT_MS', 'mqtt-auth-http-cache-seconds': 'MQTT_AUTH_HTTP_CACHE_SECONDS',
   'database-url': 'DATABASE_URL', 'redis-url': 'REDIS_URL', 'node-name': 'NODE_NAME',
 } as const;
 

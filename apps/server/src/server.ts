@@ -68,6 +68,15 @@ function required<T>(value: T | null, what: string): T {
  * Opens the store, starts the broker and serves HTTP (dashboard, APIs, MQTT over WebSocket), and,
  * when configured, HTTPS (the same, WebSocket at /mqtt) and MQTT over TLS (issue 12).
  */
+/** The MQTT_JWT_* and MQTT_AUTH_HTTP_* settings as createBroker's `mqtt.deviceAuth` (issue 12). */
+function deviceAuthOf(c: Config) {
+  const jwt = c.mqttJwtSecret !== undefined || c.mqttJwtSecretFile !== undefined || c.mqttJwtJwksFile !== undefined;
+  return {
+    ...(jwt && { jwt: { secret: c.mqttJwtSecret, secretFile: c.mqttJwtSecretFile, jwksFile: c.mqttJwtJwksFile, usernameClaim: c.mqttJwtUsernameClaim, aclClaim: c.mqttJwtAclClaim } }),
+    ...(c.mqttAuthHttpUrl !== undefined && { http: { url: c.mqttAuthHttpUrl, timeoutMs: c.mqttAuthHttpTimeoutMs, cacheSeconds: c.mqttAuthHttpCacheSeconds } }),
+  };
+}
+
 export async function startServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   const secure = config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined && (config.mqttsPort !== undefined || config.httpsPort !== undefined)
     ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, caFile: config.tlsCaFile }
@@ -77,6 +86,7 @@ export async function startServer(config: Config, log: Logger = pino({ level: co
   const broker = await createBroker({
     dataDir: config.dataDir, adminPassword: config.adminPassword, apiKeyBootstrapFile: config.apiKeyBootstrapFile, logger: log,
     mqtt: { drainTimeoutMs: config.mqttDrainTimeoutMs, durable: { maxQueuedPerClient: config.mqttMaxQueuedMessages }, allowAnonymous: config.mqttAllowAnonymous,
+      deviceAuth: deviceAuthOf(config),
       limits: {
         maxConnections: config.mqttMaxConnections, maxConnectRate: config.mqttMaxConnectRate, maxPublishRate: config.mqttMaxPublishRate,
         maxPublishBytesRate: config.mqttMaxPublishBytesRate, maxSubscriptionsPerClient: config.mqttMaxSubscriptionsPerClient, maxQueuedBytes: config.mqttMaxQueuedBytes,

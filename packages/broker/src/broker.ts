@@ -10,6 +10,7 @@ import { actions, runAction, type BrokerCore, type CallerContext } from './actio
 import { AuditLog } from './audit.ts';
 import { applyApiKeyBootstrapFile } from './auth/api-key-bootstrap.ts';
 import { ApiKeys } from './auth/api-keys.ts';
+import { DeviceAuthenticator, type DeviceAuthOptions } from './auth/device-auth.ts';
 import { MqttUsers } from './auth/mqtt-users.ts';
 import { AuthService } from './auth/auth.ts';
 import { ensureAdminAccount } from './auth/bootstrap.ts';
@@ -70,6 +71,11 @@ export interface BrokerOptions {
      * Only a default: once an administrator changes it (alterMqttAuthSettings), the stored value wins.
      */
     allowAnonymous?: boolean;
+    /**
+     * Device authentication beyond passwords (issue 12): a JWT as the password (MQTT_JWT_*) and
+     * the HTTP auth hook (MQTT_AUTH_HTTP_*), in front of the MQTT accounts (auth/device-auth.ts).
+     */
+    deviceAuth?: DeviceAuthOptions;
     /**
      * Which MQTT engine runs (MQDASH_ENGINE): `aedes` (default) or `mqdash`, the project's own
      * (issue 10). With `mqdash`, `persistence` does not apply, and its protocol
@@ -242,7 +248,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     const emqxClients = new EmqxClientQueries(store.db);
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
-    const { durable = true, allowAnonymous = true, engine: engineChoice, limits: _limits, ...mqtt } = o.mqtt ?? {};
+    const { durable = true, allowAnonymous = true, engine: engineChoice, limits: _limits, deviceAuth, ...mqtt } = o.mqtt ?? {};
     const engineKind = resolveEngineKind(engineChoice, process.env, clusterSettings.databaseUrl ? 'mqdash' : 'aedes');
     if (clusterSettings.databaseUrl && engineKind === 'aedes')
       throw new Error(`${engineChoice !== undefined ? 'mqtt.engine' : 'MQDASH_ENGINE'} "aedes" cannot run with ${clusterSettings.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'}: only the own engine (mqdash) keeps its MQTT state in PostgreSQL; remove the setting or set it to mqdash`);
@@ -251,6 +257,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       : null;
     const mqttUserStore = new MqttUserStore(store.db);
     const mqttUsers = new MqttUsers(mqttUserStore, allowAnonymous, signInLimiter);
+    const clientAuth = await DeviceAuthenticator.create(mqttUsers, deviceAuth ?? {}, log);
     const access = new AccessControl(new BanStore(store.db), new TopicPermissionStore(store.db), mqttUserStore, { sessionOwner: (clientId) => registry.get(clientId)?.username });
     // Either engine's protocol state failing to write (a full disk): said in words, once per failed flush.
     const onMqttStateError = (err: Error) => log.error({ err }, `MQTT state could not be written${storageProblem(err) ? `: ${storageProblem(err)}; QoS>0 messages for persistent sessions are refused until it can` : ''}`);
@@ -267,11 +274,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         // the same per-session queue limit as on aedes, its default included
         maxQueuedMessages: (typeof durable === 'object' ? durable.maxQueuedPerClient : undefined) ?? DEFAULT_MAX_QUEUED_PER_CLIENT,
         ...(typeof durable === 'object' && pick(durable, ['loadInBackground', 'loadSliceRows'])),
-        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access, limits,
+        verifyFeedToken, clientAuth, stats: metrics, access, limits,
       })
       : await Engine.create({
         registry, log, ...defaultMqttOptions, ...mqtt, ...(mqttState && { persistence: mqttState as unknown as PersistenceLike, writeAhead: mqttState }),
-        verifyFeedToken, clientAuth: mqttUsers, stats: metrics, access,
+        verifyFeedToken, clientAuth, stats: metrics, access,
       });
     const feed = new AdminFeed(store, registry, engine, audit, log, { batchMs: 250, overviewMs: 5000, sampleMs: 60_000, ...o.feed });
     feed.start();

@@ -2,7 +2,7 @@ import type { AccessDenials, BanType, ClientIdBinding, PermissionDecision } from
 import type { BanRow, BanStore, TopicPermissionRow, TopicPermissionStore } from '../store/access-store.ts';
 import type { MqttUserStore } from '../store/mqtt-user-store.ts';
 import { BanMatcher, banReason } from './ban-list.ts';
-import { decide, type Operation } from './topic-rules.ts';
+import { claimDecision, decide, type Operation } from './topic-rules.ts';
 import { bindingRefusal } from './client-id-binding.ts';
 import type { AccessConnection, AccessHooks, ConnectFacts, ConnectionIdentity, IdentityRefusal } from './types.ts';
 
@@ -80,6 +80,14 @@ export class AccessControl implements AccessHooks {
   }
 
   private check(conn: AccessConnection, op: Operation, topic: string): string | null {
+    // Issue 12: a token's acl claim comes first; when it lists this operation it alone decides.
+    const claimed = claimDecision(conn.identity, op, topic);
+    if (claimed !== null) {
+      if (claimed) return null;
+      const reason = `${op} to ${JSON.stringify(topic)} denied: not in the token's acl claim`;
+      this.count(conn.identity.clientId, op, reason);
+      return reason;
+    }
     // No rules and allow by default (an upgrade, until rules are added): nothing to look up.
     if (this.rules.length === 0 && this.fallback === 'allow') return null;
     if (conn.generation !== this.generation) {

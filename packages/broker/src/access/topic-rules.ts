@@ -11,7 +11,7 @@ export type Operation = 'publish' | 'subscribe';
 const plainLevel = (v: string | null): v is string => v !== null && v.length > 0 && !/[/+#]/.test(v);
 
 /** The rule's filter for this connection; null when a placeholder cannot be filled (the rule does not apply). */
-function filterFor(rule: TopicPermissionRow, who: ConnectionIdentity): string | null {
+function filterFor(rule: Pick<TopicPermissionRow, 'topicFilter'>, who: ConnectionIdentity): string | null {
   let f = rule.topicFilter;
   if (f.includes('%u')) {
     if (!plainLevel(who.username)) return null;
@@ -47,19 +47,38 @@ export function filterCovers(rule: string, sub: string): boolean {
 const appliesTo = (rule: TopicPermissionRow, who: ConnectionIdentity) =>
   rule.subject === 'everyone' || (rule.subject === 'anonymous' ? who.account === null : who.account !== null && who.account === rule.username);
 
+/** Whether an operation's topic (a subscription's filter) is judged by its filter, not a share name [MQTT-4.8.2]. */
+const targetOf = (op: Operation, topic: string) => (op === 'subscribe' ? (sharedSubscriptionParts(topic)?.filter ?? topic) : topic);
+
+const covers = (op: Operation, filter: string, target: string) => (op === 'publish' ? topicMatches(filter, target) : filterCovers(filter, target));
+
+/**
+ * A token's topic permissions (JWT `acl` claim): null when it lists none for this operation (the
+ * stored rules decide), else whether one of its filters (`%u`, `%c` filled) covers the topic.
+ */
+export function claimDecision(who: ConnectionIdentity, op: Operation, topic: string): boolean | null {
+  const filters = op === 'publish' ? who.permissions?.publish : who.permissions?.subscribe;
+  if (!filters) return null;
+  const target = targetOf(op, topic);
+  return filters.some((topicFilter) => {
+    const f = filterFor({ topicFilter }, who);
+    return f !== null && covers(op, f, target);
+  });
+}
+
 /**
  * The first rule, in order, that applies to the connection, covers the operation and matches the
  * topic decides; none: the default. Returns the decision and the rule that made it.
  */
 export function decide(rules: readonly TopicPermissionRow[], who: ConnectionIdentity, op: Operation, topic: string, fallback: PermissionDecision): { permission: PermissionDecision; rule: TopicPermissionRow | null } {
   // [MQTT-4.8.2] a shared subscription is judged by its topic filter, not its share name.
-  const target = op === 'subscribe' ? (sharedSubscriptionParts(topic)?.filter ?? topic) : topic;
+  const target = targetOf(op, topic);
   for (const rule of rules) {
     if (rule.action !== 'all' && rule.action !== op) continue;
     if (!appliesTo(rule, who)) continue;
     const f = filterFor(rule, who);
     if (f === null) continue;
-    if (op === 'publish' ? topicMatches(f, target) : filterCovers(f, target)) return { permission: rule.permission, rule };
+    if (covers(op, f, target)) return { permission: rule.permission, rule };
   }
   return { permission: fallback, rule: null };
 }

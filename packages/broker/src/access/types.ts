@@ -1,3 +1,5 @@
+import type { ClaimPermissions } from '../engine/broker-engine.ts';
+
 /**
  * The MQTT-side access decisions (issue 12) behind one small interface, so that any engine can ask
  * them: the aedes wrapper (engine/engine.ts: preConnect, authenticate, authorizePublish,
@@ -20,6 +22,8 @@ export interface ConnectionIdentity {
   username: string | null;
   /** The MQTT account it authenticated as; null: anonymous (or user names not checked). */
   account: string | null;
+  /** Topic permissions of the client's token (JWT `acl` claim), evaluated before the stored rules. */
+  permissions?: ClaimPermissions;
 }
 
 /**

@@ -18,7 +18,26 @@ export const Reason = {
  * Server unavailable, 4 → 0x86 Bad user name or password, 5 → 0x87 Not authorized) and a reason
  * recorded as the session's last failed connect. A reason never holds the password.
  */
-export type ConnectVerdict = { ok: true; account: string | null } | { ok: false; returnCode: 3 | 4 | 5; reason: string };
+export type ConnectVerdict = ({ ok: true; account: string | null } & ExternalGrant) | { ok: false; returnCode: 3 | 4 | 5; reason: string };
+
+/** Topic filters a token grants (the JWT `acl` claim); a list given decides that operation alone. */
+export interface ClaimPermissions {
+  publish?: string[];
+  subscribe?: string[];
+}
+
+/**
+ * What a JWT or the HTTP auth hook adds to an accepted CONNECT (issue 12). `external`: no stored
+ * account stands behind it (the engines skip `admits`); `username`: the user name the token
+ * names (a CONNECT without one gets it); `expiresAt` (epoch ms): the engine disconnects the
+ * client then; `permissions`: evaluated before the stored topic permissions.
+ */
+export interface ExternalGrant {
+  external?: boolean;
+  username?: string;
+  expiresAt?: number;
+  permissions?: ClaimPermissions;
+}
 
 /** Where a CONNECT comes from: the sign-in limiter counts failures per address (issue 12, w/security). */
 export interface ConnectOrigin {
@@ -29,6 +48,8 @@ export interface ConnectOrigin {
    * then the user name (and the certificate the credential: no password is checked).
    */
   certificateUsername?: string;
+  /** The CONNECT's protocol level (4: 3.1.1, 5), for the HTTP auth hook. */
+  protocolVersion?: number;
 }
 
 /** How the engine authenticates MQTT clients (the dashboard's feed user aside). */
@@ -156,3 +177,20 @@ export interface ConnectedClient {
   username: string | null;
   ipAddress: string | null;
 }
+
+/** A timer for a token's expiry (either engine): `fire` runs at `expiresAt` (epoch ms), at once when past. */
+export function atExpiry(expiresAt: number, fire: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) return fire();
+    // setTimeout holds at most 2^31-1 ms (24.8 days): a longer token is looked at again then.
+    timer = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
+    timer.unref();
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
+}
+
+/** Why a client whose token expired is disconnected (issue 12, README "Device authentication"). */
+export const TOKEN_EXPIRED = 'its authentication token expired';

@@ -9,7 +9,7 @@ import type { SessionRegistry } from '../registry/registry.ts';
 import type { LiveSession } from '../registry/live-session.ts';
 import type { PublishPacket } from '../messaging/payload.ts';
 import {
-  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
+  PROTOCOL_MAX_PACKET, Reason, TOKEN_EXPIRED, allowEveryClient, atExpiry, revokeMatching,
   type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type ConnectVerdict, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { BacklogCounter, countBacklog, type PersistenceLike } from './backlog.ts';
@@ -27,6 +27,7 @@ const ADMIN = Symbol('mqdash.admin');
 const END_REASON = Symbol('mqdash.endReason');
 /** The MQTT account a client authenticated with; null for anonymous (and unchecked) clients. */
 const ACCOUNT = Symbol('mqdash.account');
+const GRANT = Symbol('mqdash.grant');
 /** The labels a connection was counted under (EngineStats.connected), so its end is counted once, the same way. */
 const COUNTED = Symbol('mqdash.counted');
 /** The connection's handle for the topic permission checks (access/types.ts), set once authenticated. */
@@ -55,6 +56,8 @@ type AedesClient = {
   [ACCOUNT]?: string | null;
   [COUNTED]?: ConnectionLabels;
   [ACCESS]?: AccessConnection;
+  /** Issue 12: let in by a JWT or the HTTP auth hook (no stored account), and its token's expiry. */
+  [GRANT]?: { external: boolean; expiresAt?: number; expiry?: { cancel(): void } };
   _disconnected?: boolean;
   disconnectReasonCode?: number | null;
   [CONNECT]?: { username: string | null; keepalive: number; settings: Record<string, unknown> };
@@ -201,7 +204,7 @@ export class Engine implements BrokerEngine {
     const authenticateClient = (client: AedesClient, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok?: boolean) => void) => {
       const answer = (verdict: ConnectVerdict) => {
         if (verdict.ok) {
-          const identity = { clientId: client.id, username: username ?? null, account: verdict.account };
+          const identity = { clientId: client.id, username: verdict.username ?? username ?? null, account: verdict.account, ...(verdict.permissions && { permissions: verdict.permissions }) };
           // Issue 12: the client-id binding, once the user name is known to be this client's.
           const unbound = access.checkIdentity(identity);
           if (unbound) {
@@ -210,6 +213,7 @@ export class Engine implements BrokerEngine {
             return done(Object.assign(new Error(unbound.reason), { returnCode: unbound.reasonCode === Reason.clientIdNotValid ? 2 : 5 }), false);
           }
           client[ACCOUNT] = verdict.account;
+          client[GRANT] = { external: verdict.external === true, ...(verdict.expiresAt !== undefined && { expiresAt: verdict.expiresAt }) };
           client[ACCESS] = access.openConnection(identity);
           return done(null, true);
         }
@@ -220,7 +224,7 @@ export class Engine implements BrokerEngine {
       let verdict: ConnectVerdict | Promise<ConnectVerdict>;
       try {
         // Issue 12 (w/security): the address, for the sign-in limiter; the new engine passes it too.
-        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: remoteAddressOf(client), certificateUsername: certificateUsernameOf(client.conn) });
+        verdict = clientAuth.check(username, password, { clientId: client.id, remoteAddress: remoteAddressOf(client), certificateUsername: certificateUsernameOf(client.conn), protocolVersion: (client as { version?: number }).version });
       } catch (err) {
         verdict = Promise.reject(err);
       }
@@ -405,6 +409,7 @@ export class Engine implements BrokerEngine {
       client[END_REASON] = 'keep-alive timeout';
     });
     events.on('clientDisconnect', (client: AedesClient) => {
+      client[GRANT]?.expiry?.cancel();
       // aedes emits this once for every client it announced with 'client' (registerClient/unregisterClient).
       const counted = client[COUNTED];
       if (counted) {
@@ -446,8 +451,13 @@ export class Engine implements BrokerEngine {
     // An account disabled (or anonymous access switched off) while a client was between its
     // authentication and its registration would slip past the sweep of connected clients: check again.
     events.on('client', (client: AedesClient) => {
-      if (client[ADMIN] === undefined && !clientAuth.admits(client[ACCOUNT] ?? null))
+      const grant = client[GRANT];
+      if (client[ADMIN] === undefined && !grant?.external && !clientAuth.admits(client[ACCOUNT] ?? null))
         void engine.disconnect(client.id, { reasonCode: Reason.notAuthorized, dropWill: true, reason: 'MQTT access revoked while connecting' });
+      // Issue 12: a JWT client is disconnected when its token expires (0x87, will dropped), as on the own engine.
+      if (grant?.expiresAt !== undefined) grant.expiry = atExpiry(grant.expiresAt, () => {
+        if (!client.closed) void engine.disconnect(client.id, { reasonCode: Reason.notAuthorized, dropWill: true, reason: TOKEN_EXPIRED });
+      });
     });
     return engine;
   }

@@ -15,7 +15,7 @@ import type { EngineClient, LiveSession } from '../registry/live-session.ts';
 import type { MqttProps, PublishPacket } from '../messaging/payload.ts';
 import type { RetainedMessage, RetainedMessages } from '../persistence/retained-messages.ts';
 import {
-  PROTOCOL_MAX_PACKET, Reason, allowEveryClient, revokeMatching,
+  PROTOCOL_MAX_PACKET, Reason, TOKEN_EXPIRED, allowEveryClient, atExpiry, revokeMatching,
   type BrokerEngine, type ConnectedClient, type ClientAuthenticator, type DisconnectOptions, type PublishListener, type SubscriptionRequest, type TrafficCounters,
 } from './broker-engine.ts';
 import { connectSettings, normalizeIp, recordRefusal } from './connect-facts.ts';
@@ -83,6 +83,10 @@ interface Admitted {
   version: number;
   /** The topic permission checks' handle of this connection (ordinary clients only). */
   access?: AccessConnection;
+  /** Let in by a JWT or the HTTP auth hook: no stored account to re-check (issue 12). */
+  external?: boolean;
+  /** When the client's token expires (epoch ms): it is disconnected then. */
+  expiresAt?: number;
 }
 
 /** A connection the registry knows, from onConnect to onDisconnect. */
@@ -92,6 +96,8 @@ interface Connected extends Admitted {
   handle: EngineClient;
   live: LiveSession | undefined;
   counted: ConnectionLabels;
+  /** Disconnects the client when its token expires. */
+  expiry?: { cancel(): void };
 }
 
 const isSys = (topic: string) => topic.startsWith('$SYS');
@@ -503,7 +509,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
     }
     let verdict;
     try {
-      verdict = await (this.o.clientAuth ?? allowEveryClient).check(r.username, r.password, { clientId: r.clientId, remoteAddress: normalizeIp(r.remoteAddress), certificateUsername: certified });
+      verdict = await (this.o.clientAuth ?? allowEveryClient).check(r.username, r.password, { clientId: r.clientId, remoteAddress: normalizeIp(r.remoteAddress), certificateUsername: certified, protocolVersion: r.protocolVersion });
     } catch (err) {
       log.error({ err, clientName: r.clientId }, 'MQTT authentication failed');
       verdict = { ok: false as const, returnCode: 3 as const, reason: 'server unavailable: the credentials could not be checked' };
@@ -513,7 +519,9 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused(MQTT_REFUSAL[verdict.returnCode].reason);
       return MQTT_REFUSAL[verdict.returnCode].code;
     }
-    const identity = { clientId: r.clientId, username: r.username ?? null, account: verdict.account };
+    // A token names the user: a CONNECT without a user name gets the token's.
+    const username = verdict.username ?? r.username ?? null;
+    const identity = { clientId: r.clientId, username, account: verdict.account, ...(verdict.permissions && { permissions: verdict.permissions }) };
     // Issue 12: the client-id binding, once the user name is known to be this client's.
     const unbound = access.checkIdentity(identity);
     if (unbound) {
@@ -521,7 +529,10 @@ export class MqdashBrokerEngine implements BrokerEngine {
       stats.refused('not_authorized');
       return unbound.reasonCode;
     }
-    this.admitted.set(r.clientId, { ...facts, admin: undefined, account: verdict.account, access: access.openConnection(identity) });
+    this.admitted.set(r.clientId, {
+      ...facts, username, admin: undefined, account: verdict.account, access: access.openConnection(identity),
+      ...(verdict.external && { external: true }), ...(verdict.expiresAt !== undefined && { expiresAt: verdict.expiresAt }),
+    });
     return 0;
   }
 
@@ -538,6 +549,7 @@ export class MqdashBrokerEngine implements BrokerEngine {
       info, handle: { id: info.clientId }, live: undefined,
       counted: { listener, protocol: protocolLabel(info.protocolVersion) },
     };
+    this.connected.get(info.clientId)?.expiry?.cancel(); // a taken-over connection's
     this.connected.set(info.clientId, c);
     this.endReasons.delete(info.clientId);
     try {
@@ -559,14 +571,21 @@ export class MqdashBrokerEngine implements BrokerEngine {
     }
     (this.o.stats ?? noEngineStats).connected(c.counted);
     // An account disabled while this client was between its authentication and now: check again.
-    if (c.admin === undefined && !(this.o.clientAuth ?? allowEveryClient).admits(c.account))
+    if (c.admin === undefined && !c.external && !(this.o.clientAuth ?? allowEveryClient).admits(c.account))
       void this.disconnect(info.clientId, { reasonCode: Reason.notAuthorized, dropWill: true, reason: 'MQTT access revoked while connecting' });
+    // Issue 12: a client let in by a JWT is disconnected when the token expires, with MQTT 5
+    // DISCONNECT 0x87 Not authorized (3.1.1: the connection is closed) and its will dropped, as a
+    // revoked account's. (0x8C Bad authentication method is for a changed AUTH method, not this.)
+    if (c.expiresAt !== undefined) c.expiry = atExpiry(c.expiresAt, () => {
+      if (this.connected.get(info.clientId) === c) void this.disconnect(info.clientId, { reasonCode: Reason.notAuthorized, dropWill: true, reason: TOKEN_EXPIRED });
+    });
   }
 
   private onDisconnect(info: ClientInfo, reasonCode: number): void {
     const c = this.connected.get(info.clientId);
     if (!c || c.info !== info) return; // a takeover: the new connection owns the session
     this.connected.delete(info.clientId);
+    c.expiry?.cancel();
     (this.o.stats ?? noEngineStats).disconnected(c.counted);
     const reason = this.endReasons.get(info.clientId) ?? endReasonOf(reasonCode);
     this.endReasons.delete(info.clientId);
