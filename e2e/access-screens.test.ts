@@ -3,7 +3,8 @@
 // (MQTT 5: 0x8A Banned, 3.1.1: return code 5); removing it lets the client in again; a deny-publish
 // rule added in the form makes the broker answer that client's QoS 1 PUBLISH with PUBACK 0x87,
 // and the default-policy switch turns the default to deny. Validation errors show at their field;
-// an operator may ban but only reads the topic permissions.
+// an operator may ban but only reads the topic permissions. The ban-impact preview counts, as the
+// administrator types, the connected clients and stored sessions the ban would hit, with a sample.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
@@ -107,6 +108,45 @@ test('an IP ban added in Settings → Bans refuses an MQTT client from 127.0.0.1
   await waitForToast(page, 'Ban removed');
   await bans.getByText('No bans.', { exact: true }).waitFor();
   assert.equal((await attemptConnect(server.mqttPort, 'e2e-after-ban', 5)).accepted, true);
+  assertConsoleErrors(page);
+});
+
+test('the add-ban form previews, as the value is typed, the connected clients and stored sessions the ban would hit', async () => {
+  const fleet = await Promise.all([1, 2, 3].map((i) => connectClient(server.mqttPort, `e2e-fleet-${i}`)));
+  // A stored session not connected now: a persistent 3.1.1 session whose client left.
+  const gone = await connectClient(server.mqttPort, 'e2e-fleet-gone', { protocolVersion: 4, clean: false });
+  await gone.endAsync();
+  await page.goto(`${server.baseUrl}/settings/bans`);
+  const bans = card('Bans');
+  const form = bans.getByRole('form', { name: 'Add a ban' });
+  const impact = form.getByRole('status').filter({ hasText: /would|matches|checking|exists/i });
+  await form.getByRole('button', { name: /\bBan by\b/ }).click();
+  await page.getByRole('listbox').getByRole('option', { name: 'Client ID pattern', exact: true }).click();
+  const value = form.getByRole('textbox', { name: 'Value' });
+
+  await value.pressSequentially('^e2e-fleet-', { delay: 30 });
+  await eventually(async () => assert.match(await impact.innerText(), /Would disconnect 3 connected clients and match 4 stored sessions/));
+  assert.match(await impact.innerText(), /Client IDs: e2e-fleet-1, e2e-fleet-2, e2e-fleet-3, e2e-fleet-gone/);
+  await assertNoAxeViolations('Settings → Bans with the ban-impact preview');
+  await screenshot(page, 'settings-bans-preview-1440', { dir: DOCS_SCREENSHOTS });
+
+  // Narrower as it is typed; an invalid pattern asks nothing and shows nothing.
+  await value.pressSequentially('gone$', { delay: 30 });
+  await eventually(async () => assert.match(await impact.innerText(), /Would disconnect 0 connected clients and match 1 stored session\b/));
+  await value.fill('^e2e-fleet-([');
+  await eventually(async () => assert.equal(await impact.count(), 0));
+  await value.fill('^e2e-nobody-');
+  await eventually(async () => assert.match(await impact.innerText(), /No connected client and no stored session matches now/));
+  assert.equal((await api.ok<{ totalCount: number }>('listBans', {})).totalCount, 0, 'the preview stores nothing');
+  assert.ok(fleet.every((c) => c.connected), 'the preview disconnects nothing');
+
+  // Confirmed: the ban disconnects the three the preview named.
+  await value.fill('^e2e-fleet-\\d$');
+  await eventually(async () => assert.match(await impact.innerText(), /Would disconnect 3 connected clients and match 3 stored sessions/));
+  await form.getByRole('button', { name: 'Add ban', exact: true }).click();
+  await waitForToast(page, 'Ban added');
+  await eventually(async () => assert.ok(fleet.every((c) => !c.connected), 'the fleet is disconnected'));
+  await api.ok('deleteBan', { banType: 'clientNamePattern', value: '^e2e-fleet-\\d$' });
   assertConsoleErrors(page);
 });
 

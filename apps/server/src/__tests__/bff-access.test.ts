@@ -64,6 +64,17 @@ describe('/bff/bans and /bff/topic-permissions', () => {
     await agent.post('/bff/bans').send({ banType: 'clientName', value: 'x' }).expect(403);
   });
 
+  test('POST /bff/bans/preview answers who the ban would hit and stores nothing; bad input is 400 naming the field', async () => {
+    assert.equal(await connect('bff-preview-1'), 'accepted');
+    assert.equal(await connect('bff-preview-2'), 'accepted');
+    const r = await write('post', '/bff/bans/preview').send({ banType: 'clientNamePattern', value: '^bff-preview-' }).expect(200);
+    assert.deepEqual(r.body, { banType: 'clientNamePattern', value: '^bff-preview-', connectedClients: 2, storedSessions: 2, sampleClientNames: ['bff-preview-1', 'bff-preview-2'], exists: false });
+    assert.equal((await agent.get('/bff/bans?banType=clientNamePattern').expect(200)).body.totalCount, 0);
+    const bad = await write('post', '/bff/bans/preview').send({ banType: 'ipAddress', value: '10.0.0.0/8' }).expect(400);
+    assert.match(JSON.stringify(bad.body), /value/);
+    await agent.post('/bff/bans/preview').send({ banType: 'clientName', value: 'x' }).expect(403);
+  });
+
   test('topic permissions: add in order, change the default, remove', async () => {
     const a = await write('post', '/bff/topic-permissions').send({ subject: 'everyone', permission: 'deny', action: 'publish', topicFilter: 'secret/#' }).expect(201);
     const b = await write('post', '/bff/topic-permissions').send({ subject: 'anonymous', permission: 'allow', action: 'all', topicFilter: 'devices/%c/#', position: 1 }).expect(201);

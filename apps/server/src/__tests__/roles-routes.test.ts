@@ -38,6 +38,7 @@ const bffRoutes: Route[] = [
   { method: 'GET', path: '/api-keys', url: '/bff/api-keys', role: 'viewer' },
   { method: 'GET', path: '/mqtt-users', url: '/bff/mqtt-users', role: 'viewer' },
   { method: 'GET', path: '/bans', url: '/bff/bans', role: 'viewer' },
+  { method: 'POST', path: '/bans/preview', url: '/bff/bans/preview', role: 'viewer', body: { banType: 'clientName', value: 'no-such-client' } },
   { method: 'GET', path: '/topic-permissions', url: '/bff/topic-permissions', role: 'viewer' },
   { method: 'GET', path: '/alert-rules', url: '/bff/alert-rules?state=firing', role: 'viewer' },
   { method: 'POST', path: '/alert-rules', url: '/bff/alert-rules', role: 'administrator', body: { name: '' } },

@@ -2,7 +2,7 @@ import express from 'express';
 import {
   alterTopicPermissionSettingsParams, banTypes, createBanParams, createTopicPermissionParams,
   type BanType, type CreateBanResult, type DeleteBanResult, type DeleteTopicPermissionResult, type ListBansResult,
-  type ListTopicPermissionsResult, type TopicPermission, type TopicPermissionSettings,
+  type ListTopicPermissionsResult, type PreviewBanResult, type TopicPermission, type TopicPermissionSettings,
 } from '@mqdash/contracts';
 import { z } from 'zod';
 import { act, parseWith, type BffDeps } from './context.ts';
@@ -14,7 +14,7 @@ const bansQuery = z.object({
   maxRecords: z.coerce.number().pipe(z.int().min(1).max(1000)).optional(),
 });
 
-/** `/bff/bans`: the ban list (issue 12): list, add (POST the createBan params), remove by type and value. */
+/** `/bff/bans`: the ban list (issue 12): list, add (POST the createBan params), preview an add, remove by type and value. */
 export function bansRouter(deps: BffDeps): express.Router {
   const router = express.Router();
   router.get('/', async (req, res) => {
@@ -22,6 +22,10 @@ export function bansRouter(deps: BffDeps): express.Router {
   });
   router.post('/', async (req, res) => {
     res.status(201).json(await act<CreateBanResult>(deps, req, 'createBan', parseWith(createBanParams, req.body, 'body')));
+  });
+  // Issue 12: who the ban in the add form would hit, asked as the administrator types.
+  router.post('/preview', async (req, res) => {
+    res.json(await act<PreviewBanResult>(deps, req, 'previewBan', parseWith(createBanParams, req.body, 'body')));
   });
   // The value is percent-encoded in the path ("10.0.0.0%2F8"); Express decodes it.
   router.delete('/:banType/:value', async (req, res) => {

@@ -20,6 +20,7 @@ export const bffRouteRoles: RouteRoles = [
   ['GET', '/api-keys', 'viewer'],
   ['GET', '/mqtt-users', 'viewer'],
   ['GET', '/bans', 'viewer'],
+  ['POST', '/bans/preview', 'viewer'],
   ['GET', '/topic-permissions', 'viewer'],
   // Issue 13: every console shows the alert banner.
   ['GET', '/alert-rules', 'viewer'],

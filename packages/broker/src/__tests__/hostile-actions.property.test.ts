@@ -136,6 +136,7 @@ const seeds: Record<string, Record<string, unknown>> = {
   undoAuditEntry: { auditId: 1 },
   listSessionEvents: { clientName: ROBOT, maxRecords: 10 },
   createBan: { banType: 'ipRange', value: '10.0.0.0/8', reason: 'r', expiresDateTime: '2999-01-01T00:00:00Z' },
+  previewBan: { banType: 'clientNamePattern', value: '^dev-', reason: 'r', expiresDateTime: '2999-01-01T00:00:00Z' },
   listBans: { banType: 'clientName', value: 'x', partialValue: 'h', skipRecords: 0, maxRecords: 10 },
   deleteBan: { banType: 'clientNamePattern', value: '^hostile-' },
   createTopicPermission: { subject: 'account', username: MQTT_USER, permission: 'deny', action: 'publish', topicFilter: 'devices/%c/#', position: 1 },

@@ -29,7 +29,7 @@ const expected: Record<string, Role> = {
   createApiKey: 'administrator', alterApiKey: 'administrator', deleteApiKey: 'administrator',
   createMqttUser: 'administrator', alterMqttUser: 'administrator', deleteMqttUser: 'administrator', alterMqttAuthSettings: 'administrator',
   createBackup: 'administrator', alterRetentionPolicy: 'administrator',
-  listBans: 'viewer', listTopicPermissions: 'viewer', createBan: 'operator', deleteBan: 'operator',
+  listBans: 'viewer', previewBan: 'viewer', listTopicPermissions: 'viewer', createBan: 'operator', deleteBan: 'operator',
   createTopicPermission: 'administrator', deleteTopicPermission: 'administrator', alterTopicPermissionSettings: 'administrator',
   listAlertRules: 'viewer', createAlertRule: 'administrator', alterAlertRule: 'administrator', deleteAlertRule: 'administrator',
 };

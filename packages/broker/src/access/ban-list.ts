@@ -69,5 +69,8 @@ export class BanMatcher {
 
 const key = (t: BanType, v: string) => `${t}\u0000${v}`;
 
-/** A ban's refusal in words (Reason String, session's last failed connect). */
-export const banReason = (row: BanRow): string => `banned (${row.banType} ${JSON.stringify(row.value)})${row.reason ? `: ${row.reason}` : ''}`;
+/** The reason of the `clientName` entry a session's Ban makes (issue 12: one mechanism). */
+export const SESSION_BAN_REASON = 'session banned';
+
+/** A ban's refusal in words (Reason String, session's last failed connect); a session's Ban keeps its words. */
+export const banReason = (row: BanRow): string => row.banType === 'clientName' && row.reason === SESSION_BAN_REASON ? 'session is banned' : `banned (${row.banType} ${JSON.stringify(row.value)})${row.reason ? `: ${row.reason}` : ''}`;

@@ -1,6 +1,7 @@
 import { alterMqSessionKeepsNull, alterMqSessionParams, type AlterMqSessionResult } from '@mqdash/contracts';
 import { toDetail } from '../registry/format.ts';
 import { recordChanges } from './audit-changes.ts';
+import { syncBanFromSession } from './session-ban.ts';
 import { resolveLabel, settableView, settingsPatch, willKeys } from './session-patch.ts';
 import { ActionError, defineAction, warn } from './types.ts';
 import type { WillSettings } from '../engine/will.ts';
@@ -30,6 +31,7 @@ export const alterMqSession = defineAction({
     });
     recordChanges(ctx, settableView(row, store), settableView(updated, store));
 
+    syncBanFromSession(ctx, row.clientName, row.sessionStatus, updated.sessionStatus);
     registry.refreshLive(updated);
     if (row.sessionStatus === 'banned' && updated.sessionStatus !== 'banned') registry.onUnban(updated);
     const connected = row.sessionType === 'mqtt' && row.connectionStatus === 'connected';

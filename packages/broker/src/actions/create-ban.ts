@@ -1,6 +1,8 @@
-import { canonicalBanValue, createBanParams, type CreateBanResult } from '@mqdash/contracts';
+import { createBanParams, type CreateBanResult } from '@mqdash/contracts';
 import { Reason } from '../engine/engine.ts';
-import { banInfo, banTarget, creator } from './access-format.ts';
+import { banInfo, banTarget } from './access-format.ts';
+import { banRowFrom, connectedTargets } from './ban-targets.ts';
+import { syncSessionFromBan } from './session-ban.ts';
 import { ActionError, defineAction } from './types.ts';
 
 /**
@@ -15,14 +17,11 @@ export const createBan = defineAction({
   audit: banTarget,
   async run(p, ctx): Promise<CreateBanResult> {
     const { access, engine } = ctx.core;
-    const now = Date.now();
-    const expiresAt = p.expiresDateTime ? Date.parse(p.expiresDateTime) : null;
-    if (expiresAt !== null && expiresAt <= now)
-      throw new ActionError('outOfLimits', 'params.expiresDateTime: must be in the future', { property: 'params.expiresDateTime', value: p.expiresDateTime });
-    const row = { banType: p.banType, value: canonicalBanValue(p.banType, p.value), reason: p.reason, createdBy: creator(ctx), createdAt: now, expiresAt };
+    const row = banRowFrom(p, ctx, Date.now());
     if (!access.addBan(row))
       throw new ActionError('nameInUse', `params.value: a ${p.banType} ban of ${JSON.stringify(row.value)} exists already`, { property: 'params.value', value: row.value });
-    const targets = engine.connectedClients().filter((c) => access.banMatches(row, { clientId: c.clientName, username: c.username, remoteAddress: c.ipAddress }));
+    if (row.banType === 'clientName') syncSessionFromBan(ctx, row.value, true);
+    const targets = connectedTargets(ctx, row);
     const done = await Promise.all(targets.map((c) => engine.disconnect(c.clientName, { reasonCode: Reason.administrativeAction, dropWill: true, reason: `banned: ${p.banType} ${row.value}` })));
     return { ...banInfo(row), disconnectedClients: done.filter(Boolean).length };
   },

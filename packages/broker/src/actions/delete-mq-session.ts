@@ -1,4 +1,5 @@
 import { deleteMqSessionParams, type DeleteMqSessionResult } from '@mqdash/contracts';
+import { syncBanFromSession } from './session-ban.ts';
 import { ActionError, defineAction } from './types.ts';
 
 /**
@@ -18,6 +19,7 @@ export const deleteMqSession = defineAction({
     if (!row) throw new ActionError('unknownSession', `params.clientName: no session named ${JSON.stringify(p.clientName)}`, { property: 'params.clientName', value: p.clientName });
     if (!p.permanentlyDeleteSession) {
       store.updateSession(row.id, { sessionStatus: 'inactive' });
+      syncBanFromSession(ctx, row.clientName, row.sessionStatus, 'inactive');
       registry.refreshLive({ ...row, sessionStatus: 'inactive' });
       registry.emit('change', row.clientName);
       const disconnected = row.sessionType === 'mqtt'

@@ -46,6 +46,7 @@ import { undoAuditEntry } from './undo-audit-entry.ts';
 import { createBan } from './create-ban.ts';
 import { listBans } from './list-bans.ts';
 import { deleteBan } from './delete-ban.ts';
+import { previewBan } from './preview-ban.ts';
 import { createTopicPermission } from './create-topic-permission.ts';
 import { listTopicPermissions } from './list-topic-permissions.ts';
 import { deleteTopicPermission } from './delete-topic-permission.ts';
@@ -69,7 +70,7 @@ export const actions: ReadonlyMap<string, ActionDef> = new Map(
     createBackup, describeRetentionPolicy, alterRetentionPolicy, previewRetention,
     listRetainedMessages, describeRetainedMessages, deleteRetainedMessages,
     undoAuditEntry, listSessionEvents,
-    createBan, listBans, deleteBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
+    createBan, listBans, deleteBan, previewBan, createTopicPermission, listTopicPermissions, deleteTopicPermission, alterTopicPermissionSettings,
     createAlertRule, listAlertRules, alterAlertRule, deleteAlertRule,
     listNodes,
   ] as ActionDef[]).map((a) => [a.name, a]),

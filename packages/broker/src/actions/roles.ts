@@ -30,6 +30,8 @@ export const actionRoles: Readonly<Record<string, Role>> = {
   describeRetainedMessages: 'viewer',
   listSessionEvents: 'viewer',
   listBans: 'viewer',
+  // Issue 12: who a ban would hit changes nothing (the Bans form asks it as the operator types).
+  previewBan: 'viewer',
   listTopicPermissions: 'viewer',
   // Issue 13: every console shows the alert banner.
   listAlertRules: 'viewer',

@@ -108,14 +108,16 @@ export class SessionRegistry extends EventEmitter {
     return this.live.get(row.clientName) ?? (this.idleBacklog.has(row.clientName) ? this.liveOf(row) : undefined);
   }
 
-  /** preConnect: may this MQTT client name connect? A refusal is recorded on the session. */
+  /**
+   * preConnect: may this MQTT client name connect? A refusal is recorded on the session. A banned
+   * session is refused by the ban list (its `clientName` entry, issue 12), checked before this.
+   */
   admit(clientName: string): Refusal | null {
     if (!clientName) return null;
     const row = this.store.getSession(clientName);
     if (!row) return null;
     let refusal: Refusal | null = null;
     if (row.sessionType === 'mqApi') refusal = { kind: 'apiSession', reason: 'API session is already in use' };
-    else if (row.sessionStatus === 'banned') refusal = { kind: 'banned', reason: 'session is banned' };
     if (refusal) {
       this.recordFailedConnect(row, refusal.reason);
       this.emit('event', { type: 'refused', clientName, reason: refusal.reason });
@@ -165,6 +167,8 @@ export class SessionRegistry extends EventEmitter {
       };
       // [seed 002] "If a client connects to an inactive session, the server changes the session to normal."
       if (row.sessionStatus === 'inactive' && !f.admin) patch.sessionStatus = 'normal';
+      // Admitted past the ban list: the session's ban expired there (issue 12, one mechanism).
+      if (row.sessionStatus === 'banned' && !f.admin) patch.sessionStatus = 'normal';
       this.store.updateSession(row.id, patch);
       row = { ...row, ...patch } as SessionRow;
     }

@@ -9,7 +9,7 @@ import { storageProblem } from './storage-errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaExtensions, schemaV1 } from './schema.ts';
 import { applyMigrations } from './migrations/index.ts';
 import type {
-  AccountRow, AuditEntry, LabelRow, NewSession, SessionEventRow, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
+  BanSubject, AccountRow, AuditEntry, LabelRow, NewSession, SessionEventRow, SessionPatch, SessionQuery, SessionRow, Store, SubscriptionRow,
 } from './types.ts';
 import { SESSION_EVENTS_KEPT } from './migrations/2026-12-03-session-events.ts';
 
@@ -222,6 +222,10 @@ export class SqliteStore implements Store {
 
   clientNames(): Set<string> {
     return new Set((this.stmt('SELECT client_name FROM sessions').pluck().all() as string[]));
+  }
+
+  *banSubjects(): IterableIterator<BanSubject> {
+    yield* this.stmt("SELECT client_name AS clientName, username, ip_address AS ipAddress FROM sessions WHERE session_type = 'mqtt'").iterate() as IterableIterator<BanSubject>;
   }
 
   countSessions(): number {

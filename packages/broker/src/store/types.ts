@@ -40,6 +40,9 @@ export interface SessionRow {
   overrides: Record<string, unknown>;
 }
 
+/** What a ban is matched against in a stored session. */
+export interface BanSubject { clientName: string; username: string | null; ipAddress: string | null }
+
 export type NewSession = Omit<SessionRow, 'id'>;
 export type SessionPatch = Partial<Omit<SessionRow, 'id' | 'clientName' | 'sessionType' | 'createdAt'>>;
 
@@ -126,6 +129,8 @@ export interface Store {
   deleteSession(id: number): void;
   listSessions(query: SessionQuery): { rows: SessionRow[]; total: number };
   countSessions(): number;
+  /** Issue 12 (previewBan): each stored MQTT session's client name, last user name and last address. */
+  banSubjects(): IterableIterator<BanSubject>;
   /** Every stored client name (start-up: which stored MQTT state still has a session). */
   clientNames(): Set<string>;
   /** Totals by connection status, health and type (hidden sessions left out) and by session status. */

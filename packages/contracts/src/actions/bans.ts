@@ -120,6 +120,28 @@ export interface DeleteBanResult {
   deleted: true;
 }
 
+/** previewBan (issue 12): the createBan params; nothing is stored. */
+export const previewBanParams = createBanParams;
+export type PreviewBanParams = z.infer<typeof previewBanParams>;
+
+/** Client ids a preview names at most. */
+export const BAN_PREVIEW_SAMPLE = 10;
+
+/** Who a ban would hit, before it is made. */
+export interface PreviewBanResult {
+  banType: BanType;
+  /** As the ban would store it (an address canonical). */
+  value: string;
+  /** Connected clients it would disconnect now. */
+  connectedClients: number;
+  /** Stored MQTT sessions (connected or not) whose client id, last user name or last address it matches. */
+  storedSessions: number;
+  /** Up to BAN_PREVIEW_SAMPLE client ids it hits, connected ones first. */
+  sampleClientNames: string[];
+  /** The same ban exists already (createBan would answer nameInUse). */
+  exists: boolean;
+}
+
 /** `POST /bff/bans` and `DELETE /bff/bans`: the action's params. */
 export const banBody = createBanParams;
 export const banKeyBody = deleteBanParams;

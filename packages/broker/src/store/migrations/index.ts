@@ -17,6 +17,7 @@ import { accessControl } from './2026-12-03-access-control.ts';
 import { savedViews } from './2026-12-03-saved-views.ts';
 import { sessionEventsAge } from './2026-12-03-session-events-age.ts';
 import { alertRules } from './2026-12-03-alert-rules.ts';
+import { sessionBans } from './2026-12-03-session-bans.ts';
 
 export interface Migration {
   /** Unique and stable: `<yyyy-mm-dd>-<what>`, recorded in `schema_migrations`. */
@@ -25,7 +26,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents, accessControl, savedViews, sessionEventsAge, alertRules];
+export const migrations: Migration[] = [signInAttempts, adminRoles, labelProperties, readinessProbe, sessionCountIndexes, sessionSearch, unhealthySince, sessionEvents, accessControl, savedViews, sessionEventsAge, alertRules, sessionBans];
 
 /** Applies, each in its own transaction, the migrations this database has not had yet. */
 export function applyMigrations(db: Database.Database, list: Migration[] = migrations): string[] {

@@ -1,5 +1,5 @@
 import { createBanParams, type BanInfo, type BanType } from '@mqdash/contracts';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
@@ -13,7 +13,8 @@ import { formatDateTime, plural } from '../../../lib/format';
 import { submitErrors, zodFieldErrors, type FieldErrors } from '../../../lib/form-errors';
 import { useCan } from '../../../lib/permissions';
 import { toast } from '../../../lib/toast';
-import { useBans, useCreateBan, useDeleteBan } from '../api/bans';
+import { useDebouncedCallback } from '../../../lib/use-debounced-callback';
+import { useBanPreview, useBans, useCreateBan, useDeleteBan } from '../api/bans';
 
 export const banTypeLabel: Record<BanType, string> = {
   clientName: 'Client ID',
@@ -44,6 +45,57 @@ const expiryOptions: Option<Expiry>[] = [
   { id: '30d', label: 'In 30 days' },
 ];
 const FIELDS = ['banType', 'value', 'reason', 'expiresDateTime'] as const;
+
+/** Wait after the last keystroke before asking who the ban would hit. */
+const PREVIEW_DELAY_MS = 300;
+
+/**
+ * The ban-impact preview (issue 12): who the ban being typed would hit now, asked once typing
+ * pauses and only for a value the schema accepts; the last answer stays while the next loads.
+ */
+function BanImpact({ banType, value }: { banType: BanType; value: string }) {
+  const [asked, setAsked] = useState<{ banType: BanType; value: string } | null>(null);
+  const { run, cancel } = useDebouncedCallback(setAsked, PREVIEW_DELAY_MS);
+  const trimmed = value.trim();
+  const valid = createBanParams.safeParse({ banType, value: trimmed }).success;
+  useEffect(() => {
+    if (valid) run({ banType, value: trimmed });
+    else cancel();
+  }, [banType, trimmed, valid, run, cancel]);
+  const preview = useBanPreview(valid ? asked : null);
+  if (!valid || asked === null) return null;
+  const settled = asked.banType === banType && asked.value === trimmed && !preview.isFetching;
+  let body;
+  if (preview.isError) body = <>Could not preview this ban: {errorMessage(preview.error)}</>;
+  else if (!preview.data) body = <>Checking who this ban would hit…</>;
+  else {
+    const p = preview.data;
+    const none = p.connectedClients === 0 && p.storedSessions === 0;
+    body = (
+      <>
+        {p.exists && <strong className="block">This ban exists already.</strong>}
+        {none ? (
+          <>No connected client and no stored session matches now.</>
+        ) : (
+          <>
+            Would disconnect <strong>{plural(p.connectedClients, 'connected client')}</strong> and match <strong>{plural(p.storedSessions, 'stored session')}</strong>
+            {p.sampleClientNames.length > 0 && (
+              <span className="block small">
+                {p.sampleClientNames.length < Math.max(p.connectedClients, p.storedSessions) ? 'For example: ' : 'Client IDs: '}
+                {p.sampleClientNames.map((n, i) => <span key={n}>{i > 0 && ', '}<span className="mono">{n}</span></span>)}
+              </span>
+            )}
+          </>
+        )}
+      </>
+    );
+  }
+  return (
+    <div className="ban-impact" role="status" aria-live="polite" aria-busy={!settled} data-testid="ban-impact">
+      {body}
+    </div>
+  );
+}
 
 /** Add a ban: type, value, reason, expiry; checked with the server's schema, errors beside their fields. */
 function AddBanForm() {
@@ -87,6 +139,7 @@ function AddBanForm() {
         <SelectField label="Ban by" options={banTypeOptions} value={banType} onChange={setBanType} error={errors.banType} />
         <TextInputField label="Value" value={value} onChange={setValue} error={errors.value} autoComplete="off" description={valueHint[banType]} className="access-form-wide" />
       </div>
+      <BanImpact banType={banType} value={value} />
       <div className="access-form-row">
         <TextInputField label="Reason" value={reason} onChange={setReason} error={errors.reason} autoComplete="off" description="Optional; shown in the list." className="access-form-wide" />
         <SelectField label="Expires" options={expiryOptions} value={expiry} onChange={setExpiry} error={errors.expiresDateTime} />
