@@ -106,7 +106,7 @@ export async function assertNotReloaded(page: Page): Promise<void> {
 const DOWNTIME_ERRORS = [
   /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/mqtt' failed: .*(ERR_CONNECTION_REFUSED|Connection closed before receiving a handshake response|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE)/,
   /^console\.error: Failed to load resource: net::ERR_CONNECTION_REFUSED/,
-  /^console\.error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/bff\/(feed-token|me|sessions|overview|audit|labels)\b/,
+  /^console\.error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/bff\/(feed-token|me|sessions|overview|audit|labels|alert-rules|nodes)\b/,
 ];
 
 export function assertOnlyDowntimeErrors(page: Page): string[] {
