@@ -249,7 +249,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     registry.start();
     const feedTokens = new FeedTokens(o.feed?.tokenTtlMs);
     const { durable = true, allowAnonymous = true, engine: engineChoice, limits: _limits, deviceAuth, ...mqtt } = o.mqtt ?? {};
-    const engineKind = resolveEngineKind(engineChoice, process.env, clusterSettings.databaseUrl ? 'mqdash' : 'aedes');
+    const engineKind = resolveEngineKind(engineChoice, process.env);
     if (clusterSettings.databaseUrl && engineKind === 'aedes')
       throw new Error(`${engineChoice !== undefined ? 'mqtt.engine' : 'MQDASH_ENGINE'} "aedes" cannot run with ${clusterSettings.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'}: only the own engine (mqdash) keeps its MQTT state in PostgreSQL; remove the setting or set it to mqdash`);
     cluster = clusterSettings.databaseUrl

@@ -14,7 +14,7 @@ import { collect, disconnectReason, startBroker, tempDir, waitFor, type TestBrok
 
 describe('engine selection', () => {
   test('aedes by default; the option wins over MQDASH_ENGINE; a bad value names the setting', async () => {
-    assert.equal(resolveEngineKind(undefined, {}), 'aedes');
+    assert.equal(resolveEngineKind(undefined, {}), 'mqdash');
     assert.equal(resolveEngineKind(undefined, { MQDASH_ENGINE: 'mqdash' }), 'mqdash');
     assert.equal(resolveEngineKind('aedes', { MQDASH_ENGINE: 'mqdash' }), 'aedes');
     assert.throws(() => resolveEngineKind(undefined, { MQDASH_ENGINE: 'mosquitto' }), /MQDASH_ENGINE: must be "aedes" or "mqdash", got "mosquitto"/);
