@@ -65,7 +65,8 @@ async function freePorts(count: number): Promise<number[]> {
 export async function engineProblem(env: NodeJS.ProcessEnv, output: () => string, timeoutMs = 10_000): Promise<string | null> {
   // The line is logged at info: a quieter LOG_LEVEL leaves nothing to check.
   if (!['info', 'debug', 'trace', undefined].includes(env.LOG_LEVEL)) return null;
-  const expected = env.MQDASH_ENGINE || 'mqdash';
+  // a clustered node (DATABASE_URL) always runs the own engine
+  const expected = env.DATABASE_URL ? 'mqdash' : env.MQDASH_ENGINE || 'mqdash';
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const line = output().split('\n').find((l) => l.includes('"event":"mqdash listening"'));
