@@ -39,6 +39,21 @@ const row = (groupName: string, label: string): Locator => group(groupName).getB
 const pickColour = (dialog: Locator, name: string) => dialog.locator('label', { has: page.getByRole('radio', { name, exact: true }) }).click();
 const countOf = async (groupName: string, label: string): Promise<string> => (await row(groupName, label).getByRole('cell').nth(1).innerText(READ)).trim();
 
+/**
+ * Types into the combobox until it offers `option`. In one CI run the typed text never produced the
+ * option within 15 s (the dialog had just opened); typing again from an empty box, until the input
+ * holds the whole text and the option shows, waits for that condition instead of hoping.
+ */
+async function typeUntilOffered(box: Locator, text: string, option: string): Promise<void> {
+  await eventually(async () => {
+    await box.click();
+    await box.fill('');
+    await box.pressSequentially(text);
+    assert.equal(await box.inputValue(), text);
+    await page.getByRole('option', { name: option }).waitFor({ timeout: 3000 });
+  }, 30_000, 250);
+}
+
 async function editSessionLabel(clientName: string, pick: (dialog: Locator) => Promise<void>): Promise<void> {
   await page.goto(`${server.baseUrl}/sessions/${clientName}`);
   await page.getByRole('toolbar', { name: 'Session actions' }).getByRole('button', { name: 'Edit', exact: true }).click();
@@ -74,16 +89,14 @@ test('create, rename and recolour a label; sessions pick it from the combobox an
   // A session picks it from the combobox: typing filters, the option chooses.
   await editSessionLabel('lab-meter-1', async (dialog) => {
     const box = dialog.getByRole('combobox', { name: 'Label' });
-    await box.click();
-    await box.pressSequentially('meters');
+    await typeUntilOffered(box, 'meters', 'energy / meters');
     await page.getByRole('option', { name: 'energy / meters' }).click();
     assert.equal(await box.inputValue(), 'energy / meters');
   });
 
   // Another session types a label that does not exist: it is offered, but created only when confirmed.
   await editSessionLabel('lab-meter-2', async (dialog) => {
-    await dialog.getByRole('combobox', { name: 'Label' }).click();
-    await dialog.getByRole('combobox', { name: 'Label' }).pressSequentially('energy / gas');
+    await typeUntilOffered(dialog.getByRole('combobox', { name: 'Label' }), 'energy / gas', 'Create label “energy / gas” …');
     await page.getByRole('option', { name: 'Create label “energy / gas” …' }).click();
     const ask = dialog.getByRole('group', { name: 'Confirm the new label' });
     await ask.getByText('in group energy', { exact: false }).waitFor();
@@ -154,8 +167,7 @@ test('Create MQ API session picks an existing label from the same combobox', asy
   const dialog = page.getByRole('dialog', { name: 'Create MQ API session' });
   await dialog.getByRole('textbox', { name: 'Client name', exact: true }).fill('lab-api-1');
   const box = dialog.getByRole('combobox', { name: 'Label' });
-  await box.click();
-  await box.pressSequentially('nor');
+  await typeUntilOffered(box, 'nor', 'site / north');
   await page.getByRole('option', { name: 'site / north' }).click();
   await eventually(async () => assert.equal(await box.inputValue(READ), 'site / north'));
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
