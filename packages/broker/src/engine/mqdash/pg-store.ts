@@ -195,7 +195,18 @@ export class PostgresSessionStore implements SessionStore {
     pool.on('error', (error) => options.onError?.(error, 'postgres pool'));
     const store = new PostgresSessionStore(pool, ownsPool, options);
     try {
-      await pool.query(`SELECT pg_advisory_lock(hashtext('mqdash_schema'));${SCHEMA}SELECT pg_advisory_unlock(hashtext('mqdash_schema'));`);
+      // One node creates the schema at a time, and the lock is held until its tables are committed:
+      // a session lock released inside the same (implicit) transaction let a second node starting at
+      // the same moment miss the uncommitted tables and fail with "type mqdash_sessions already exists".
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN;SELECT pg_advisory_xact_lock(hashtext('mqdash_schema'));${SCHEMA}COMMIT;`);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
       await store.listen();
     } catch (error) {
       store.closed = true;
